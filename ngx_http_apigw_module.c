@@ -1,0 +1,335 @@
+
+/*
+ * Copyright (C) ngx_http_apigw_module authors
+ *
+ * Amazon API Gateway semantics as an nginx module: this file wires the
+ * parts in src/ together (directives, configuration, phase handlers).
+ */
+
+
+#include "ngx_http_apigw_common.h"
+
+
+static ngx_int_t ngx_http_apigw_preconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_apigw_postconfiguration(ngx_conf_t *cf);
+static void *ngx_http_apigw_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_apigw_create_srv_conf(ngx_conf_t *cf);
+static char *ngx_http_apigw_merge_srv_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static void *ngx_http_apigw_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static ngx_int_t ngx_http_apigw_check_params(ngx_conf_t *cf,
+    ngx_http_apigw_loc_conf_t *conf);
+
+
+static ngx_command_t  ngx_http_apigw_commands[] = {
+
+    { ngx_string("apigw_api"),
+      NGX_HTTP_SRV_CONF|NGX_CONF_TAKE12,
+      ngx_http_apigw_api,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_stage"),
+      NGX_HTTP_SRV_CONF|NGX_CONF_BLOCK|NGX_CONF_TAKE1,
+      ngx_http_apigw_stage,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_resource"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_resource,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_method"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_BLOCK|NGX_CONF_TAKE1,
+      ngx_http_apigw_method,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_integration"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_integration,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_gateway_response"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_gateway_response,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_cors"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_cors,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_apigw_module_ctx = {
+    ngx_http_apigw_preconfiguration,       /* preconfiguration */
+    ngx_http_apigw_postconfiguration,      /* postconfiguration */
+
+    ngx_http_apigw_create_main_conf,       /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    ngx_http_apigw_create_srv_conf,        /* create server configuration */
+    ngx_http_apigw_merge_srv_conf,         /* merge server configuration */
+
+    ngx_http_apigw_create_loc_conf,        /* create location configuration */
+    ngx_http_apigw_merge_loc_conf          /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_apigw_module = {
+    NGX_MODULE_V1,
+    &ngx_http_apigw_module_ctx,            /* module context */
+    ngx_http_apigw_commands,               /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_int_t
+ngx_http_apigw_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_apigw_add_variables(cf);
+}
+
+
+static ngx_int_t
+ngx_http_apigw_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_SERVER_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_apigw_stage_handler;
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_apigw_route_handler;
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_PREACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_apigw_catch_all_handler;
+
+    return ngx_http_apigw_filter_init(cf);
+}
+
+
+static void *
+ngx_http_apigw_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_apigw_main_conf_t  *amcf;
+
+    amcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_apigw_main_conf_t));
+    if (amcf == NULL) {
+        return NULL;
+    }
+
+    return amcf;
+}
+
+
+static void *
+ngx_http_apigw_create_srv_conf(ngx_conf_t *cf)
+{
+    ngx_http_apigw_srv_conf_t  *ascf;
+
+    ascf = ngx_pcalloc(cf->pool, sizeof(ngx_http_apigw_srv_conf_t));
+    if (ascf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     ascf->name = { 0, NULL };
+     *     ascf->id = { 0, NULL };
+     *     ascf->stages = NULL;
+     */
+
+    return ascf;
+}
+
+
+static char *
+ngx_http_apigw_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_apigw_srv_conf_t  *conf = child;
+
+    if (conf->stages != NULL && conf->name.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"apigw_stage\" requires \"apigw_api\" "
+                           "in the same server");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_apigw_loc_conf_t  *alcf;
+
+    alcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_apigw_loc_conf_t));
+    if (alcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     alcf->resource = NULL;
+     *     alcf->methods = NULL;
+     *     alcf->method = NULL;
+     *     alcf->integration = NULL;
+     *     alcf->cors = NULL;
+     *     alcf->responses = NULL;
+     */
+
+    return alcf;
+}
+
+
+static char *
+ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_apigw_loc_conf_t  *prev = parent;
+    ngx_http_apigw_loc_conf_t  *conf = child;
+
+    ngx_uint_t                           i;
+    ngx_http_apigw_method_t             *m;
+    ngx_http_apigw_srv_conf_t           *ascf;
+    ngx_http_apigw_gateway_responses_t  *gr;
+
+    /* a method block belongs to its resource; nested locations do not */
+
+    if (conf->method) {
+        conf->resource = prev->resource;
+        conf->methods = prev->methods;
+    }
+
+    if (conf->cors == NULL) {
+        conf->cors = prev->cors;
+    }
+
+    if (conf->responses == NULL) {
+        conf->responses = prev->responses;
+
+    } else if (prev->responses) {
+        gr = conf->responses;
+
+        for (i = 0; i < NGX_HTTP_APIGW_GR_MAX; i++) {
+            if (gr->responses[i] == NULL) {
+                gr->responses[i] = prev->responses->responses[i];
+            }
+        }
+    }
+
+    if (conf->resource && !conf->method) {
+        ascf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_apigw_module);
+
+        if (ascf->name.len == 0) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"apigw_resource\" requires \"apigw_api\" in "
+                          "its server in %s:%ui",
+                          conf->resource->file, conf->resource->line);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (conf->method && conf->integration && conf->integration->uri
+        && ngx_http_apigw_check_params(cf, conf) != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->methods && conf->resource == NULL) {
+        m = conf->methods->elts;
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"apigw_method\" requires \"apigw_resource\" "
+                      "in the same location in %s:%ui", m->file, m->line);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* every {param} of an integration URI must be one of the resource's */
+
+static ngx_int_t
+ngx_http_apigw_check_params(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *conf)
+{
+    ngx_uint_t                 i, j;
+    ngx_http_apigw_ref_t      *ref;
+    ngx_http_apigw_segment_t  *seg;
+
+    ref = conf->integration->uri->parts.elts;
+
+    for (i = 0; i < conf->integration->uri->parts.nelts; i++) {
+
+        if (ref[i].type != NGX_HTTP_APIGW_REF_PATH_PARAM) {
+            continue;
+        }
+
+        seg = conf->resource->segments.elts;
+
+        for (j = 0; j < conf->resource->segments.nelts; j++) {
+            if (seg[j].param && seg[j].text.len == ref[i].text.len
+                && ngx_strncmp(seg[j].text.data, ref[i].text.data,
+                               ref[i].text.len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (j == conf->resource->segments.nelts) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "unknown path parameter \"{%V}\" in integration "
+                          "URI \"%V\": resource \"%V\" has no such "
+                          "parameter in %s:%ui", &ref[i].text,
+                          &conf->integration->uri->source,
+                          &conf->resource->path,
+                          conf->method->file, conf->method->line);
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}

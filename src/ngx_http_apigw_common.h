@@ -1,0 +1,295 @@
+
+/*
+ * Copyright (C) ngx_http_apigw_module authors
+ */
+
+
+#ifndef _NGX_HTTP_APIGW_COMMON_H_INCLUDED_
+#define _NGX_HTTP_APIGW_COMMON_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+
+#define NGX_HTTP_APIGW_REQUEST_ID_LEN       36
+#define NGX_HTTP_APIGW_EXT_REQUEST_ID_LEN   16
+#define NGX_HTTP_APIGW_DEFAULT_TIMEOUT      29000
+
+#define NGX_HTTP_APIGW_STAGE_VAR_NAME_MAX   64
+#define NGX_HTTP_APIGW_STAGE_VAR_VALUE_MAX  512
+
+
+/* integration types, as AWS names them */
+typedef enum {
+    NGX_HTTP_APIGW_INT_MOCK = 0,
+    NGX_HTTP_APIGW_INT_HTTP,
+    NGX_HTTP_APIGW_INT_HTTP_PROXY
+} ngx_http_apigw_integration_type_e;
+
+
+/* gateway response types; keep in the order of the table in response.c */
+typedef enum {
+    NGX_HTTP_APIGW_GR_ACCESS_DENIED = 0,
+    NGX_HTTP_APIGW_GR_API_CONFIGURATION_ERROR,
+    NGX_HTTP_APIGW_GR_AUTHORIZER_CONFIGURATION_ERROR,
+    NGX_HTTP_APIGW_GR_AUTHORIZER_FAILURE,
+    NGX_HTTP_APIGW_GR_BAD_REQUEST_BODY,
+    NGX_HTTP_APIGW_GR_BAD_REQUEST_PARAMETERS,
+    NGX_HTTP_APIGW_GR_DEFAULT_4XX,
+    NGX_HTTP_APIGW_GR_DEFAULT_5XX,
+    NGX_HTTP_APIGW_GR_EXPIRED_TOKEN,
+    NGX_HTTP_APIGW_GR_INTEGRATION_FAILURE,
+    NGX_HTTP_APIGW_GR_INTEGRATION_TIMEOUT,
+    NGX_HTTP_APIGW_GR_INVALID_API_KEY,
+    NGX_HTTP_APIGW_GR_INVALID_SIGNATURE,
+    NGX_HTTP_APIGW_GR_MISSING_AUTHENTICATION_TOKEN,
+    NGX_HTTP_APIGW_GR_QUOTA_EXCEEDED,
+    NGX_HTTP_APIGW_GR_REQUEST_TOO_LARGE,
+    NGX_HTTP_APIGW_GR_RESOURCE_NOT_FOUND,
+    NGX_HTTP_APIGW_GR_THROTTLED,
+    NGX_HTTP_APIGW_GR_UNAUTHORIZED,
+    NGX_HTTP_APIGW_GR_UNSUPPORTED_MEDIA_TYPE,
+    NGX_HTTP_APIGW_GR_WAF_FILTERED,
+    NGX_HTTP_APIGW_GR_MAX,
+
+    /* not gateway response types: fixed answers AWS gives */
+    NGX_HTTP_APIGW_GR_UNKNOWN_STAGE,
+    NGX_HTTP_APIGW_GR_INTERNAL_ERROR
+} ngx_http_apigw_gr_type_e;
+
+
+/* a reference inside a compiled string: $context.x, {param}, ... */
+typedef enum {
+    NGX_HTTP_APIGW_REF_LITERAL = 0,
+    NGX_HTTP_APIGW_REF_CONTEXT,
+    NGX_HTTP_APIGW_REF_STAGE_VARIABLE,
+    NGX_HTTP_APIGW_REF_PATH_PARAM,
+    NGX_HTTP_APIGW_REF_HEADER,
+    NGX_HTTP_APIGW_REF_QUERYSTRING
+} ngx_http_apigw_ref_type_e;
+
+
+typedef struct ngx_http_apigw_ctx_s  ngx_http_apigw_ctx_t;
+
+typedef ngx_int_t (*ngx_http_apigw_context_get_pt)(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+
+
+typedef struct {
+    ngx_str_t                       name;     /* "requestId" */
+    ngx_str_t                       variable; /* "apigw_request_id" */
+    ngx_http_apigw_context_get_pt   get;
+} ngx_http_apigw_context_var_t;
+
+
+typedef struct {
+    ngx_http_apigw_ref_type_e       type;
+    ngx_str_t                       text;     /* literal, or name */
+    ngx_http_apigw_context_var_t   *context;
+    ngx_uint_t                      escape;   /* URI-escape the value */
+} ngx_http_apigw_ref_t;
+
+
+/* a string compiled once: literals and references */
+typedef struct {
+    ngx_str_t                       source;
+    ngx_array_t                     parts;    /* ngx_http_apigw_ref_t */
+    size_t                          literal_len;
+} ngx_http_apigw_tpl_t;
+
+
+typedef struct {
+    ngx_str_t                       name;
+    ngx_array_t                     variables;  /* ngx_keyval_t */
+} ngx_http_apigw_stage_t;
+
+
+typedef struct {
+    ngx_str_t                       text;     /* literal, or parameter name */
+    unsigned                        param:1;
+    unsigned                        greedy:1;
+} ngx_http_apigw_segment_t;
+
+
+typedef struct {
+    ngx_str_t                       path;     /* "/pets/{petId}" */
+    ngx_str_t                       id;       /* AWS-like resource id */
+    ngx_array_t                     segments; /* ngx_http_apigw_segment_t */
+    ngx_uint_t                      nparams;
+    u_char                         *file;     /* where it was declared */
+    ngx_uint_t                      line;
+} ngx_http_apigw_resource_t;
+
+
+typedef struct {
+    ngx_str_t                       name;     /* "origin" header name */
+    ngx_http_apigw_tpl_t           *value;
+} ngx_http_apigw_header_t;
+
+
+typedef struct {
+    ngx_http_apigw_integration_type_e  type;
+    ngx_http_apigw_tpl_t          *uri;
+    ngx_str_t                      http_method;  /* empty: the client's */
+    ngx_msec_t                     timeout;
+    ngx_uint_t                     status;       /* MOCK */
+    ngx_str_t                      body;         /* MOCK */
+    ngx_str_t                      content_type; /* MOCK */
+    ngx_array_t                   *headers;      /* ngx_http_apigw_header_t */
+    ngx_http_handler_pt            upstream_handler;
+} ngx_http_apigw_integration_t;
+
+
+typedef struct {
+    ngx_str_t                       name;     /* "GET", "ANY" */
+    void                          **loc_conf;
+    u_char                         *file;     /* where it was declared */
+    ngx_uint_t                      line;
+} ngx_http_apigw_method_t;
+
+
+typedef struct {
+    ngx_flag_t                      enabled;
+    ngx_array_t                    *origins;    /* ngx_str_t, NULL: "*" */
+    ngx_str_t                       methods;    /* empty: the resource's */
+    ngx_str_t                       headers;
+    ngx_str_t                       expose;
+    ngx_int_t                       max_age;    /* -1: not sent */
+    ngx_flag_t                      credentials;
+} ngx_http_apigw_cors_t;
+
+
+typedef struct {
+    ngx_http_apigw_gr_type_e        type;
+    ngx_uint_t                      status;     /* 0: the type's default */
+    ngx_array_t                    *headers;    /* ngx_http_apigw_header_t */
+    ngx_http_apigw_tpl_t           *body;       /* NULL: default template */
+} ngx_http_apigw_gateway_response_t;
+
+
+typedef struct {
+    ngx_http_apigw_gateway_response_t  *responses[NGX_HTTP_APIGW_GR_MAX];
+} ngx_http_apigw_gateway_responses_t;
+
+
+typedef struct {
+    ngx_uint_t                      variables_used;
+} ngx_http_apigw_main_conf_t;
+
+
+typedef struct {
+    ngx_str_t                       name;       /* apigw_api NAME */
+    ngx_str_t                       id;         /* $context.apiId */
+    ngx_array_t                    *stages;     /* ngx_http_apigw_stage_t */
+} ngx_http_apigw_srv_conf_t;
+
+
+typedef struct {
+    ngx_http_apigw_resource_t      *resource;
+    ngx_array_t                    *methods;    /* ngx_http_apigw_method_t */
+    ngx_http_apigw_method_t        *method;     /* set in a method block */
+    ngx_http_apigw_integration_t   *integration;
+    ngx_http_apigw_cors_t          *cors;
+    ngx_http_apigw_gateway_responses_t  *responses;
+} ngx_http_apigw_loc_conf_t;
+
+
+struct ngx_http_apigw_ctx_s {
+    u_char                          request_id[NGX_HTTP_APIGW_REQUEST_ID_LEN];
+    u_char                          ext_request_id[
+                                        NGX_HTTP_APIGW_EXT_REQUEST_ID_LEN];
+    ngx_str_t                       path;       /* as the client sent it */
+    ngx_http_apigw_stage_t         *stage;
+    ngx_http_apigw_resource_t      *resource;
+    ngx_http_apigw_loc_conf_t      *method;     /* the method's conf */
+    ngx_keyval_t                   *params;     /* resource->nparams */
+
+    ngx_http_apigw_gr_type_e        error_type;
+    ngx_str_t                       error_message;
+    ngx_chain_t                    *error_body;
+
+    ngx_uint_t                      status;     /* MOCK integration */
+    ngx_uint_t                      status_override;
+
+    unsigned                        routed:1;
+    unsigned                        integration:1;
+    unsigned                        error:1;
+    unsigned                        replace_body:1;
+    unsigned                        body_sent:1;
+    unsigned                        preflight:1;
+};
+
+
+extern ngx_module_t  ngx_http_apigw_module;
+
+
+/* conf.c: directive setters */
+char *ngx_http_apigw_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_apigw_stage(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_apigw_resource(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_apigw_method(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_apigw_integration(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_apigw_gateway_response(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_apigw_cors(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+
+/* conf.c */
+void ngx_http_apigw_make_id(ngx_str_t *src, u_char *dst, size_t len);
+
+/* router.c */
+ngx_int_t ngx_http_apigw_stage_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_apigw_route_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_apigw_catch_all_handler(ngx_http_request_t *r);
+char *ngx_http_apigw_resource_compile(ngx_conf_t *cf,
+    ngx_http_apigw_resource_t *res, ngx_str_t *path);
+ngx_int_t ngx_http_apigw_resource_match(ngx_http_request_t *r,
+    ngx_http_apigw_resource_t *res, ngx_str_t *uri, ngx_keyval_t *params);
+ngx_http_apigw_ctx_t *ngx_http_apigw_get_ctx(ngx_http_request_t *r);
+ngx_str_t *ngx_http_apigw_stage_variable(ngx_http_apigw_ctx_t *ctx,
+    ngx_str_t *name);
+ngx_str_t *ngx_http_apigw_path_param(ngx_http_apigw_ctx_t *ctx,
+    ngx_str_t *name);
+
+/* template.c: compiled strings */
+ngx_http_apigw_tpl_t *ngx_http_apigw_tpl_compile(ngx_conf_t *cf,
+    ngx_str_t *src, ngx_uint_t flags);
+ngx_int_t ngx_http_apigw_tpl_render(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_tpl_t *tpl, ngx_str_t *out);
+ngx_http_apigw_tpl_t *ngx_http_apigw_tpl_param(ngx_conf_t *cf,
+    ngx_str_t *src);
+
+#define NGX_HTTP_APIGW_TPL_CONTEXT      0x01   /* $context.x, $stageVar.. */
+#define NGX_HTTP_APIGW_TPL_URI          0x02   /* ${stageVariables.x}, {p} */
+
+/* integration.c */
+ngx_int_t ngx_http_apigw_content_handler(ngx_http_request_t *r);
+char *ngx_http_apigw_integration_init(ngx_conf_t *cf,
+    ngx_http_conf_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf);
+ngx_int_t ngx_http_apigw_integration_uri(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri);
+
+/* response.c: gateway responses and the filters */
+ngx_int_t ngx_http_apigw_send_error(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_gr_type_e type);
+ngx_int_t ngx_http_apigw_gr_type(ngx_str_t *name);
+ngx_str_t *ngx_http_apigw_gr_name(ngx_http_apigw_gr_type_e type);
+ngx_int_t ngx_http_apigw_filter_init(ngx_conf_t *cf);
+ngx_table_elt_t *ngx_http_apigw_add_header(ngx_http_request_t *r,
+    ngx_str_t *name, ngx_str_t *value);
+
+/* cors.c */
+ngx_int_t ngx_http_apigw_cors_preflight(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf);
+ngx_int_t ngx_http_apigw_cors_headers(ngx_http_request_t *r,
+    ngx_http_apigw_cors_t *cors);
+
+/* variables.c */
+ngx_int_t ngx_http_apigw_add_variables(ngx_conf_t *cf);
+ngx_http_apigw_context_var_t *ngx_http_apigw_context_var(ngx_str_t *name);
+
+
+#endif /* _NGX_HTTP_APIGW_COMMON_H_INCLUDED_ */

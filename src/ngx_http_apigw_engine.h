@@ -1,0 +1,67 @@
+
+/*
+ * Copyright (C) ngx_http_apigw_module authors
+ *
+ * The base of the pure engines (VTL, JSONPath, SigV4, policies, token
+ * buckets): nginx's basic types and an allocator, nothing else of nginx,
+ * so that each engine also builds alone for unit tests and fuzzing
+ * (-DNGX_HTTP_APIGW_UNIT).
+ */
+
+
+#ifndef _NGX_HTTP_APIGW_ENGINE_H_INCLUDED_
+#define _NGX_HTTP_APIGW_ENGINE_H_INCLUDED_
+
+
+#ifdef NGX_HTTP_APIGW_UNIT
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+typedef unsigned char  u_char;
+typedef intptr_t       ngx_int_t;
+typedef uintptr_t      ngx_uint_t;
+
+typedef struct {
+    size_t      len;
+    u_char     *data;
+} ngx_str_t;
+
+#define NGX_OK          0
+#define NGX_ERROR      -1
+#define NGX_AGAIN      -2
+#define NGX_DECLINED   -5
+
+#define ngx_string(str)     { sizeof(str) - 1, (u_char *) str }
+#define ngx_null_string     { 0, NULL }
+#define ngx_str_set(str, text)                                               \
+    (str)->len = sizeof(text) - 1; (str)->data = (u_char *) text
+#define ngx_str_null(str)   (str)->len = 0; (str)->data = NULL
+
+#define ngx_memcpy(dst, src, n)   (void) memcpy(dst, src, n)
+#define ngx_cpymem(dst, src, n)   (((u_char *) memcpy(dst, src, n)) + (n))
+#define ngx_memzero(buf, n)       (void) memset(buf, 0, n)
+#define ngx_min(val1, val2)  ((val1 > val2) ? (val2) : (val1))
+#define ngx_max(val1, val2)  ((val1 < val2) ? (val2) : (val1))
+
+#else
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#endif
+
+
+/* engines allocate through this: a request pool in nginx, an arena alone */
+
+typedef struct {
+    void     *(*alloc)(void *data, size_t size);
+    void       *data;
+} ngx_http_apigw_alloc_t;
+
+#define ngx_http_apigw_alloc(a, size)  (a)->alloc((a)->data, size)
+
+
+#endif /* _NGX_HTTP_APIGW_ENGINE_H_INCLUDED_ */

@@ -1,0 +1,361 @@
+
+/*
+ * Copyright (C) ngx_http_apigw_module authors
+ *
+ * Integrations: MOCK answers from the configuration; HTTP and HTTP_PROXY
+ * go through nginx's proxy module and upstream machinery, which the
+ * method block configures (proxy_pass to the integration URI built per
+ * request, AWS's 29 s timeout), so every proxy_* directive and
+ * upstream{} block works inside a method as users expect.
+ */
+
+
+#include "ngx_http_apigw_common.h"
+
+
+static ngx_int_t ngx_http_apigw_mock(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_integration_t *in);
+static char *ngx_http_apigw_proxy_set(ngx_conf_t *cf, void *conf,
+    char *name, ngx_str_t *args, ngx_uint_t nargs, ngx_uint_t dflt);
+
+
+extern ngx_module_t  ngx_http_proxy_module;
+
+
+ngx_int_t
+ngx_http_apigw_content_handler(ngx_http_request_t *r)
+{
+    ngx_http_apigw_ctx_t          *ctx;
+    ngx_http_apigw_loc_conf_t     *alcf;
+    ngx_http_apigw_integration_t  *in;
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_apigw_module);
+    in = alcf->integration;
+
+    ctx = ngx_http_apigw_get_ctx(r);
+
+    if (ctx == NULL || in == NULL) {
+        /* reached without the API's routing, e.g. by an internal redirect */
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "apigw content handler, integration %ui", in->type);
+
+    ctx->integration = 1;
+
+    if (in->type == NGX_HTTP_APIGW_INT_MOCK) {
+        return ngx_http_apigw_mock(r, ctx, in);
+    }
+
+    return in->upstream_handler(r);
+}
+
+
+static ngx_int_t
+ngx_http_apigw_mock(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_http_apigw_integration_t *in)
+{
+    ngx_int_t                 rc;
+    ngx_str_t                 value;
+    ngx_buf_t                *b;
+    ngx_uint_t                i;
+    ngx_chain_t               out;
+    ngx_http_apigw_header_t  *h;
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx->status = in->status;
+
+    r->headers_out.status = in->status;
+    r->headers_out.content_type = in->content_type;
+    r->headers_out.content_type_len = in->content_type.len;
+    r->headers_out.content_length_n = in->body.len;
+
+    if (in->headers) {
+        h = in->headers->elts;
+
+        for (i = 0; i < in->headers->nelts; i++) {
+            if (ngx_http_apigw_tpl_render(r, ctx, h[i].value, &value)
+                != NGX_OK)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            if (ngx_http_apigw_add_header(r, &h[i].name, &value) == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+    }
+
+    if (in->body.len == 0) {
+        r->header_only = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = in->body.data;
+    b->last = in->body.data + in->body.len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/* the URI proxy_pass uses: the integration URI, and the query for proxies */
+
+ngx_int_t
+ngx_http_apigw_integration_uri(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri)
+{
+    u_char                        *p;
+    ngx_str_t                      base;
+    ngx_http_apigw_integration_t  *in;
+
+    in = ctx->method->integration;
+
+    if (ngx_http_apigw_tpl_render(r, ctx, in->uri, &base) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (in->type != NGX_HTTP_APIGW_INT_HTTP_PROXY || r->args.len == 0) {
+        *uri = base;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, base.len + 1 + r->args.len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    uri->data = p;
+
+    p = ngx_cpymem(p, base.data, base.len);
+    *p++ = (ngx_strlchr(base.data, base.data + base.len, '?') ? '&' : '?');
+    p = ngx_cpymem(p, r->args.data, r->args.len);
+
+    uri->len = p - uri->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Called when a method block is parsed: wires the integration to its
+ * transport.  Defaults are applied only where the block left them unset.
+ */
+
+char *
+ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
+    ngx_http_apigw_loc_conf_t *alcf)
+{
+    char                          *rv;
+    void                          *plcf;
+    u_char                        *p;
+    ngx_str_t                      args[2];
+    ngx_msec_t                     connect;
+    ngx_conf_t                     save;
+    ngx_http_core_loc_conf_t      *clcf;
+    ngx_http_apigw_integration_t  *in;
+
+    in = alcf->integration;
+    clcf = ctx->loc_conf[ngx_http_core_module.ctx_index];
+
+    if (in->type == NGX_HTTP_APIGW_INT_MOCK) {
+        clcf->handler = ngx_http_apigw_content_handler;
+        return NGX_CONF_OK;
+    }
+
+    plcf = ctx->loc_conf[ngx_http_proxy_module.ctx_index];
+
+    save = *cf;
+    cf->ctx = ctx;
+
+    ngx_str_set(&args[0], "$apigw_integration_uri");
+
+    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_pass", args, 1, 0);
+    if (rv != NGX_CONF_OK) {
+        goto done;
+    }
+
+    in->upstream_handler = clcf->handler;
+    clcf->handler = ngx_http_apigw_content_handler;
+
+    p = ngx_pnalloc(cf->pool, NGX_INT_T_LEN + sizeof("ms"));
+    if (p == NULL) {
+        rv = NGX_CONF_ERROR;
+        goto done;
+    }
+
+    args[0].data = p;
+    args[0].len = ngx_sprintf(p, "%Mms%Z", in->timeout) - p - 1;
+
+    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_read_timeout", args, 1, 1);
+    if (rv != NGX_CONF_OK) {
+        goto done;
+    }
+
+    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_send_timeout", args, 1, 1);
+    if (rv != NGX_CONF_OK) {
+        goto done;
+    }
+
+    /* nginx caps the connect timeout at 75 s */
+
+    connect = ngx_min(in->timeout, 75000);
+
+    p = ngx_pnalloc(cf->pool, NGX_INT_T_LEN + sizeof("ms"));
+    if (p == NULL) {
+        rv = NGX_CONF_ERROR;
+        goto done;
+    }
+
+    args[0].data = p;
+    args[0].len = ngx_sprintf(p, "%Mms%Z", connect) - p - 1;
+
+    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_connect_timeout", args, 1,
+                                  1);
+    if (rv != NGX_CONF_OK) {
+        goto done;
+    }
+
+    ngx_str_set(&args[0], "1.1");
+
+    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_http_version", args, 1, 1);
+    if (rv != NGX_CONF_OK) {
+        goto done;
+    }
+
+    if (in->http_method.len) {
+        p = ngx_pnalloc(cf->pool, in->http_method.len + 1);
+        if (p == NULL) {
+            rv = NGX_CONF_ERROR;
+            goto done;
+        }
+
+        args[0].data = p;
+        args[0].len = in->http_method.len;
+        ngx_memcpy(p, in->http_method.data, in->http_method.len);
+        p[in->http_method.len] = '\0';
+
+        rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_method", args, 1, 0);
+        if (rv != NGX_CONF_OK) {
+            goto done;
+        }
+    }
+
+    if (in->type == NGX_HTTP_APIGW_INT_HTTP) {
+
+        /* non-proxy: only mapped headers, and the body's content type */
+
+        ngx_str_set(&args[0], "off");
+
+        rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_pass_request_headers",
+                                      args, 1, 1);
+        if (rv != NGX_CONF_OK) {
+            goto done;
+        }
+
+        ngx_str_set(&args[0], "Content-Type");
+        ngx_str_set(&args[1], "$content_type");
+
+        rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_set_header", args, 2,
+                                      0);
+    }
+
+done:
+
+    *cf = save;
+
+    return rv;
+}
+
+
+static char *
+ngx_http_apigw_proxy_set(ngx_conf_t *cf, void *conf, char *name,
+    ngx_str_t *args, ngx_uint_t nargs, ngx_uint_t dflt)
+{
+    char           *rv;
+    size_t          len;
+    ngx_str_t      *value;
+    ngx_uint_t      i;
+    ngx_array_t     a, *saved;
+    ngx_command_t  *cmd;
+
+    len = ngx_strlen(name);
+
+    for (cmd = ngx_http_proxy_module.commands; cmd->name.len; cmd++) {
+        if (cmd->name.len == len
+            && ngx_strncmp(cmd->name.data, name, len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (cmd->name.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "apigw: the proxy module has no \"%s\"", name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_array_init(&a, cf->temp_pool, nargs + 1, sizeof(ngx_str_t))
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    value = ngx_array_push_n(&a, nargs + 1);
+    if (value == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value[0] = cmd->name;
+
+    for (i = 0; i < nargs; i++) {
+        value[i + 1] = args[i];
+    }
+
+    saved = cf->args;
+    cf->args = &a;
+
+    rv = cmd->set(cf, cmd, conf);
+
+    cf->args = saved;
+
+    if (rv == NGX_CONF_OK || rv == NGX_CONF_ERROR) {
+        return rv;
+    }
+
+    if (ngx_strcmp(rv, "is duplicate") == 0) {
+        if (dflt) {
+            /* set in the method block: the user's value stays */
+            return NGX_CONF_OK;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%s\" cannot be combined with "
+                           "\"apigw_integration\" in the same method", name);
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%s\" %s", name, rv);
+
+    return NGX_CONF_ERROR;
+}
