@@ -380,8 +380,10 @@ ngx_http_apigw_method(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_module_t          *module;
     ngx_http_conf_ctx_t        *ctx, *pctx;
     ngx_http_apigw_method_t    *m;
-    ngx_http_core_loc_conf_t   *clcf, *pclcf;
+    ngx_queue_t                *q;
+    ngx_http_core_loc_conf_t   *clcf, *pclcf, *nclcf;
     ngx_http_apigw_loc_conf_t  *alcf;
+    ngx_http_location_queue_t  *lq;
 
     if (pconf->method) {
         return "is not allowed inside \"apigw_method\"";
@@ -512,10 +514,20 @@ ngx_http_apigw_method(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     if (clcf->locations) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"location\" is not allowed inside "
-                           "\"apigw_method\"");
-        return NGX_CONF_ERROR;
+        for (q = ngx_queue_head(clcf->locations);
+             q != ngx_queue_sentinel(clcf->locations);
+             q = ngx_queue_next(q))
+        {
+            lq = (ngx_http_location_queue_t *) q;
+            nclcf = lq->exact ? lq->exact : lq->inclusive;
+
+            if (!nclcf->lmt_excpt) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"location\" is not allowed inside "
+                                   "\"apigw_method\"");
+                return NGX_CONF_ERROR;
+            }
+        }
     }
 
     if (alcf->integration == NULL) {

@@ -106,6 +106,32 @@ static ngx_http_apigw_gr_info_t  ngx_http_apigw_gr_info[] = {
 };
 
 
+typedef struct {
+    ngx_uint_t                  status;
+    ngx_str_t                   text;
+} ngx_http_apigw_reason_t;
+
+
+static ngx_http_apigw_reason_t  ngx_http_apigw_reasons[] = {
+    { 400, ngx_string("Bad Request") },
+    { 402, ngx_string("Payment Required") },
+    { 405, ngx_string("Method Not Allowed") },
+    { 406, ngx_string("Not Acceptable") },
+    { 408, ngx_string("Request Timeout") },
+    { 409, ngx_string("Conflict") },
+    { 410, ngx_string("Gone") },
+    { 411, ngx_string("Length Required") },
+    { 412, ngx_string("Precondition Failed") },
+    { 416, ngx_string("Requested Range Not Satisfiable") },
+    { 421, ngx_string("Misdirected Request") },
+    { 501, ngx_string("Not Implemented") },
+    { 503, ngx_string("Service Unavailable") },
+    { 505, ngx_string("HTTP Version Not Supported") },
+    { 507, ngx_string("Insufficient Storage") },
+    { 0, ngx_null_string }
+};
+
+
 static ngx_str_t  ngx_http_apigw_internal_error_body =
     ngx_string("{\"message\": \"Internal server error\"}");
 
@@ -265,7 +291,8 @@ static void
 ngx_http_apigw_error_from_status(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx)
 {
-    ngx_http_apigw_gr_type_e  type;
+    ngx_http_apigw_reason_t   *reason;
+    ngx_http_apigw_gr_type_e   type;
 
     switch (r->headers_out.status) {
 
@@ -313,8 +340,16 @@ ngx_http_apigw_error_from_status(ngx_http_request_t *r,
     if (type == NGX_HTTP_APIGW_GR_DEFAULT_4XX
         || type == NGX_HTTP_APIGW_GR_DEFAULT_5XX)
     {
-        /* keep nginx's status: 405, 408, 503 ... */
+        /* keep nginx's status and its reason: 405, 408, 503 ... */
+
         ctx->status_override = r->headers_out.status;
+
+        for (reason = ngx_http_apigw_reasons; reason->status; reason++) {
+            if (reason->status == r->headers_out.status) {
+                ctx->error_message = reason->text;
+                break;
+            }
+        }
     }
 }
 

@@ -95,6 +95,19 @@ ngx_http_apigw_stage_handler(ngx_http_request_t *r)
         }
     }
 
+    /* the stage is a raw path segment: "/dev%2Fpets" names no stage */
+
+    if (i < ascf->stages->nelts
+        && (r->unparsed_uri.len < name.len + 1
+            || r->unparsed_uri.data[0] != '/'
+            || ngx_strncmp(r->unparsed_uri.data + 1, name.data, name.len) != 0
+            || (r->unparsed_uri.len > name.len + 1
+                && r->unparsed_uri.data[name.len + 1] != '/'
+                && r->unparsed_uri.data[name.len + 1] != '?')))
+    {
+        i = ascf->stages->nelts;
+    }
+
     if (name.len == 0 || i == ascf->stages->nelts) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "apigw: unknown stage \"%V\"", &name);
@@ -231,12 +244,15 @@ ngx_http_apigw_route_handler(ngx_http_request_t *r)
         m = (i < alcf->methods->nelts) ? &m[i] : any;
     }
 
-    if (m == NULL) {
+    /* CORS answers preflights unless the resource has its own OPTIONS */
 
-        if (r->method == NGX_HTTP_OPTIONS && alcf->cors && alcf->cors->enabled)
-        {
-            return ngx_http_apigw_cors_preflight(r, ctx, alcf);
-        }
+    if (r->method == NGX_HTTP_OPTIONS && (m == NULL || m == any)
+        && alcf->cors && alcf->cors->enabled)
+    {
+        return ngx_http_apigw_cors_preflight(r, ctx, alcf);
+    }
+
+    if (m == NULL) {
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "apigw: no method \"%V\" for resource \"%V\"",

@@ -689,11 +689,18 @@ ngx_http_apigw_ctx_integration_latency(ngx_http_request_t *r,
     if (ctx->status == 0) {
         state = ngx_http_apigw_upstream_state(r);
 
-        if (state == NULL || state->response_time == (ngx_msec_t) -1) {
+        if (state == NULL) {
             return NGX_OK;
         }
 
-        ms = state->response_time;
+        /* until the upstream finishes, the time to its response header */
+
+        ms = (state->response_time != (ngx_msec_t) -1) ? state->response_time
+                                                       : state->header_time;
+
+        if (ms == (ngx_msec_t) -1) {
+            return NGX_OK;
+        }
     }
 
     p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
