@@ -61,13 +61,13 @@ unit: build
 prove: build
 	TEST_NGINX_BINARY=$(NGINX) \
 	TEST_NGINX_LOAD_MODULES=$(MODULE) \
-	    $(PROVE) -r $(TESTS)
+	    $(PROVE) -I. -r $(TESTS)
 
 test: build
 	$(MAKE) -C t/unit NGX_BUILD=$(NGX_BUILD)
 	TEST_NGINX_BINARY=$(NGINX) \
 	TEST_NGINX_LOAD_MODULES=$(MODULE) \
-	    $(PROVE) -r $(TESTS)
+	    $(PROVE) -I. -r $(TESTS)
 
 bench: build
 	bash bench/run.sh

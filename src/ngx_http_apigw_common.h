@@ -59,6 +59,9 @@ typedef enum {
     NGX_HTTP_APIGW_GR_INTERNAL_ERROR
 } ngx_http_apigw_gr_type_e;
 
+#define NGX_HTTP_APIGW_GR_MISSING                                            \
+    NGX_HTTP_APIGW_GR_MISSING_AUTHENTICATION_TOKEN
+
 
 /* a reference inside a compiled string: $context.x, {param}, ... */
 typedef enum {

@@ -23,6 +23,13 @@ static ngx_str_t  ngx_http_apigw_allow_origin =
     ngx_string("Access-Control-Allow-Origin");
 static ngx_str_t  ngx_http_apigw_allow_credentials =
     ngx_string("Access-Control-Allow-Credentials");
+static ngx_str_t  ngx_http_apigw_allow_methods =
+    ngx_string("Access-Control-Allow-Methods");
+static ngx_str_t  ngx_http_apigw_allow_headers =
+    ngx_string("Access-Control-Allow-Headers");
+static ngx_str_t  ngx_http_apigw_expose_headers =
+    ngx_string("Access-Control-Expose-Headers");
+static ngx_str_t  ngx_http_apigw_max_age = ngx_string("Access-Control-Max-Age");
 static ngx_str_t  ngx_http_apigw_true = ngx_string("true");
 static ngx_str_t  ngx_http_apigw_any_methods =
     ngx_string("DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT");
@@ -71,16 +78,13 @@ ngx_http_apigw_cors_preflight(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_apigw_add_header(r, &(ngx_str_t)
-                                      ngx_string("Access-Control-Allow-Methods"),
-                                  &methods)
+    if (ngx_http_apigw_add_header(r, &ngx_http_apigw_allow_methods, &methods)
         == NULL)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_apigw_add_header(r, &(ngx_str_t)
-                                      ngx_string("Access-Control-Allow-Headers"),
+    if (ngx_http_apigw_add_header(r, &ngx_http_apigw_allow_headers,
                                   &cors->headers)
         == NULL)
     {
@@ -96,9 +100,7 @@ ngx_http_apigw_cors_preflight(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         value.data = p;
         value.len = ngx_sprintf(p, "%i", cors->max_age) - p;
 
-        if (ngx_http_apigw_add_header(r, &(ngx_str_t)
-                                          ngx_string("Access-Control-Max-Age"),
-                                      &value)
+        if (ngx_http_apigw_add_header(r, &ngx_http_apigw_max_age, &value)
             == NULL)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -149,8 +151,7 @@ ngx_http_apigw_cors_headers(ngx_http_request_t *r, ngx_http_apigw_cors_t *cors)
     }
 
     if (cors->expose.len) {
-        if (ngx_http_apigw_add_header(r, &(ngx_str_t)
-                                     ngx_string("Access-Control-Expose-Headers"),
+        if (ngx_http_apigw_add_header(r, &ngx_http_apigw_expose_headers,
                                       &cors->expose)
             == NULL)
         {

@@ -214,8 +214,7 @@ ngx_http_apigw_route_handler(ngx_http_request_t *r)
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "apigw: no resource for \"%V\"", &r->uri);
 
-        return ngx_http_apigw_send_error(r, ctx,
-                                  NGX_HTTP_APIGW_GR_MISSING_AUTHENTICATION_TOKEN);
+        return ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_MISSING);
     }
 
     ctx->resource = alcf->resource;
@@ -258,8 +257,7 @@ ngx_http_apigw_route_handler(ngx_http_request_t *r)
                       "apigw: no method \"%V\" for resource \"%V\"",
                       &r->method_name, &alcf->resource->path);
 
-        return ngx_http_apigw_send_error(r, ctx,
-                                  NGX_HTTP_APIGW_GR_MISSING_AUTHENTICATION_TOKEN);
+        return ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_MISSING);
     }
 
     r->loc_conf = m->loc_conf;
@@ -288,8 +286,7 @@ ngx_http_apigw_catch_all_handler(ngx_http_request_t *r)
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "apigw: no resource for \"%V\"", &r->uri);
 
-    return ngx_http_apigw_send_error(r, ctx,
-                                  NGX_HTTP_APIGW_GR_MISSING_AUTHENTICATION_TOKEN);
+    return ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_MISSING);
 }
 
 
