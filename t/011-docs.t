@@ -1,0 +1,89 @@
+# Every nginx example in README.md and docs/ is accepted by "nginx -t",
+# and docs/directives.md documents exactly the directives of the code.
+use strict;
+use warnings;
+use Test::More;
+use File::Temp ();
+
+my $nginx = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
+my ($module) = split ' ', ($ENV{TEST_NGINX_LOAD_MODULES} || '');
+
+plan skip_all => 'TEST_NGINX_LOAD_MODULES is not set' unless $module;
+
+sub slurp { my ($f) = @_; open my $fh, '<', $f or die "$f: $!"; local $/; <$fh> }
+
+my @docs = ('README.md', glob('docs/*.md'));
+my $examples = 0;
+
+for my $doc (@docs) {
+    my $text = slurp($doc);
+    my $n = 0;
+
+    while ($text =~ /^```nginx\n(.*?)^```/msg) {
+        my $block = $1;
+        $n++;
+        $examples++;
+
+        my $dir = File::Temp::tempdir(CLEANUP => 1);
+        mkdir "$dir/logs";
+
+        # a full configuration names its own module path; use ours
+        my $conf;
+        if ($block =~ /^\s*load_module\b/m) {
+            ($conf = $block) =~ s/^\s*load_module\s+[^;]+;/load_module $module;/m;
+            $conf =~ s/^(\s*http\s*\{)/$1\n client_body_temp_path $dir\/b; proxy_temp_path $dir\/p;/m;
+        } else {
+            $conf = <<"CONF";
+load_module $module;
+error_log $dir/logs/error.log;
+pid $dir/logs/nginx.pid;
+events {}
+http {
+    client_body_temp_path $dir/b;
+    proxy_temp_path $dir/p;
+$block
+}
+CONF
+        }
+
+        open my $fh, '>', "$dir/nginx.conf" or die;
+        print $fh $conf;
+        close $fh;
+
+        my $out = `$nginx -p $dir -c $dir/nginx.conf -t 2>&1`;
+        ok($? == 0, "$doc example $n is a valid configuration")
+            or diag("$out\n$conf");
+    }
+}
+
+ok($examples > 0, 'the docs have nginx examples');
+
+# the directive reference and the command table agree
+
+my %code;
+for my $f ('ngx_http_apigw_module.c', glob('src/*.c')) {
+    my $text = slurp($f);
+    $code{$1} = 1
+        while $text =~ /ngx_string\("(apigw_[a-z0-9_]+)"\),\s*NGX_HTTP_(?:MAIN|SRV|LOC)_CONF/g;
+}
+
+ok(scalar(keys %code) > 0, 'the command table was found');
+
+my $ref = slurp('docs/directives.md');
+my %doc = map { $_ => 1 } $ref =~ /^## (apigw_[a-z0-9_]+)\s*$/mg;
+
+for my $d (sort keys %code) {
+    ok($doc{$d}, "directive $d is documented in docs/directives.md");
+}
+
+for my $d (sort keys %doc) {
+    ok($code{$d}, "documented directive $d exists");
+}
+
+for my $d (sort keys %doc) {
+    my ($section) = $ref =~ /^## $d\s*\n(.*?)(?=^## |\z)/ms;
+    like($section, qr/Syntax:[\s\S]*?\n\s*Default:.*\n\s*Context:/,
+         "$d has Syntax, Default and Context");
+}
+
+done_testing();
