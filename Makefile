@@ -15,7 +15,7 @@ TESTS      ?= t/
 
 DEBS := nginx nginx-dev libjansson-dev libjwt-dev libpcre2-dev libssl-dev \
         zlib1g-dev libtest-base-perl libwww-perl python3 python3-botocore \
-        python3-jwt gcc make perl curl wrk
+        python3-jwt gcc make perl curl wrk openssl
 
 SOURCES := config ngx_http_apigw_module.c $(wildcard src/*.c src/*.h)
 

@@ -3,6 +3,14 @@
 # backend fails or is slow.
 use lib '.';
 use t::APIGW 'no_plan';
+use File::Temp ();
+
+# a self-signed certificate for the TLS backend of TEST 15
+my $certs = File::Temp::tempdir(CLEANUP => 1);
+system("openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost "
+       . "-days 2 -keyout $certs/key.pem -out $certs/cert.pem "
+       . ">/dev/null 2>&1") == 0 or die "openssl failed";
+$ENV{TEST_NGINX_CERTS} = $certs;
 
 no_shuffle();
 run_tests();
@@ -328,5 +336,30 @@ GET /dev/big
 --- request eval
 "POST /dev/up\n" . ("y" x 100000)
 --- response_body_like: "body":"(?:y{50000}){2}"
+--- no_error_log
+[error]
+
+
+
+=== TEST 15: https:// integrations go over TLS
+--- http_config
+    server {
+        listen 127.0.0.1:1987 ssl;
+        ssl_certificate $TEST_NGINX_CERTS/cert.pem;
+        ssl_certificate_key $TEST_NGINX_CERTS/key.pem;
+        location / { return 200 "tls $ssl_protocol $request_uri"; }
+    }
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /secure {
+        apigw_resource /secure;
+        apigw_method GET {
+            apigw_integration http_proxy https://127.0.0.1:1987/backend;
+        }
+    }
+--- request
+GET /dev/secure?x=1
+--- response_body_like: ^tls TLSv1\.[23] /backend\?x=1$
 --- no_error_log
 [error]
