@@ -26,7 +26,7 @@ static ngx_int_t ngx_http_apigw_check_params(ngx_conf_t *cf,
 static ngx_command_t  ngx_http_apigw_commands[] = {
 
     { ngx_string("apigw_api"),
-      NGX_HTTP_SRV_CONF|NGX_CONF_TAKE12,
+      NGX_HTTP_SRV_CONF|NGX_CONF_TAKE123,
       ngx_http_apigw_api,
       NGX_HTTP_SRV_CONF_OFFSET,
       0,
@@ -63,6 +63,13 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
     { ngx_string("apigw_gateway_response"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_apigw_gateway_response,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_lambda_endpoint"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_lambda_endpoint,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -246,6 +253,19 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->cors == NULL) {
         conf->cors = prev->cors;
+    }
+
+    ngx_conf_merge_str_value(conf->lambda_endpoint, prev->lambda_endpoint, "");
+
+    if (conf->method && conf->integration
+        && conf->integration->type == NGX_HTTP_APIGW_INT_LAMBDA
+        && conf->lambda_endpoint.len == 0)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "no \"apigw_lambda_endpoint\" for the lambda "
+                      "integration in %s:%ui",
+                      conf->method->file, conf->method->line);
+        return NGX_CONF_ERROR;
     }
 
     if (conf->responses == NULL) {

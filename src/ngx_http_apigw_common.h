@@ -16,6 +16,7 @@
 #define NGX_HTTP_APIGW_REQUEST_ID_LEN       36
 #define NGX_HTTP_APIGW_EXT_REQUEST_ID_LEN   16
 #define NGX_HTTP_APIGW_DEFAULT_TIMEOUT      29000
+#define NGX_HTTP_APIGW_MAX_PAYLOAD          (10 * 1024 * 1024)
 
 #define NGX_HTTP_APIGW_STAGE_VAR_NAME_MAX   64
 #define NGX_HTTP_APIGW_STAGE_VAR_VALUE_MAX  512
@@ -25,7 +26,8 @@
 typedef enum {
     NGX_HTTP_APIGW_INT_MOCK = 0,
     NGX_HTTP_APIGW_INT_HTTP,
-    NGX_HTTP_APIGW_INT_HTTP_PROXY
+    NGX_HTTP_APIGW_INT_HTTP_PROXY,
+    NGX_HTTP_APIGW_INT_LAMBDA
 } ngx_http_apigw_integration_type_e;
 
 
@@ -56,7 +58,8 @@ typedef enum {
 
     /* not gateway response types: fixed answers AWS gives */
     NGX_HTTP_APIGW_GR_UNKNOWN_STAGE,
-    NGX_HTTP_APIGW_GR_INTERNAL_ERROR
+    NGX_HTTP_APIGW_GR_INTERNAL_ERROR,
+    NGX_HTTP_APIGW_GR_HTTP_API_ERROR
 } ngx_http_apigw_gr_type_e;
 
 #define NGX_HTTP_APIGW_GR_MISSING                                            \
@@ -141,6 +144,9 @@ typedef struct {
     ngx_str_t                      body;         /* MOCK */
     ngx_str_t                      content_type; /* MOCK */
     ngx_array_t                   *headers;      /* ngx_http_apigw_header_t */
+    ngx_http_apigw_tpl_t          *function;     /* lambda */
+    ngx_uint_t                     payload;      /* 10 or 20 */
+    unsigned                       proxy:1;
     ngx_http_handler_pt            upstream_handler;
 } ngx_http_apigw_integration_t;
 
@@ -185,6 +191,8 @@ typedef struct {
 typedef struct {
     ngx_str_t                       name;       /* apigw_api NAME */
     ngx_str_t                       id;         /* $context.apiId */
+    ngx_str_t                       account;    /* $context.accountId */
+    ngx_str_t                       deployment; /* $context.deploymentId */
     ngx_array_t                    *stages;     /* ngx_http_apigw_stage_t */
 } ngx_http_apigw_srv_conf_t;
 
@@ -196,6 +204,7 @@ typedef struct {
     ngx_http_apigw_integration_t   *integration;
     ngx_http_apigw_cors_t          *cors;
     ngx_http_apigw_gateway_responses_t  *responses;
+    ngx_str_t                       lambda_endpoint;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -213,8 +222,14 @@ struct ngx_http_apigw_ctx_s {
     ngx_str_t                       error_message;
     ngx_chain_t                    *error_body;
 
-    ngx_uint_t                      status;     /* MOCK integration */
+    ngx_uint_t                      status;     /* MOCK, lambda */
     ngx_uint_t                      status_override;
+
+    ngx_str_t                       payload;    /* lambda event */
+    ngx_uint_t                      capture_status;
+    ngx_chain_t                    *captured;
+    ngx_chain_t                   **captured_last;
+    size_t                          captured_size;
 
     unsigned                        routed:1;
     unsigned                        integration:1;
@@ -222,6 +237,8 @@ struct ngx_http_apigw_ctx_s {
     unsigned                        replace_body:1;
     unsigned                        body_sent:1;
     unsigned                        preflight:1;
+    unsigned                        capturing:1;
+    unsigned                        function_error:1;
 };
 
 
@@ -239,9 +256,12 @@ char *ngx_http_apigw_integration(ngx_conf_t *cf, ngx_command_t *cmd,
 char *ngx_http_apigw_gateway_response(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_apigw_cors(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_apigw_lambda_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 /* conf.c */
 void ngx_http_apigw_make_id(ngx_str_t *src, u_char *dst, size_t len);
+void ngx_http_apigw_random_id(u_char *dst, size_t len);
 
 /* router.c */
 ngx_int_t ngx_http_apigw_stage_handler(ngx_http_request_t *r);
@@ -274,6 +294,17 @@ char *ngx_http_apigw_integration_init(ngx_conf_t *cf,
     ngx_http_conf_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf);
 ngx_int_t ngx_http_apigw_integration_uri(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri);
+char *ngx_http_apigw_conf_set(ngx_conf_t *cf, ngx_module_t *module,
+    void **loc_conf, char *name, ngx_str_t *args, ngx_uint_t nargs,
+    ngx_uint_t dflt);
+
+/* lambda.c */
+ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri);
+ngx_int_t ngx_http_apigw_lambda_event(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *out);
+ngx_int_t ngx_http_apigw_lambda_response(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out);
 
 /* response.c: gateway responses and the filters */
 ngx_int_t ngx_http_apigw_send_error(ngx_http_request_t *r,
@@ -283,6 +314,7 @@ ngx_str_t *ngx_http_apigw_gr_name(ngx_http_apigw_gr_type_e type);
 ngx_int_t ngx_http_apigw_filter_init(ngx_conf_t *cf);
 ngx_table_elt_t *ngx_http_apigw_add_header(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value);
+void ngx_http_apigw_clear_headers(ngx_http_request_t *r);
 
 /* cors.c */
 ngx_int_t ngx_http_apigw_cors_preflight(ngx_http_request_t *r,

@@ -43,6 +43,7 @@ static ngx_http_apigw_integration_name_t  ngx_http_apigw_integrations[] = {
     { ngx_string("mock"), NGX_HTTP_APIGW_INT_MOCK },
     { ngx_string("http"), NGX_HTTP_APIGW_INT_HTTP },
     { ngx_string("http_proxy"), NGX_HTTP_APIGW_INT_HTTP_PROXY },
+    { ngx_string("lambda"), NGX_HTTP_APIGW_INT_LAMBDA },
     { ngx_null_string, 0 }
 };
 
@@ -54,7 +55,7 @@ ngx_http_apigw_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     u_char      *p;
     ngx_str_t   *value;
-    ngx_uint_t   i;
+    ngx_uint_t   i, n;
 
     if (ascf->name.len) {
         return "is duplicate";
@@ -70,28 +71,64 @@ ngx_http_apigw_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     ascf->name = value[1];
 
-    if (cf->args->nelts == 3) {
-        if (ngx_strncmp(value[2].data, "id=", 3) != 0) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid parameter \"%V\"", &value[2]);
-            return NGX_CONF_ERROR;
-        }
+    /* a new configuration is a new deployment */
 
-        ascf->id.data = value[2].data + 3;
-        ascf->id.len = value[2].len - 3;
+    ascf->deployment.data = ngx_pnalloc(cf->pool, 6);
+    if (ascf->deployment.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
 
-        if (ascf->id.len == 0 || ascf->id.len > 64) {
-            goto invalid_id;
-        }
+    ascf->deployment.len = 6;
+    ngx_http_apigw_random_id(ascf->deployment.data, 6);
 
-        for (i = 0; i < ascf->id.len; i++) {
-            p = &ascf->id.data[i];
+    ngx_str_set(&ascf->account, "123456789012");
 
-            if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "id=", 3) == 0) {
+            ascf->id.data = value[i].data + 3;
+            ascf->id.len = value[i].len - 3;
+
+            if (ascf->id.len == 0 || ascf->id.len > 64) {
                 goto invalid_id;
             }
+
+            for (n = 0; n < ascf->id.len; n++) {
+                p = &ascf->id.data[n];
+
+                if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+                    goto invalid_id;
+                }
+            }
+
+            continue;
         }
 
+        if (ngx_strncmp(value[i].data, "account=", 8) == 0) {
+            ascf->account.data = value[i].data + 8;
+            ascf->account.len = value[i].len - 8;
+
+            if (ascf->account.len != 12) {
+                goto invalid_account;
+            }
+
+            for (n = 0; n < 12; n++) {
+                if (ascf->account.data[n] < '0'
+                    || ascf->account.data[n] > '9')
+                {
+                    goto invalid_account;
+                }
+            }
+
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\"", &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ascf->id.len) {
         return NGX_CONF_OK;
     }
 
@@ -107,12 +144,32 @@ ngx_http_apigw_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     return NGX_CONF_OK;
 
+invalid_account:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid account \"%V\": 12 digits expected",
+                       &ascf->account);
+    return NGX_CONF_ERROR;
+
 invalid_id:
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "invalid API id \"%V\": lowercase letters and digits "
                        "only, at most 64", &ascf->id);
     return NGX_CONF_ERROR;
+}
+
+
+void
+ngx_http_apigw_random_id(u_char *dst, size_t len)
+{
+    size_t  i;
+
+    static u_char  digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+    for (i = 0; i < len; i++) {
+        dst[i] = digits[ngx_random() % 36];
+    }
 }
 
 
@@ -579,7 +636,7 @@ ngx_http_apigw_integration(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (ngx_http_apigw_integrations[i].name.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "unknown integration type \"%V\": "
-                           "mock, http or http_proxy", &value[1]);
+                           "mock, http, http_proxy or lambda", &value[1]);
         return NGX_CONF_ERROR;
     }
 
@@ -587,7 +644,27 @@ ngx_http_apigw_integration(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     in->timeout = NGX_CONF_UNSET_MSEC;
     first = 2;
 
-    if (in->type != NGX_HTTP_APIGW_INT_MOCK) {
+    if (in->type == NGX_HTTP_APIGW_INT_LAMBDA) {
+
+        if (cf->args->nelts < 3 || value[2].len == 0
+            || ngx_strchr(value[2].data, '=') != NULL)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "integration \"lambda\" needs a function "
+                               "name or ARN");
+            return NGX_CONF_ERROR;
+        }
+
+        in->function = ngx_http_apigw_tpl_compile(cf, &value[2],
+                                                  NGX_HTTP_APIGW_TPL_CONTEXT);
+        if (in->function == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        in->payload = 10;
+        first = 3;
+
+    } else if (in->type != NGX_HTTP_APIGW_INT_MOCK) {
 
         if (cf->args->nelts < 3
             || (ngx_strncasecmp(value[2].data, (u_char *) "http://", 7) != 0
@@ -627,6 +704,26 @@ ngx_http_apigw_integration(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             }
 
             continue;
+        }
+
+        if (in->type == NGX_HTTP_APIGW_INT_LAMBDA) {
+
+            if (ngx_strcmp(value[i].data, "proxy") == 0) {
+                in->proxy = 1;
+                continue;
+            }
+
+            if (ngx_strcmp(value[i].data, "payload=1.0") == 0) {
+                in->payload = 10;
+                continue;
+            }
+
+            if (ngx_strcmp(value[i].data, "payload=2.0") == 0) {
+                in->payload = 20;
+                continue;
+            }
+
+            goto invalid;
         }
 
         if (ngx_strncmp(value[i].data, "method=", 7) == 0
@@ -695,6 +792,13 @@ ngx_http_apigw_integration(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         goto invalid;
+    }
+
+    if (in->type == NGX_HTTP_APIGW_INT_LAMBDA && !in->proxy) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "non-proxy lambda integrations need mapping "
+                           "templates, not supported yet: add \"proxy\"");
+        return NGX_CONF_ERROR;
     }
 
     if (in->timeout == NGX_CONF_UNSET_MSEC) {
@@ -1103,4 +1207,38 @@ ngx_http_apigw_comma_list(ngx_conf_t *cf, ngx_str_t *value, ngx_str_t *out)
     out->len = p - out->data;
 
     return out->len ? NGX_CONF_OK : NGX_CONF_ERROR;
+}
+
+
+char *
+ngx_http_apigw_lambda_endpoint(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_apigw_loc_conf_t *alcf = conf;
+
+    ngx_str_t  *value;
+
+    if (alcf->lambda_endpoint.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strncasecmp(value[1].data, (u_char *) "http://", 7) != 0
+        && ngx_strncasecmp(value[1].data, (u_char *) "https://", 8) != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid lambda endpoint \"%V\": an http:// or "
+                           "https:// URL expected", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    alcf->lambda_endpoint = value[1];
+
+    while (alcf->lambda_endpoint.len
+           && alcf->lambda_endpoint.data[alcf->lambda_endpoint.len - 1] == '/')
+    {
+        alcf->lambda_endpoint.len--;
+    }
+
+    return NGX_CONF_OK;
 }

@@ -15,8 +15,12 @@
 
 static ngx_int_t ngx_http_apigw_mock(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_integration_t *in);
-static char *ngx_http_apigw_proxy_set(ngx_conf_t *cf, void *conf,
-    char *name, ngx_str_t *args, ngx_uint_t nargs, ngx_uint_t dflt);
+static char *ngx_http_apigw_lambda_init(ngx_conf_t *cf,
+    ngx_http_conf_ctx_t *ctx, ngx_http_apigw_integration_t *in);
+
+#define ngx_http_apigw_proxy_set(cf, ctx, name, args, nargs, dflt)            \
+    ngx_http_apigw_conf_set(cf, &ngx_http_proxy_module, (ctx)->loc_conf,     \
+                            name, args, nargs, dflt)
 
 
 extern ngx_module_t  ngx_http_proxy_module;
@@ -131,6 +135,10 @@ ngx_http_apigw_integration_uri(ngx_http_request_t *r,
 
     in = ctx->method->integration;
 
+    if (in->type == NGX_HTTP_APIGW_INT_LAMBDA) {
+        return ngx_http_apigw_lambda_uri(r, ctx, uri);
+    }
+
     if (ngx_http_apigw_tpl_render(r, ctx, in->uri, &base) != NGX_OK) {
         return NGX_ERROR;
     }
@@ -167,7 +175,6 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
     ngx_http_apigw_loc_conf_t *alcf)
 {
     char                          *rv;
-    void                          *plcf;
     u_char                        *p;
     ngx_str_t                      args[2];
     ngx_msec_t                     connect;
@@ -183,14 +190,12 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
         return NGX_CONF_OK;
     }
 
-    plcf = ctx->loc_conf[ngx_http_proxy_module.ctx_index];
-
     save = *cf;
     cf->ctx = ctx;
 
     ngx_str_set(&args[0], "$apigw_integration_uri");
 
-    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_pass", args, 1, 0);
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_pass", args, 1, 0);
     if (rv != NGX_CONF_OK) {
         goto done;
     }
@@ -207,12 +212,12 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
     args[0].data = p;
     args[0].len = ngx_sprintf(p, "%Mms%Z", in->timeout) - p - 1;
 
-    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_read_timeout", args, 1, 1);
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_read_timeout", args, 1, 1);
     if (rv != NGX_CONF_OK) {
         goto done;
     }
 
-    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_send_timeout", args, 1, 1);
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_send_timeout", args, 1, 1);
     if (rv != NGX_CONF_OK) {
         goto done;
     }
@@ -230,7 +235,7 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
     args[0].data = p;
     args[0].len = ngx_sprintf(p, "%Mms%Z", connect) - p - 1;
 
-    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_connect_timeout", args, 1,
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_connect_timeout", args, 1,
                                   1);
     if (rv != NGX_CONF_OK) {
         goto done;
@@ -238,7 +243,7 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
 
     ngx_str_set(&args[0], "1.1");
 
-    rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_http_version", args, 1, 1);
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_http_version", args, 1, 1);
     if (rv != NGX_CONF_OK) {
         goto done;
     }
@@ -255,19 +260,22 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
         ngx_memcpy(p, in->http_method.data, in->http_method.len);
         p[in->http_method.len] = '\0';
 
-        rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_method", args, 1, 0);
+        rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_method", args, 1, 0);
         if (rv != NGX_CONF_OK) {
             goto done;
         }
     }
 
-    if (in->type == NGX_HTTP_APIGW_INT_HTTP) {
+    if (in->type == NGX_HTTP_APIGW_INT_LAMBDA) {
+        rv = ngx_http_apigw_lambda_init(cf, ctx, in);
+
+    } else if (in->type == NGX_HTTP_APIGW_INT_HTTP) {
 
         /* non-proxy: only mapped headers, and the body's content type */
 
         ngx_str_set(&args[0], "off");
 
-        rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_pass_request_headers",
+        rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_pass_request_headers",
                                       args, 1, 1);
         if (rv != NGX_CONF_OK) {
             goto done;
@@ -276,7 +284,7 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
         ngx_str_set(&args[0], "Content-Type");
         ngx_str_set(&args[1], "$content_type");
 
-        rv = ngx_http_apigw_proxy_set(cf, plcf, "proxy_set_header", args, 2,
+        rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_header", args, 2,
                                       0);
     }
 
@@ -288,20 +296,93 @@ done:
 }
 
 
+/* the Invoke API: POST the event, nothing of the client's request */
+
 static char *
-ngx_http_apigw_proxy_set(ngx_conf_t *cf, void *conf, char *name,
-    ngx_str_t *args, ngx_uint_t nargs, ngx_uint_t dflt)
+ngx_http_apigw_lambda_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
+    ngx_http_apigw_integration_t *in)
+{
+    char       *rv;
+    ngx_str_t   args[2];
+
+    ngx_str_set(&args[0], "POST");
+
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_method", args, 1, 0);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    ngx_str_set(&args[0], "off");
+
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_pass_request_headers", args,
+                                  1, 0);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_pass_request_body", args, 1,
+                                  0);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    ngx_str_set(&args[0], "$apigw_lambda_payload");
+
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_body", args, 1, 0);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    ngx_str_set(&args[0], "Content-Type");
+    ngx_str_set(&args[1], "application/json");
+
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_header", args, 2, 0);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    ngx_str_set(&args[0], "X-Amz-Invocation-Type");
+    ngx_str_set(&args[1], "RequestResponse");
+
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_header", args, 2, 0);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    /*
+     * the event carries the body: keep usual ones in memory; a larger
+     * one is read back from its temporary file
+     */
+
+    ngx_str_set(&args[0], "256k");
+
+    return ngx_http_apigw_conf_set(cf, &ngx_http_core_module, ctx->loc_conf,
+                                   "client_body_buffer_size", args, 1, 1);
+}
+
+
+/*
+ * Runs a directive of another module on a method's configuration, as
+ * if it were written there; with dflt, a value already set there stays.
+ */
+
+char *
+ngx_http_apigw_conf_set(ngx_conf_t *cf, ngx_module_t *module,
+    void **loc_conf, char *name, ngx_str_t *args, ngx_uint_t nargs,
+    ngx_uint_t dflt)
 {
     char           *rv;
     size_t          len;
+    void           *conf;
     ngx_str_t      *value;
     ngx_uint_t      i;
     ngx_array_t     a, *saved;
     ngx_command_t  *cmd;
 
     len = ngx_strlen(name);
+    conf = loc_conf[module->ctx_index];
 
-    for (cmd = ngx_http_proxy_module.commands; cmd->name.len; cmd++) {
+    for (cmd = module->commands; cmd->name.len; cmd++) {
         if (cmd->name.len == len
             && ngx_strncmp(cmd->name.data, name, len) == 0)
         {
@@ -311,7 +392,7 @@ ngx_http_apigw_proxy_set(ngx_conf_t *cf, void *conf, char *name,
 
     if (cmd->name.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "apigw: the proxy module has no \"%s\"", name);
+                           "apigw: no directive \"%s\"", name);
         return NGX_CONF_ERROR;
     }
 

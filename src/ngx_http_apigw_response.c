@@ -27,7 +27,12 @@ static ngx_int_t ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
 static void ngx_http_apigw_error_from_status(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
-static void ngx_http_apigw_clear_headers(ngx_http_request_t *r);
+static ngx_int_t ngx_http_apigw_send_headers(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx);
+static ngx_int_t ngx_http_apigw_capture(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_chain_t *in);
+static ngx_int_t ngx_http_apigw_capture_finish(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx);
 static ngx_int_t ngx_http_apigw_id_headers(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
 
@@ -103,6 +108,9 @@ static ngx_http_apigw_gr_info_t  ngx_http_apigw_gr_info[] = {
     /* integration errors: AWS sends these bytes, a space after the colon */
     ngx_http_apigw_gr("DEFAULT_5XX", 500, "InternalServerErrorException",
                       "Internal server error"),
+
+    /* HTTP APIs' integration errors */
+    ngx_http_apigw_gr("DEFAULT_5XX", 500, "", "Internal Server Error"),
 };
 
 
@@ -197,8 +205,10 @@ ngx_http_apigw_send_error(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 static ngx_int_t
 ngx_http_apigw_header_filter(ngx_http_request_t *r)
 {
+    ngx_uint_t                     i;
+    ngx_list_part_t               *part;
+    ngx_table_elt_t               *h;
     ngx_http_apigw_ctx_t          *ctx;
-    ngx_http_apigw_loc_conf_t     *alcf;
     ngx_http_apigw_integration_t  *in;
 
     ctx = ngx_http_apigw_get_ctx(r);
@@ -211,6 +221,79 @@ ngx_http_apigw_header_filter(ngx_http_request_t *r)
                    "apigw header filter: %ui, error: %d",
                    r->headers_out.status, ctx->error);
 
+    in = (ctx->method && ctx->integration) ? ctx->method->integration : NULL;
+
+    if (in && in->type == NGX_HTTP_APIGW_INT_LAMBDA && r->upstream
+        && !ctx->error && !r->err_status)
+    {
+        /*
+         * the Invoke API's answer becomes the method response once the
+         * whole of it is here: hold the header, collect the body
+         */
+
+        ctx->capture_status = r->headers_out.status;
+        ctx->captured_last = &ctx->captured;
+
+        part = &r->headers_out.headers.part;
+        h = part->elts;
+
+        for (i = 0; /* void */; i++) {
+
+            if (i >= part->nelts) {
+                if (part->next == NULL) {
+                    break;
+                }
+
+                part = part->next;
+                h = part->elts;
+                i = 0;
+            }
+
+            if (h[i].hash && h[i].key.len == sizeof("X-Amz-Function-Error") - 1
+                && ngx_strncasecmp(h[i].key.data,
+                                   (u_char *) "X-Amz-Function-Error",
+                                   h[i].key.len)
+                   == 0)
+            {
+                ctx->function_error = 1;
+            }
+        }
+
+        ctx->capturing = 1;
+        r->filter_need_in_memory = 1;
+
+        return NGX_OK;
+    }
+
+    if (in && in->type == NGX_HTTP_APIGW_INT_HTTP && r->upstream
+        && !ctx->error && !r->err_status)
+    {
+        /*
+         * non-proxy HTTP with no integration responses: the method
+         * response is 200 with a JSON body and none of the backend's
+         * headers, as on AWS
+         */
+
+        ngx_http_apigw_clear_headers(r);
+
+        r->headers_out.status = NGX_HTTP_OK;
+        r->headers_out.status_line.len = 0;
+        r->headers_out.content_type = ngx_http_apigw_json;
+        r->headers_out.content_type_len = ngx_http_apigw_json.len;
+        r->headers_out.content_type_lowcase = NULL;
+    }
+
+    return ngx_http_apigw_send_headers(r, ctx);
+}
+
+
+/* errors made gateway responses, the request ids, CORS; then the header */
+
+static ngx_int_t
+ngx_http_apigw_send_headers(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
+{
+    ngx_http_apigw_loc_conf_t  *alcf;
+
     if (ctx->error || r->err_status) {
 
         if (!ctx->error) {
@@ -219,26 +302,6 @@ ngx_http_apigw_header_filter(ngx_http_request_t *r)
 
         if (ngx_http_apigw_gateway_response_build(r, ctx) != NGX_OK) {
             return NGX_ERROR;
-        }
-
-    } else if (ctx->integration && r->upstream && ctx->method) {
-
-        in = ctx->method->integration;
-
-        if (in->type == NGX_HTTP_APIGW_INT_HTTP) {
-            /*
-             * non-proxy HTTP with no integration responses: the method
-             * response is 200 with a JSON body and none of the backend's
-             * headers, as on AWS
-             */
-
-            ngx_http_apigw_clear_headers(r);
-
-            r->headers_out.status = NGX_HTTP_OK;
-            r->headers_out.status_line.len = 0;
-            r->headers_out.content_type = ngx_http_apigw_json;
-            r->headers_out.content_type_len = ngx_http_apigw_json.len;
-            r->headers_out.content_type_lowcase = NULL;
         }
     }
 
@@ -266,7 +329,15 @@ ngx_http_apigw_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     ctx = ngx_http_apigw_get_ctx(r);
 
-    if (ctx == NULL || !ctx->replace_body) {
+    if (ctx == NULL) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    if (ctx->capturing) {
+        return ngx_http_apigw_capture(r, ctx, in);
+    }
+
+    if (!ctx->replace_body) {
         return ngx_http_next_body_filter(r, in);
     }
 
@@ -284,6 +355,125 @@ ngx_http_apigw_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     ctx->body_sent = 1;
 
     return ngx_http_next_body_filter(r, ctx->error_body);
+}
+
+
+/* collects an integration's response body, up to AWS's 10 MB */
+
+static ngx_int_t
+ngx_http_apigw_capture(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_chain_t *in)
+{
+    size_t        size;
+    ngx_buf_t    *b;
+    ngx_uint_t    last;
+    ngx_chain_t  *cl, *ln;
+
+    last = 0;
+
+    for (cl = in; cl; cl = cl->next) {
+        size = cl->buf->last - cl->buf->pos;
+
+        if (size && ngx_buf_in_memory(cl->buf)) {
+            ctx->captured_size += size;
+
+            if (ctx->captured_size > NGX_HTTP_APIGW_MAX_PAYLOAD) {
+                ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                              "apigw: integration response over %uz bytes",
+                              (size_t) NGX_HTTP_APIGW_MAX_PAYLOAD);
+                return NGX_ERROR;
+            }
+
+            b = ngx_create_temp_buf(r->pool, size);
+            if (b == NULL) {
+                return NGX_ERROR;
+            }
+
+            b->last = ngx_cpymem(b->pos, cl->buf->pos, size);
+
+            ln = ngx_alloc_chain_link(r->pool);
+            if (ln == NULL) {
+                return NGX_ERROR;
+            }
+
+            ln->buf = b;
+            ln->next = NULL;
+            *ctx->captured_last = ln;
+            ctx->captured_last = &ln->next;
+        }
+
+        cl->buf->pos = cl->buf->last;
+
+        if (cl->buf->last_buf) {
+            last = 1;
+        }
+    }
+
+    if (!last) {
+        return NGX_OK;
+    }
+
+    ctx->capturing = 0;
+
+    return ngx_http_apigw_capture_finish(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_http_apigw_capture_finish(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx)
+{
+    u_char       *p;
+    ngx_int_t     rc;
+    ngx_str_t     body;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl, *out, last;
+
+    body.len = ctx->captured_size;
+    body.data = ngx_pnalloc(r->pool, body.len + 1);
+    if (body.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = body.data;
+
+    for (cl = ctx->captured; cl; cl = cl->next) {
+        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+    }
+
+    out = NULL;
+
+    rc = ngx_http_apigw_lambda_response(r, ctx, &body, &out);
+
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_http_apigw_send_headers(r, ctx);
+
+    if (rc == NGX_ERROR || rc > NGX_OK) {
+        return rc;
+    }
+
+    if (ctx->replace_body) {
+        ctx->body_sent = 1;
+        out = ctx->error_body;
+    }
+
+    if (r->header_only || out == NULL) {
+        b = ngx_calloc_buf(r->pool);
+        if (b == NULL) {
+            return NGX_ERROR;
+        }
+
+        b->last_buf = 1;
+
+        last.buf = b;
+        last.next = NULL;
+        out = &last;
+    }
+
+    return ngx_http_next_body_filter(r, out);
 }
 
 
@@ -507,7 +697,7 @@ ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
 }
 
 
-static void
+void
 ngx_http_apigw_clear_headers(ngx_http_request_t *r)
 {
     ngx_uint_t        i;

@@ -18,6 +18,8 @@ static ngx_int_t ngx_http_apigw_path_param_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_apigw_integration_uri_variable(
     ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_apigw_lambda_payload_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 
 static ngx_int_t ngx_http_apigw_ctx_request_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -26,6 +28,10 @@ static ngx_int_t ngx_http_apigw_ctx_ext_request_id(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_ctx_api_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_stage(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_account_id(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_deployment_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_resource_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -78,6 +84,12 @@ static ngx_http_apigw_context_var_t  ngx_http_apigw_context_vars[] = {
 
     { ngx_string("apiId"), ngx_string("apigw_api_id"),
       ngx_http_apigw_ctx_api_id },
+
+    { ngx_string("accountId"), ngx_string("apigw_account_id"),
+      ngx_http_apigw_ctx_account_id },
+
+    { ngx_string("deploymentId"), ngx_string("apigw_deployment_id"),
+      ngx_http_apigw_ctx_deployment_id },
 
     { ngx_string("stage"), ngx_string("apigw_stage"),
       ngx_http_apigw_ctx_stage },
@@ -186,14 +198,23 @@ ngx_http_apigw_add_variables(ngx_conf_t *cf)
 
     v->get_handler = ngx_http_apigw_path_param_variable;
 
+    /* computed once per request: nginx caches them */
+
     v = ngx_http_add_variable(cf, &(ngx_str_t)
-                                  ngx_string("apigw_integration_uri"),
-                              NGX_HTTP_VAR_NOCACHEABLE);
+                                  ngx_string("apigw_integration_uri"), 0);
     if (v == NULL) {
         return NGX_ERROR;
     }
 
     v->get_handler = ngx_http_apigw_integration_uri_variable;
+
+    v = ngx_http_add_variable(cf, &(ngx_str_t)
+                                  ngx_string("apigw_lambda_payload"), 0);
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->get_handler = ngx_http_apigw_lambda_payload_variable;
 
     return NGX_OK;
 }
@@ -342,7 +363,7 @@ ngx_http_apigw_integration_uri_variable(ngx_http_request_t *r,
 
     if (ctx == NULL || ctx->method == NULL
         || ctx->method->integration == NULL
-        || ctx->method->integration->uri == NULL)
+        || ctx->method->integration->type == NGX_HTTP_APIGW_INT_MOCK)
     {
         v->not_found = 1;
         return NGX_OK;
@@ -354,6 +375,37 @@ ngx_http_apigw_integration_uri_variable(ngx_http_request_t *r,
 
     v->data = uri.data;
     v->len = uri.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_lambda_payload_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t              payload;
+    ngx_http_apigw_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
+
+    if (ctx == NULL || ctx->method == NULL
+        || ctx->method->integration == NULL
+        || ctx->method->integration->type != NGX_HTTP_APIGW_INT_LAMBDA)
+    {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    if (ngx_http_apigw_lambda_event(r->main, ctx, &payload) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    v->data = payload.data;
+    v->len = payload.len;
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;
@@ -390,6 +442,30 @@ ngx_http_apigw_ctx_api_id(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
     ascf = ngx_http_get_module_srv_conf(r, ngx_http_apigw_module);
     *value = ascf->id;
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_account_id(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    ngx_http_apigw_srv_conf_t  *ascf;
+
+    ascf = ngx_http_get_module_srv_conf(r, ngx_http_apigw_module);
+    *value = ascf->account;
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_deployment_id(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    ngx_http_apigw_srv_conf_t  *ascf;
+
+    ascf = ngx_http_get_module_srv_conf(r, ngx_http_apigw_module);
+    *value = ascf->deployment;
     return NGX_OK;
 }
 

@@ -54,8 +54,13 @@ sub port_open {
 
 sub start_backend {
     my ($port) = @_;
+    start_process($port, "$TDir/lib/backend.py", $port);
+}
+
+# a python3 program of ours listening on $port, in its own process group
+sub start_process {
+    my ($port, $script, @args) = @_;
     return if port_open($port);
-    my $script = "$TDir/lib/backend.py";
     my $python = -x '/usr/bin/python3' ? '/usr/bin/python3' : 'python3';
     my $pid = fork;
     die "fork failed: $!\n" unless defined $pid;
@@ -63,12 +68,26 @@ sub start_backend {
         POSIX::setpgid(0, 0);   # own group: our signals only reach it
         open STDIN, '<', '/dev/null';
         open STDOUT, '>', '/dev/null';
+        open STDERR, '>', $ENV{TEST_APIGW_PROCESS_LOG} || '/dev/null'
+            if $script !~ /backend\.py$/;
         # stderr stays: the backend is quiet unless it cannot start at all
-        { no warnings 'exec'; exec { $python } $python, $script, $port; }
+        { no warnings 'exec'; exec { $python } $python, $script, @args; }
         print STDERR "cannot exec $python $script: $!\n";
         POSIX::_exit(127);
     }
     $Backends{$port} = $pid;
+}
+
+# the local Lambda runtime (tools/lambda_runtime.py) serving the handler
+# files of t/lib/lambda on $TEST_NGINX_LAMBDA_PORT (default 1988)
+sub start_lambda_runtime {
+    my (@args) = @_;
+    $ENV{TEST_NGINX_LAMBDA_PORT} ||= 1988;
+    my $port = $ENV{TEST_NGINX_LAMBDA_PORT};
+    start_process($port, "$TDir/../tools/lambda_runtime.py",
+                  '--listen', "127.0.0.1:$port", '--dir', "$TDir/lib/lambda",
+                  @args);
+    wait_backend($port);
 }
 
 sub wait_backend {
@@ -79,13 +98,13 @@ sub wait_backend {
         if (my $pid = $Backends{$port}) {
             if (waitpid($pid, POSIX::WNOHANG()) == $pid) {
                 delete $Backends{$port};
-                die "t/lib/backend.py on port $port exited with status "
+                die "the fixture on port $port exited with status "
                   . ($? >> 8) . " (port in use?)\n";
             }
         }
         Time::HiRes::sleep(0.02);
     }
-    die "t/lib/backend.py did not listen on 127.0.0.1:$port within 10s\n";
+    die "the fixture did not listen on 127.0.0.1:$port within 10s\n";
 }
 
 my $BackendsStarted;

@@ -1,0 +1,2386 @@
+
+/*
+ * Copyright (C) ngx_http_apigw_module authors
+ *
+ * JSONPath: a compiler into a small tree (allocated from the allocator)
+ * and an evaluator over jansson values.
+ *
+ * The evaluator never recurses over the document: a node list is carried
+ * from segment to segment and ".." walks with an explicit stack; its own
+ * temporary memory comes from malloc() and is freed before it returns,
+ * so a compiled path (say, in a configuration pool) may be evaluated for
+ * any number of requests.  Recursion is bounded by the compiled nesting
+ * (NGX_HTTP_APIGW_JSONPATH_MAX_NESTING), and the work by the number of
+ * steps and matches.
+ */
+
+
+#include <stdlib.h>
+#include <ngx_http_apigw_jsonpath.h>
+
+
+/* selectors */
+#define NGX_HTTP_APIGW_JP_NAME       1
+#define NGX_HTTP_APIGW_JP_INDEX      2
+#define NGX_HTTP_APIGW_JP_WILDCARD   3
+#define NGX_HTTP_APIGW_JP_SLICE      4
+#define NGX_HTTP_APIGW_JP_FILTER     5
+
+/* filter expressions */
+#define NGX_HTTP_APIGW_JP_OR         1
+#define NGX_HTTP_APIGW_JP_AND        2
+#define NGX_HTTP_APIGW_JP_NOT        3
+#define NGX_HTTP_APIGW_JP_CMP        4
+#define NGX_HTTP_APIGW_JP_EXIST      5
+
+/* comparisons */
+#define NGX_HTTP_APIGW_JP_EQ         1
+#define NGX_HTTP_APIGW_JP_NE         2
+#define NGX_HTTP_APIGW_JP_LT         3
+#define NGX_HTTP_APIGW_JP_LE         4
+#define NGX_HTTP_APIGW_JP_GT         5
+#define NGX_HTTP_APIGW_JP_GE         6
+
+/* values: filter operands and what they evaluate to */
+#define NGX_HTTP_APIGW_JP_NOTHING    0
+#define NGX_HTTP_APIGW_JP_NULL       1
+#define NGX_HTTP_APIGW_JP_BOOL       2
+#define NGX_HTTP_APIGW_JP_NUMBER     3
+#define NGX_HTTP_APIGW_JP_STRING     4
+#define NGX_HTTP_APIGW_JP_JSON       5
+#define NGX_HTTP_APIGW_JP_QUERY      6
+
+#define NGX_HTTP_APIGW_JP_EQUAL_DEPTH  2048
+
+
+typedef struct ngx_http_apigw_jp_expr_s   ngx_http_apigw_jp_expr_t;
+typedef struct ngx_http_apigw_jp_query_s  ngx_http_apigw_jp_query_t;
+
+
+typedef struct {
+    ngx_uint_t                  type;
+    ngx_str_t                   name;
+    int64_t                     start;    /* index, or slice start */
+    int64_t                     end;
+    int64_t                     step;
+    ngx_uint_t                  has_start;
+    ngx_uint_t                  has_end;
+    ngx_http_apigw_jp_expr_t   *filter;
+} ngx_http_apigw_jp_sel_t;
+
+
+typedef struct {
+    ngx_http_apigw_jp_sel_t    *sels;
+    ngx_uint_t                  nsels;
+    ngx_uint_t                  descendant;
+} ngx_http_apigw_jp_seg_t;
+
+
+struct ngx_http_apigw_jp_query_s {
+    ngx_http_apigw_jp_seg_t    *segs;
+    ngx_uint_t                  nsegs;
+    unsigned                    root:1;         /* $, else @ */
+    unsigned                    definite:1;
+    unsigned                    length_func:1;  /* ends in length() */
+    unsigned                    length_prop:1;  /* @....length in filter */
+};
+
+
+typedef struct {
+    ngx_uint_t                  type;
+    ngx_uint_t                  boolean;
+    ngx_uint_t                  is_int;
+    int64_t                     integer;
+    double                      number;
+    ngx_str_t                   str;
+    json_t                     *json;
+    ngx_http_apigw_jp_query_t  *query;
+} ngx_http_apigw_jp_val_t;
+
+
+struct ngx_http_apigw_jp_expr_s {
+    ngx_uint_t                  type;
+    ngx_uint_t                  op;
+    ngx_http_apigw_jp_expr_t   *left;
+    ngx_http_apigw_jp_expr_t   *right;
+    ngx_http_apigw_jp_val_t     a;
+    ngx_http_apigw_jp_val_t     b;
+};
+
+
+struct ngx_http_apigw_jsonpath_s {
+    ngx_http_apigw_jp_query_t   query;
+};
+
+
+typedef struct {
+    ngx_http_apigw_alloc_t     *alloc;
+    u_char                     *start;
+    u_char                     *p;
+    u_char                     *end;
+    const char                 *err;
+    u_char                     *err_pos;
+    ngx_uint_t                  depth;
+} ngx_http_apigw_jp_parser_t;
+
+
+typedef struct {
+    json_t                    **elts;
+    ngx_uint_t                  nelts;
+    ngx_uint_t                  nalloc;
+} ngx_http_apigw_jp_list_t;
+
+
+typedef struct {
+    json_t                     *node;
+    void                       *iter;
+    size_t                      index;
+} ngx_http_apigw_jp_frame_t;
+
+
+typedef struct {
+    json_t                     *root;
+    ngx_uint_t                  steps;
+} ngx_http_apigw_jp_ctx_t;
+
+
+static ngx_int_t ngx_http_apigw_jp_fail(ngx_http_apigw_jp_parser_t *ps,
+    const char *err, u_char *pos);
+static void *ngx_http_apigw_jp_grow(ngx_http_apigw_jp_parser_t *ps,
+    void *elts, ngx_uint_t n, ngx_uint_t *nalloc, size_t size);
+static void ngx_http_apigw_jp_skip_ws(ngx_http_apigw_jp_parser_t *ps);
+static ngx_int_t ngx_http_apigw_jp_parse_query(
+    ngx_http_apigw_jp_parser_t *ps, ngx_http_apigw_jp_query_t *q,
+    ngx_uint_t top);
+static ngx_int_t ngx_http_apigw_jp_parse_name(ngx_http_apigw_jp_parser_t *ps,
+    ngx_http_apigw_jp_query_t *q, ngx_http_apigw_jp_seg_t *seg,
+    ngx_uint_t top);
+static ngx_int_t ngx_http_apigw_jp_parse_bracket(
+    ngx_http_apigw_jp_parser_t *ps, ngx_http_apigw_jp_seg_t *seg);
+static ngx_int_t ngx_http_apigw_jp_parse_selector(
+    ngx_http_apigw_jp_parser_t *ps, ngx_http_apigw_jp_sel_t *sel);
+static ngx_int_t ngx_http_apigw_jp_parse_int(ngx_http_apigw_jp_parser_t *ps,
+    int64_t *value);
+static ngx_int_t ngx_http_apigw_jp_parse_string(
+    ngx_http_apigw_jp_parser_t *ps, ngx_str_t *str);
+static ngx_int_t ngx_http_apigw_jp_parse_hex4(u_char *p, uint32_t *cp);
+static ngx_http_apigw_jp_expr_t *ngx_http_apigw_jp_parse_or(
+    ngx_http_apigw_jp_parser_t *ps);
+static ngx_http_apigw_jp_expr_t *ngx_http_apigw_jp_parse_and(
+    ngx_http_apigw_jp_parser_t *ps);
+static ngx_http_apigw_jp_expr_t *ngx_http_apigw_jp_parse_unary(
+    ngx_http_apigw_jp_parser_t *ps);
+static ngx_http_apigw_jp_expr_t *ngx_http_apigw_jp_parse_primary(
+    ngx_http_apigw_jp_parser_t *ps);
+static ngx_int_t ngx_http_apigw_jp_parse_operand(
+    ngx_http_apigw_jp_parser_t *ps, ngx_http_apigw_jp_val_t *v);
+static ngx_int_t ngx_http_apigw_jp_parse_number(
+    ngx_http_apigw_jp_parser_t *ps, ngx_http_apigw_jp_val_t *v);
+static ngx_http_apigw_jp_expr_t *ngx_http_apigw_jp_new_expr(
+    ngx_http_apigw_jp_parser_t *ps, ngx_uint_t type);
+
+static ngx_int_t ngx_http_apigw_jp_step(ngx_http_apigw_jp_ctx_t *ctx);
+static ngx_int_t ngx_http_apigw_jp_push(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_list_t *l, json_t *v);
+static ngx_int_t ngx_http_apigw_jp_eval_query(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_query_t *q, json_t *start, ngx_http_apigw_jp_list_t *out);
+static ngx_int_t ngx_http_apigw_jp_descend(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_seg_t *seg, json_t *node, ngx_http_apigw_jp_list_t *out);
+static ngx_int_t ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_sel_t *sel, json_t *node, ngx_uint_t descendant,
+    ngx_http_apigw_jp_list_t *out);
+static ngx_int_t ngx_http_apigw_jp_slice(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_sel_t *sel, json_t *node, ngx_http_apigw_jp_list_t *out);
+static json_t *ngx_http_apigw_jp_walk(ngx_http_apigw_jp_query_t *q,
+    json_t *node, ngx_uint_t from, ngx_uint_t to);
+static ngx_int_t ngx_http_apigw_jp_length(json_t *node, int64_t *len);
+static ngx_int_t ngx_http_apigw_jp_test(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_expr_t *e, json_t *current);
+static ngx_int_t ngx_http_apigw_jp_value(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_val_t *operand, json_t *current,
+    ngx_http_apigw_jp_val_t *v);
+static void ngx_http_apigw_jp_from_json(json_t *json,
+    ngx_http_apigw_jp_val_t *v);
+static ngx_int_t ngx_http_apigw_jp_compare(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_uint_t op, ngx_http_apigw_jp_val_t *a, ngx_http_apigw_jp_val_t *b);
+static ngx_int_t ngx_http_apigw_jp_equal(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_val_t *a, ngx_http_apigw_jp_val_t *b);
+static ngx_int_t ngx_http_apigw_jp_less(ngx_http_apigw_jp_val_t *a,
+    ngx_http_apigw_jp_val_t *b);
+static int ngx_http_apigw_jp_numcmp(ngx_http_apigw_jp_val_t *a,
+    ngx_http_apigw_jp_val_t *b);
+static ngx_int_t ngx_http_apigw_jp_json_equal(ngx_http_apigw_jp_ctx_t *ctx,
+    json_t *a, json_t *b, ngx_uint_t depth);
+
+
+static const char  ngx_http_apigw_jp_nomem[] = "out of memory";
+static const char  ngx_http_apigw_jp_noname[] = "name, '*' or '[' expected";
+
+
+/* compiler */
+
+ngx_http_apigw_jsonpath_t *
+ngx_http_apigw_jsonpath_compile(ngx_http_apigw_alloc_t *a, ngx_str_t *path,
+    const char **err, size_t *pos)
+{
+    ngx_http_apigw_jsonpath_t   *jp;
+    ngx_http_apigw_jp_parser_t   ps;
+
+    ngx_memzero(&ps, sizeof(ngx_http_apigw_jp_parser_t));
+
+    ps.alloc = a;
+    ps.start = path->data;
+    ps.p = path->data;
+    ps.end = path->data + path->len;
+
+    if (path->len > NGX_HTTP_APIGW_JSONPATH_MAX_LEN) {
+        *err = "path too long";
+        *pos = NGX_HTTP_APIGW_JSONPATH_MAX_LEN;
+        return NULL;
+    }
+
+    /* lenient: surrounding whitespace is ignored */
+
+    ngx_http_apigw_jp_skip_ws(&ps);
+
+    while (ps.end > ps.p
+           && (ps.end[-1] == ' ' || ps.end[-1] == '\t'
+               || ps.end[-1] == '\r' || ps.end[-1] == '\n'))
+    {
+        ps.end--;
+    }
+
+    jp = ngx_http_apigw_alloc(a, sizeof(ngx_http_apigw_jsonpath_t));
+    if (jp == NULL) {
+        *err = ngx_http_apigw_jp_nomem;
+        *pos = 0;
+        return NULL;
+    }
+
+    ngx_memzero(jp, sizeof(ngx_http_apigw_jsonpath_t));
+
+    if (ngx_http_apigw_jp_parse_query(&ps, &jp->query, 1) != NGX_OK) {
+        *err = ps.err;
+        *pos = ps.err_pos - ps.start;
+        return NULL;
+    }
+
+    return jp;
+}
+
+
+ngx_uint_t
+ngx_http_apigw_jsonpath_is_definite(ngx_http_apigw_jsonpath_t *jp)
+{
+    return jp->query.definite || jp->query.length_func;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_fail(ngx_http_apigw_jp_parser_t *ps, const char *err,
+    u_char *pos)
+{
+    if (ps->err == NULL) {
+        ps->err = err;
+        ps->err_pos = pos;
+    }
+
+    return NGX_ERROR;
+}
+
+
+static void *
+ngx_http_apigw_jp_grow(ngx_http_apigw_jp_parser_t *ps, void *elts,
+    ngx_uint_t n, ngx_uint_t *nalloc, size_t size)
+{
+    void        *new;
+    ngx_uint_t   m;
+
+    if (n < *nalloc) {
+        return elts;
+    }
+
+    m = *nalloc ? *nalloc * 2 : 2;
+
+    new = ngx_http_apigw_alloc(ps->alloc, m * size);
+    if (new == NULL) {
+        (void) ngx_http_apigw_jp_fail(ps, ngx_http_apigw_jp_nomem, ps->p);
+        return NULL;
+    }
+
+    if (n) {
+        ngx_memcpy(new, elts, n * size);
+    }
+
+    *nalloc = m;
+
+    return new;
+}
+
+
+static void
+ngx_http_apigw_jp_skip_ws(ngx_http_apigw_jp_parser_t *ps)
+{
+    while (ps->p < ps->end
+           && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\r'
+               || *ps->p == '\n'))
+    {
+        ps->p++;
+    }
+}
+
+
+/*
+ * a path: top level ("$...", or relative to the root without "$"),
+ * or an operand in a filter ("@..." or "$...")
+ */
+
+static ngx_int_t
+ngx_http_apigw_jp_parse_query(ngx_http_apigw_jp_parser_t *ps,
+    ngx_http_apigw_jp_query_t *q, ngx_uint_t top)
+{
+    u_char                   *p;
+    ngx_uint_t                nalloc, implicit, dot_length;
+    ngx_http_apigw_jp_seg_t  *seg;
+
+    nalloc = 0;
+    implicit = 0;
+    dot_length = 0;
+
+    q->definite = 1;
+
+    if (ps->p < ps->end && *ps->p == '$') {
+        q->root = 1;
+        ps->p++;
+
+    } else if (ps->p < ps->end && *ps->p == '@') {
+        q->root = top ? 1 : 0;
+        ps->p++;
+
+    } else {
+        /* top level only: "a.b" is "$.a.b" */
+        q->root = 1;
+        implicit = 1;
+    }
+
+    while (ps->p < ps->end) {
+
+        p = ps->p;
+
+        if (q->length_func) {
+            if (top || *p == '.' || *p == '[') {
+                return ngx_http_apigw_jp_fail(ps, "length() must end the path",
+                                              p);
+            }
+
+            break;
+        }
+
+        if (*p != '.' && *p != '[' && !(implicit && q->nsegs == 0)) {
+
+            if (top) {
+                return ngx_http_apigw_jp_fail(ps, "'.' or '[' expected", p);
+            }
+
+            break;
+        }
+
+        if (q->nsegs == NGX_HTTP_APIGW_JSONPATH_MAX_SEGMENTS) {
+            return ngx_http_apigw_jp_fail(ps, "too many path segments", p);
+        }
+
+        q->segs = ngx_http_apigw_jp_grow(ps, q->segs, q->nsegs, &nalloc,
+                                         sizeof(ngx_http_apigw_jp_seg_t));
+        if (q->segs == NULL) {
+            return NGX_ERROR;
+        }
+
+        seg = &q->segs[q->nsegs];
+        ngx_memzero(seg, sizeof(ngx_http_apigw_jp_seg_t));
+
+        dot_length = 0;
+
+        if (*p == '[') {
+            if (ngx_http_apigw_jp_parse_bracket(ps, seg) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+        } else {
+
+            if (*p == '.') {
+                if (p + 1 < ps->end && p[1] == '.') {
+                    seg->descendant = 1;
+                    ps->p += 2;
+
+                } else {
+                    ps->p++;
+                }
+
+                if (ps->p == ps->end || *ps->p == '.') {
+                    return ngx_http_apigw_jp_fail(ps, ngx_http_apigw_jp_noname,
+                                                  ps->p);
+                }
+            }
+
+            if (*ps->p == '[') {
+                /* lenient: "$.['a']" and "$..['a']" */
+                if (ngx_http_apigw_jp_parse_bracket(ps, seg) != NGX_OK) {
+                    return NGX_ERROR;
+                }
+
+            } else {
+                if (ngx_http_apigw_jp_parse_name(ps, q, seg, top) != NGX_OK) {
+                    return NGX_ERROR;
+                }
+
+                if (q->length_func) {
+                    /* length() is no segment */
+                    continue;
+                }
+
+                dot_length = (seg->sels[0].type == NGX_HTTP_APIGW_JP_NAME
+                              && seg->sels[0].name.len == 6
+                              && memcmp(seg->sels[0].name.data, "length", 6)
+                                 == 0);
+            }
+        }
+
+        if (seg->descendant
+            || seg->nsels != 1
+            || (seg->sels[0].type != NGX_HTTP_APIGW_JP_NAME
+                && seg->sels[0].type != NGX_HTTP_APIGW_JP_INDEX))
+        {
+            q->definite = 0;
+        }
+
+        q->nsegs++;
+    }
+
+    if (!top && dot_length && !q->segs[q->nsegs - 1].descendant) {
+        q->length_prop = 1;
+    }
+
+    return NGX_OK;
+}
+
+
+/* ".name", ".*", "..name", "length()"; ps->p is at the name */
+
+static ngx_int_t
+ngx_http_apigw_jp_parse_name(ngx_http_apigw_jp_parser_t *ps,
+    ngx_http_apigw_jp_query_t *q, ngx_http_apigw_jp_seg_t *seg,
+    ngx_uint_t top)
+{
+    u_char                   *p, *start;
+    ngx_uint_t                func;
+    ngx_http_apigw_jp_sel_t  *sel;
+
+    start = ps->p;
+    p = start;
+    func = 0;
+
+    if (top) {
+        /* any byte but "." and "[", as in "$.my-key" or "$.a b" */
+
+        while (p < ps->end && *p != '.' && *p != '[') {
+            p++;
+        }
+
+    } else {
+        while (p < ps->end) {
+            switch (*p) {
+            case ' ': case '\t': case '\r': case '\n':
+            case '.': case '[': case ']': case '(': case ')':
+            case '=': case '!': case '<': case '>': case '&':
+            case '|': case ',': case '\'': case '"':
+                goto done;
+            default:
+                p++;
+            }
+        }
+    }
+
+done:
+
+    if (p == start) {
+        return ngx_http_apigw_jp_fail(ps, ngx_http_apigw_jp_noname, start);
+    }
+
+    ps->p = p;
+
+    if (top) {
+        if (p == ps->end && p - start >= 2 && p[-2] == '(' && p[-1] == ')') {
+            if (p - start != 8 || memcmp(start, "length()", 8) != 0) {
+                return ngx_http_apigw_jp_fail(ps, "unsupported function",
+                                              start);
+            }
+
+            func = 1;
+        }
+
+    } else if (p < ps->end && *p == '(') {
+        if (p - start != 6 || memcmp(start, "length", 6) != 0
+            || p + 1 == ps->end || p[1] != ')')
+        {
+            return ngx_http_apigw_jp_fail(ps, "unsupported function", start);
+        }
+
+        ps->p = p + 2;
+        func = 1;
+    }
+
+    if (func) {
+        if (seg->descendant) {
+            return ngx_http_apigw_jp_fail(ps, "length() after '..'", start);
+        }
+
+        q->length_func = 1;
+        return NGX_OK;
+    }
+
+    sel = ngx_http_apigw_alloc(ps->alloc, sizeof(ngx_http_apigw_jp_sel_t));
+    if (sel == NULL) {
+        return ngx_http_apigw_jp_fail(ps, ngx_http_apigw_jp_nomem, start);
+    }
+
+    ngx_memzero(sel, sizeof(ngx_http_apigw_jp_sel_t));
+
+    seg->sels = sel;
+    seg->nsels = 1;
+
+    if (p - start == 1 && *start == '*') {
+        sel->type = NGX_HTTP_APIGW_JP_WILDCARD;
+
+    } else {
+        sel->type = NGX_HTTP_APIGW_JP_NAME;
+        sel->name.data = start;
+        sel->name.len = p - start;
+    }
+
+    return NGX_OK;
+}
+
+
+/* "[" selector ("," selector)* "]" */
+
+static ngx_int_t
+ngx_http_apigw_jp_parse_bracket(ngx_http_apigw_jp_parser_t *ps,
+    ngx_http_apigw_jp_seg_t *seg)
+{
+    ngx_uint_t                nalloc;
+    ngx_http_apigw_jp_sel_t  *sel;
+
+    nalloc = 0;
+    ps->p++;
+
+    for ( ;; ) {
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (seg->nsels == NGX_HTTP_APIGW_JSONPATH_MAX_SELECTORS) {
+            return ngx_http_apigw_jp_fail(ps, "too many selectors", ps->p);
+        }
+
+        seg->sels = ngx_http_apigw_jp_grow(ps, seg->sels, seg->nsels,
+                                           &nalloc,
+                                           sizeof(ngx_http_apigw_jp_sel_t));
+        if (seg->sels == NULL) {
+            return NGX_ERROR;
+        }
+
+        sel = &seg->sels[seg->nsels];
+        ngx_memzero(sel, sizeof(ngx_http_apigw_jp_sel_t));
+
+        if (ngx_http_apigw_jp_parse_selector(ps, sel) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        seg->nsels++;
+
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (ps->p == ps->end) {
+            return ngx_http_apigw_jp_fail(ps, "']' expected", ps->p);
+        }
+
+        if (*ps->p == ',') {
+            ps->p++;
+            continue;
+        }
+
+        if (*ps->p == ']') {
+            ps->p++;
+            return NGX_OK;
+        }
+
+        return ngx_http_apigw_jp_fail(ps, "',' or ']' expected", ps->p);
+    }
+}
+
+
+#define ngx_http_apigw_jp_digit(c)  ((c) >= '0' && (c) <= '9')
+
+
+static ngx_int_t
+ngx_http_apigw_jp_parse_selector(ngx_http_apigw_jp_parser_t *ps,
+    ngx_http_apigw_jp_sel_t *sel)
+{
+    u_char   *p;
+    int64_t   n;
+
+    p = ps->p;
+
+    if (p == ps->end) {
+        return ngx_http_apigw_jp_fail(ps, "selector expected", p);
+    }
+
+    switch (*p) {
+
+    case '\'':
+    case '"':
+        sel->type = NGX_HTTP_APIGW_JP_NAME;
+        return ngx_http_apigw_jp_parse_string(ps, &sel->name);
+
+    case '*':
+        ps->p++;
+        sel->type = NGX_HTTP_APIGW_JP_WILDCARD;
+        return NGX_OK;
+
+    case '?':
+        if (++ps->depth > NGX_HTTP_APIGW_JSONPATH_MAX_NESTING) {
+            return ngx_http_apigw_jp_fail(ps, "filters nested too deeply", p);
+        }
+
+        ps->p++;
+        sel->type = NGX_HTTP_APIGW_JP_FILTER;
+
+        sel->filter = ngx_http_apigw_jp_parse_or(ps);
+        if (sel->filter == NULL) {
+            return NGX_ERROR;
+        }
+
+        ps->depth--;
+        return NGX_OK;
+
+    case '(':
+        /* Goessner's script index, only as "(@.length-n)" */
+
+        ps->p++;
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (ps->end - ps->p < 8 || memcmp(ps->p, "@.length", 8) != 0) {
+            break;
+        }
+
+        ps->p += 8;
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (ps->p == ps->end || *ps->p != '-') {
+            break;
+        }
+
+        ps->p++;
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (ps->p == ps->end || !ngx_http_apigw_jp_digit(*ps->p)) {
+            break;
+        }
+
+        if (ngx_http_apigw_jp_parse_int(ps, &n) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (n == 0 || ps->p == ps->end || *ps->p != ')') {
+            break;
+        }
+
+        ps->p++;
+
+        sel->type = NGX_HTTP_APIGW_JP_INDEX;
+        sel->start = -n;
+        sel->has_start = 1;
+        return NGX_OK;
+
+    default:
+
+        if (*p != '-' && *p != ':' && !ngx_http_apigw_jp_digit(*p)) {
+            return ngx_http_apigw_jp_fail(ps, "selector expected", p);
+        }
+
+        if (*p != ':') {
+            if (ngx_http_apigw_jp_parse_int(ps, &sel->start) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            sel->has_start = 1;
+            ngx_http_apigw_jp_skip_ws(ps);
+        }
+
+        if (ps->p == ps->end || *ps->p != ':') {
+            sel->type = NGX_HTTP_APIGW_JP_INDEX;
+            return NGX_OK;
+        }
+
+        sel->type = NGX_HTTP_APIGW_JP_SLICE;
+        sel->step = 1;
+
+        ps->p++;
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (ps->p < ps->end
+            && (*ps->p == '-' || ngx_http_apigw_jp_digit(*ps->p)))
+        {
+            if (ngx_http_apigw_jp_parse_int(ps, &sel->end) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            sel->has_end = 1;
+            ngx_http_apigw_jp_skip_ws(ps);
+        }
+
+        if (ps->p == ps->end || *ps->p != ':') {
+            return NGX_OK;
+        }
+
+        ps->p++;
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        p = ps->p;
+
+        if (p < ps->end && (*p == '-' || ngx_http_apigw_jp_digit(*p))) {
+            if (ngx_http_apigw_jp_parse_int(ps, &sel->step) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            if (sel->step == 0) {
+                return ngx_http_apigw_jp_fail(ps, "slice step cannot be zero",
+                                              p);
+            }
+        }
+
+        return NGX_OK;
+    }
+
+    return ngx_http_apigw_jp_fail(ps, "only (@.length-n) scripts are supported",
+                                  p);
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_parse_int(ngx_http_apigw_jp_parser_t *ps, int64_t *value)
+{
+    u_char   *p, *start;
+    int64_t   n, d;
+
+    start = ps->p;
+    p = start;
+
+    if (p < ps->end && *p == '-') {
+        p++;
+    }
+
+    if (p == ps->end || !ngx_http_apigw_jp_digit(*p)) {
+        return ngx_http_apigw_jp_fail(ps, "integer expected", p);
+    }
+
+    /* accumulated as a negative number to reach INT64_MIN */
+
+    n = 0;
+
+    while (p < ps->end && ngx_http_apigw_jp_digit(*p)) {
+        d = *p++ - '0';
+
+        if (n < (INT64_MIN + d) / 10) {
+            return ngx_http_apigw_jp_fail(ps, "number out of range", start);
+        }
+
+        n = n * 10 - d;
+    }
+
+    if (*start != '-') {
+        if (n == INT64_MIN) {
+            return ngx_http_apigw_jp_fail(ps, "number out of range", start);
+        }
+
+        n = -n;
+    }
+
+    ps->p = p;
+    *value = n;
+
+    return NGX_OK;
+}
+
+
+static u_char *
+ngx_http_apigw_jp_utf8(u_char *d, uint32_t cp)
+{
+    if (cp < 0x80) {
+        *d++ = (u_char) cp;
+
+    } else if (cp < 0x800) {
+        *d++ = (u_char) (0xc0 | (cp >> 6));
+        *d++ = (u_char) (0x80 | (cp & 0x3f));
+
+    } else if (cp < 0x10000) {
+        *d++ = (u_char) (0xe0 | (cp >> 12));
+        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
+        *d++ = (u_char) (0x80 | (cp & 0x3f));
+
+    } else {
+        *d++ = (u_char) (0xf0 | (cp >> 18));
+        *d++ = (u_char) (0x80 | ((cp >> 12) & 0x3f));
+        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
+        *d++ = (u_char) (0x80 | (cp & 0x3f));
+    }
+
+    return d;
+}
+
+
+/* 'name' or "name", with the JSON escapes and \' */
+
+static ngx_int_t
+ngx_http_apigw_jp_parse_string(ngx_http_apigw_jp_parser_t *ps,
+    ngx_str_t *str)
+{
+    u_char    quote, *p, *d, *start;
+    uint32_t  cp, lo;
+
+    start = ps->p;
+    quote = *start;
+    p = start + 1;
+
+    /* unescaping never makes a string longer */
+
+    d = ngx_http_apigw_alloc(ps->alloc, ps->end - p + 1);
+    if (d == NULL) {
+        return ngx_http_apigw_jp_fail(ps, ngx_http_apigw_jp_nomem, start);
+    }
+
+    str->data = d;
+
+    while (p < ps->end) {
+
+        if (*p == quote) {
+            str->len = d - str->data;
+            ps->p = p + 1;
+            return NGX_OK;
+        }
+
+        if (*p != '\\') {
+            *d++ = *p++;
+            continue;
+        }
+
+        if (++p == ps->end) {
+            break;
+        }
+
+        switch (*p) {
+
+        case '\\':
+        case '/':
+        case '\'':
+        case '"':
+            *d++ = *p++;
+            break;
+
+        case 'b':
+            *d++ = '\b';
+            p++;
+            break;
+
+        case 'f':
+            *d++ = '\f';
+            p++;
+            break;
+
+        case 'n':
+            *d++ = '\n';
+            p++;
+            break;
+
+        case 'r':
+            *d++ = '\r';
+            p++;
+            break;
+
+        case 't':
+            *d++ = '\t';
+            p++;
+            break;
+
+        case 'u':
+            if (ps->end - p < 5
+                || ngx_http_apigw_jp_parse_hex4(p + 1, &cp) != NGX_OK
+                || (cp >= 0xdc00 && cp <= 0xdfff))
+            {
+                return ngx_http_apigw_jp_fail(ps, "invalid \\u escape", p - 1);
+            }
+
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                if (ps->end - p < 11
+                    || p[5] != '\\' || p[6] != 'u'
+                    || ngx_http_apigw_jp_parse_hex4(p + 7, &lo) != NGX_OK
+                    || lo < 0xdc00 || lo > 0xdfff)
+                {
+                    return ngx_http_apigw_jp_fail(ps, "invalid \\u escape",
+                                                  p - 1);
+                }
+
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                p += 6;
+            }
+
+            p += 5;
+            d = ngx_http_apigw_jp_utf8(d, cp);
+            break;
+
+        default:
+            return ngx_http_apigw_jp_fail(ps, "invalid escape", p - 1);
+        }
+    }
+
+    return ngx_http_apigw_jp_fail(ps, "unterminated string", start);
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_parse_hex4(u_char *p, uint32_t *cp)
+{
+    u_char      c;
+    uint32_t    v;
+    ngx_uint_t  i;
+
+    v = 0;
+
+    for (i = 0; i < 4; i++) {
+        c = p[i];
+
+        if (c >= '0' && c <= '9') {
+            v = v * 16 + (c - '0');
+
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            v = v * 16 + ((c | 0x20) - 'a' + 10);
+
+        } else {
+            return NGX_ERROR;
+        }
+    }
+
+    *cp = v;
+
+    return NGX_OK;
+}
+
+
+/* filter expressions: or := and ("||" and)*, and := unary ("&&" unary)* */
+
+static ngx_http_apigw_jp_expr_t *
+ngx_http_apigw_jp_parse_or(ngx_http_apigw_jp_parser_t *ps)
+{
+    ngx_http_apigw_jp_expr_t  *e, *left, *right;
+
+    left = ngx_http_apigw_jp_parse_and(ps);
+    if (left == NULL) {
+        return NULL;
+    }
+
+    for ( ;; ) {
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (ps->end - ps->p < 2 || ps->p[0] != '|' || ps->p[1] != '|') {
+            return left;
+        }
+
+        ps->p += 2;
+
+        right = ngx_http_apigw_jp_parse_and(ps);
+        if (right == NULL) {
+            return NULL;
+        }
+
+        e = ngx_http_apigw_jp_new_expr(ps, NGX_HTTP_APIGW_JP_OR);
+        if (e == NULL) {
+            return NULL;
+        }
+
+        e->left = left;
+        e->right = right;
+        left = e;
+    }
+}
+
+
+static ngx_http_apigw_jp_expr_t *
+ngx_http_apigw_jp_parse_and(ngx_http_apigw_jp_parser_t *ps)
+{
+    ngx_http_apigw_jp_expr_t  *e, *left, *right;
+
+    left = ngx_http_apigw_jp_parse_unary(ps);
+    if (left == NULL) {
+        return NULL;
+    }
+
+    for ( ;; ) {
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (ps->end - ps->p < 2 || ps->p[0] != '&' || ps->p[1] != '&') {
+            return left;
+        }
+
+        ps->p += 2;
+
+        right = ngx_http_apigw_jp_parse_unary(ps);
+        if (right == NULL) {
+            return NULL;
+        }
+
+        e = ngx_http_apigw_jp_new_expr(ps, NGX_HTTP_APIGW_JP_AND);
+        if (e == NULL) {
+            return NULL;
+        }
+
+        e->left = left;
+        e->right = right;
+        left = e;
+    }
+}
+
+
+static ngx_http_apigw_jp_expr_t *
+ngx_http_apigw_jp_parse_unary(ngx_http_apigw_jp_parser_t *ps)
+{
+    ngx_http_apigw_jp_expr_t  *e, *operand;
+
+    ngx_http_apigw_jp_skip_ws(ps);
+
+    if (ps->p == ps->end || *ps->p != '!'
+        || (ps->p + 1 < ps->end && ps->p[1] == '='))
+    {
+        return ngx_http_apigw_jp_parse_primary(ps);
+    }
+
+    if (++ps->depth > NGX_HTTP_APIGW_JSONPATH_MAX_NESTING) {
+        (void) ngx_http_apigw_jp_fail(ps, "filter nested too deeply", ps->p);
+        return NULL;
+    }
+
+    ps->p++;
+
+    operand = ngx_http_apigw_jp_parse_unary(ps);
+    if (operand == NULL) {
+        return NULL;
+    }
+
+    ps->depth--;
+
+    e = ngx_http_apigw_jp_new_expr(ps, NGX_HTTP_APIGW_JP_NOT);
+    if (e == NULL) {
+        return NULL;
+    }
+
+    e->left = operand;
+
+    return e;
+}
+
+
+/* "(" or ")" | operand [op operand] */
+
+static ngx_http_apigw_jp_expr_t *
+ngx_http_apigw_jp_parse_primary(ngx_http_apigw_jp_parser_t *ps)
+{
+    u_char                    *p;
+    ngx_uint_t                 op, len;
+    ngx_http_apigw_jp_expr_t  *e;
+
+    ngx_http_apigw_jp_skip_ws(ps);
+
+    p = ps->p;
+
+    if (p < ps->end && *p == '(') {
+        if (++ps->depth > NGX_HTTP_APIGW_JSONPATH_MAX_NESTING) {
+            (void) ngx_http_apigw_jp_fail(ps, "filter nested too deeply", p);
+            return NULL;
+        }
+
+        ps->p++;
+
+        e = ngx_http_apigw_jp_parse_or(ps);
+        if (e == NULL) {
+            return NULL;
+        }
+
+        ngx_http_apigw_jp_skip_ws(ps);
+
+        if (ps->p == ps->end || *ps->p != ')') {
+            (void) ngx_http_apigw_jp_fail(ps, "')' expected", ps->p);
+            return NULL;
+        }
+
+        ps->p++;
+        ps->depth--;
+
+        return e;
+    }
+
+    e = ngx_http_apigw_jp_new_expr(ps, NGX_HTTP_APIGW_JP_CMP);
+    if (e == NULL) {
+        return NULL;
+    }
+
+    if (ngx_http_apigw_jp_parse_operand(ps, &e->a) != NGX_OK) {
+        return NULL;
+    }
+
+    ngx_http_apigw_jp_skip_ws(ps);
+
+    p = ps->p;
+    op = 0;
+    len = 2;
+
+    if (ps->end - p >= 2 && p[1] == '=') {
+        switch (p[0]) {
+        case '=':
+            op = NGX_HTTP_APIGW_JP_EQ;
+            break;
+        case '!':
+            op = NGX_HTTP_APIGW_JP_NE;
+            break;
+        case '<':
+            op = NGX_HTTP_APIGW_JP_LE;
+            break;
+        case '>':
+            op = NGX_HTTP_APIGW_JP_GE;
+            break;
+        }
+    }
+
+    if (op == 0 && p < ps->end) {
+        len = 1;
+
+        if (*p == '<') {
+            op = NGX_HTTP_APIGW_JP_LT;
+
+        } else if (*p == '>') {
+            op = NGX_HTTP_APIGW_JP_GT;
+
+        } else if (*p == '=') {
+            (void) ngx_http_apigw_jp_fail(ps, "unsupported operator", p);
+            return NULL;
+        }
+    }
+
+    if (op == 0) {
+        if (e->a.type != NGX_HTTP_APIGW_JP_QUERY) {
+            (void) ngx_http_apigw_jp_fail(ps, "comparison operator expected",
+                                          p);
+            return NULL;
+        }
+
+        e->type = NGX_HTTP_APIGW_JP_EXIST;
+        return e;
+    }
+
+    ps->p += len;
+    e->op = op;
+
+    ngx_http_apigw_jp_skip_ws(ps);
+
+    if (ngx_http_apigw_jp_parse_operand(ps, &e->b) != NGX_OK) {
+        return NULL;
+    }
+
+    return e;
+}
+
+
+static ngx_uint_t
+ngx_http_apigw_jp_keyword(ngx_http_apigw_jp_parser_t *ps, char *word,
+    size_t len)
+{
+    u_char  c;
+
+    if ((size_t) (ps->end - ps->p) < len || memcmp(ps->p, word, len) != 0) {
+        return 0;
+    }
+
+    if (ps->p + len < ps->end) {
+        c = ps->p[len];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || ngx_http_apigw_jp_digit(c) || c == '_')
+        {
+            return 0;
+        }
+    }
+
+    ps->p += len;
+
+    return 1;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_parse_operand(ngx_http_apigw_jp_parser_t *ps,
+    ngx_http_apigw_jp_val_t *v)
+{
+    u_char                     *p;
+    ngx_http_apigw_jp_query_t  *q;
+
+    p = ps->p;
+
+    if (p == ps->end) {
+        return ngx_http_apigw_jp_fail(ps, "operand expected", p);
+    }
+
+    switch (*p) {
+
+    case '@':
+    case '$':
+        q = ngx_http_apigw_alloc(ps->alloc, sizeof(ngx_http_apigw_jp_query_t));
+        if (q == NULL) {
+            return ngx_http_apigw_jp_fail(ps, ngx_http_apigw_jp_nomem, p);
+        }
+
+        ngx_memzero(q, sizeof(ngx_http_apigw_jp_query_t));
+
+        if (ngx_http_apigw_jp_parse_query(ps, q, 0) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        v->type = NGX_HTTP_APIGW_JP_QUERY;
+        v->query = q;
+        return NGX_OK;
+
+    case '\'':
+    case '"':
+        v->type = NGX_HTTP_APIGW_JP_STRING;
+        return ngx_http_apigw_jp_parse_string(ps, &v->str);
+    }
+
+    if (*p == '-' || ngx_http_apigw_jp_digit(*p)) {
+        return ngx_http_apigw_jp_parse_number(ps, v);
+    }
+
+    if (ngx_http_apigw_jp_keyword(ps, "true", 4)) {
+        v->type = NGX_HTTP_APIGW_JP_BOOL;
+        v->boolean = 1;
+        return NGX_OK;
+    }
+
+    if (ngx_http_apigw_jp_keyword(ps, "false", 5)) {
+        v->type = NGX_HTTP_APIGW_JP_BOOL;
+        v->boolean = 0;
+        return NGX_OK;
+    }
+
+    if (ngx_http_apigw_jp_keyword(ps, "null", 4)) {
+        v->type = NGX_HTTP_APIGW_JP_NULL;
+        return NGX_OK;
+    }
+
+    return ngx_http_apigw_jp_fail(ps, "operand expected", p);
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_parse_number(ngx_http_apigw_jp_parser_t *ps,
+    ngx_http_apigw_jp_val_t *v)
+{
+    char        buf[64], *last;
+    u_char     *p, *q, *start;
+    size_t      n;
+    int64_t     i, d;
+    ngx_uint_t  is_int;
+
+    start = ps->p;
+    p = start;
+    is_int = 1;
+
+    while (p < ps->end
+           && (ngx_http_apigw_jp_digit(*p) || *p == '-' || *p == '+'
+               || *p == '.' || *p == 'e' || *p == 'E'))
+    {
+        if (*p == '.' || *p == 'e' || *p == 'E' || *p == '+'
+            || (*p == '-' && p != start))
+        {
+            is_int = 0;
+        }
+
+        p++;
+    }
+
+    n = p - start;
+
+    if (n >= sizeof(buf)) {
+        return ngx_http_apigw_jp_fail(ps, "invalid number", start);
+    }
+
+    ngx_memcpy(buf, start, n);
+    buf[n] = '\0';
+
+    v->number = strtod(buf, &last);
+
+    if (n == 0 || last != buf + n) {
+        return ngx_http_apigw_jp_fail(ps, "invalid number", start);
+    }
+
+    if (is_int) {
+        /* exact for integers that fit int64; accumulated negatively */
+
+        i = 0;
+
+        for (q = (*start == '-') ? start + 1 : start; q < p; q++) {
+            d = *q - '0';
+
+            if (i < (INT64_MIN + d) / 10) {
+                is_int = 0;
+                break;
+            }
+
+            i = i * 10 - d;
+        }
+
+        if (is_int && *start != '-') {
+            if (i == INT64_MIN) {
+                is_int = 0;
+
+            } else {
+                i = -i;
+            }
+        }
+
+        v->integer = i;
+    }
+
+    v->type = NGX_HTTP_APIGW_JP_NUMBER;
+    v->is_int = is_int;
+    ps->p = p;
+
+    return NGX_OK;
+}
+
+
+static ngx_http_apigw_jp_expr_t *
+ngx_http_apigw_jp_new_expr(ngx_http_apigw_jp_parser_t *ps, ngx_uint_t type)
+{
+    ngx_http_apigw_jp_expr_t  *e;
+
+    e = ngx_http_apigw_alloc(ps->alloc, sizeof(ngx_http_apigw_jp_expr_t));
+    if (e == NULL) {
+        (void) ngx_http_apigw_jp_fail(ps, ngx_http_apigw_jp_nomem, ps->p);
+        return NULL;
+    }
+
+    ngx_memzero(e, sizeof(ngx_http_apigw_jp_expr_t));
+    e->type = type;
+
+    return e;
+}
+
+
+/* evaluator */
+
+ngx_int_t
+ngx_http_apigw_jsonpath_eval(ngx_http_apigw_jsonpath_t *jp, json_t *root,
+    json_t **result)
+{
+    json_t                     *node, *array;
+    int64_t                     len;
+    ngx_int_t                   rc;
+    ngx_uint_t                  i;
+    ngx_http_apigw_jp_ctx_t     ctx;
+    ngx_http_apigw_jp_list_t    list;
+    ngx_http_apigw_jp_query_t  *q;
+
+    *result = NULL;
+
+    q = &jp->query;
+
+    ctx.root = root;
+    ctx.steps = 0;
+
+    if (q->definite) {
+        node = (root == NULL) ? NULL
+                              : ngx_http_apigw_jp_walk(q, root, 0, q->nsegs);
+
+        if (!q->length_func) {
+            *result = (node == NULL) ? NULL : json_incref(node);
+            return NGX_OK;
+        }
+
+        if (ngx_http_apigw_jp_length(node, &len) != NGX_OK) {
+            return NGX_OK;
+        }
+
+        *result = json_integer(len);
+
+        return (*result == NULL) ? NGX_ERROR : NGX_OK;
+    }
+
+    ngx_memzero(&list, sizeof(ngx_http_apigw_jp_list_t));
+
+    if (root != NULL) {
+        rc = ngx_http_apigw_jp_eval_query(&ctx, q, root, &list);
+
+        if (rc != NGX_OK) {
+            free(list.elts);
+            return NGX_ERROR;
+        }
+    }
+
+    if (q->length_func) {
+        array = json_integer((json_int_t) list.nelts);
+
+    } else {
+        array = json_array();
+
+        for (i = 0; array != NULL && i < list.nelts; i++) {
+            if (json_array_append(array, list.elts[i]) != 0) {
+                json_decref(array);
+                array = NULL;
+            }
+        }
+    }
+
+    free(list.elts);
+
+    if (array == NULL) {
+        return NGX_ERROR;
+    }
+
+    *result = array;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_step(ngx_http_apigw_jp_ctx_t *ctx)
+{
+    if (++ctx->steps > NGX_HTTP_APIGW_JSONPATH_MAX_STEPS) {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_push(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_list_t *l, json_t *v)
+{
+    json_t      **elts;
+    ngx_uint_t    n;
+
+    if (ngx_http_apigw_jp_step(ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (l->nelts == l->nalloc) {
+        if (l->nelts >= NGX_HTTP_APIGW_JSONPATH_MAX_MATCHES) {
+            return NGX_ERROR;
+        }
+
+        n = l->nalloc ? l->nalloc * 2 : 8;
+
+        if (n > NGX_HTTP_APIGW_JSONPATH_MAX_MATCHES) {
+            n = NGX_HTTP_APIGW_JSONPATH_MAX_MATCHES;
+        }
+
+        elts = realloc(l->elts, n * sizeof(json_t *));
+        if (elts == NULL) {
+            return NGX_ERROR;
+        }
+
+        l->elts = elts;
+        l->nalloc = n;
+    }
+
+    l->elts[l->nelts++] = v;
+
+    return NGX_OK;
+}
+
+
+/* a node list carried through the segments; out is empty on entry */
+
+static ngx_int_t
+ngx_http_apigw_jp_eval_query(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_query_t *q, json_t *start, ngx_http_apigw_jp_list_t *out)
+{
+    ngx_int_t                  rc;
+    ngx_uint_t                 i, j, k;
+    ngx_http_apigw_jp_seg_t   *seg;
+    ngx_http_apigw_jp_list_t   cur, next;
+
+    ngx_memzero(&cur, sizeof(ngx_http_apigw_jp_list_t));
+
+    if (ngx_http_apigw_jp_push(ctx, &cur, start) != NGX_OK) {
+        free(cur.elts);
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < q->nsegs && cur.nelts; i++) {
+        seg = &q->segs[i];
+
+        ngx_memzero(&next, sizeof(ngx_http_apigw_jp_list_t));
+
+        rc = NGX_OK;
+
+        for (j = 0; rc == NGX_OK && j < cur.nelts; j++) {
+
+            if (seg->descendant) {
+                rc = ngx_http_apigw_jp_descend(ctx, seg, cur.elts[j], &next);
+                continue;
+            }
+
+            for (k = 0; rc == NGX_OK && k < seg->nsels; k++) {
+                rc = ngx_http_apigw_jp_select(ctx, &seg->sels[k],
+                                              cur.elts[j], 0, &next);
+            }
+        }
+
+        free(cur.elts);
+        cur = next;
+
+        if (rc != NGX_OK) {
+            free(cur.elts);
+            return NGX_ERROR;
+        }
+    }
+
+    *out = cur;
+
+    return NGX_OK;
+}
+
+
+/*
+ * "..": the selectors applied to the node and to each of its
+ * descendants, in document order (a node, then the subtree of each of
+ * its children in turn), with an explicit stack
+ */
+
+static ngx_int_t
+ngx_http_apigw_jp_descend(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_seg_t *seg, json_t *node, ngx_http_apigw_jp_list_t *out)
+{
+    json_t                     *child;
+    ngx_int_t                   rc;
+    ngx_uint_t                  k, n, nalloc;
+    ngx_http_apigw_jp_frame_t  *stack, *f;
+
+    stack = NULL;
+    n = 0;
+    nalloc = 0;
+    child = node;
+
+    for ( ;; ) {
+
+        if (child != NULL) {
+
+            /* visit */
+
+            if (ngx_http_apigw_jp_step(ctx) != NGX_OK) {
+                goto failed;
+            }
+
+            for (k = 0; k < seg->nsels; k++) {
+                rc = ngx_http_apigw_jp_select(ctx, &seg->sels[k], child, 1,
+                                              out);
+                if (rc != NGX_OK) {
+                    goto failed;
+                }
+            }
+
+            if (json_is_array(child) || json_is_object(child)) {
+
+                if (n == nalloc) {
+                    nalloc = nalloc ? nalloc * 2 : 16;
+
+                    f = realloc(stack,
+                                nalloc * sizeof(ngx_http_apigw_jp_frame_t));
+                    if (f == NULL) {
+                        goto failed;
+                    }
+
+                    stack = f;
+                }
+
+                f = &stack[n++];
+                f->node = child;
+                f->index = 0;
+                f->iter = json_is_object(child) ? json_object_iter(child)
+                                                : NULL;
+            }
+        }
+
+        if (n == 0) {
+            break;
+        }
+
+        /* the next child of the innermost container, if any */
+
+        f = &stack[n - 1];
+        child = NULL;
+
+        if (json_is_array(f->node)) {
+            if (f->index < json_array_size(f->node)) {
+                child = json_array_get(f->node, f->index++);
+            }
+
+        } else if (f->iter != NULL) {
+            child = json_object_iter_value(f->iter);
+            f->iter = json_object_iter_next(f->node, f->iter);
+        }
+
+        if (child == NULL) {
+            n--;
+        }
+    }
+
+    free(stack);
+
+    return NGX_OK;
+
+failed:
+
+    free(stack);
+
+    return NGX_ERROR;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_sel_t *sel, json_t *node, ngx_uint_t descendant,
+    ngx_http_apigw_jp_list_t *out)
+{
+    void       *iter;
+    json_t     *v;
+    int64_t     i, n;
+    ngx_int_t   rc;
+
+    switch (sel->type) {
+
+    case NGX_HTTP_APIGW_JP_NAME:
+
+        if (json_is_object(node)) {
+            v = json_object_getn(node, (const char *) sel->name.data,
+                                 sel->name.len);
+            if (v != NULL) {
+                return ngx_http_apigw_jp_push(ctx, out, v);
+            }
+        }
+
+        return NGX_OK;
+
+    case NGX_HTTP_APIGW_JP_INDEX:
+
+        if (json_is_array(node)) {
+            n = (int64_t) json_array_size(node);
+            i = sel->start;
+
+            if (i < 0) {
+                i += n;
+            }
+
+            if (i >= 0 && i < n) {
+                return ngx_http_apigw_jp_push(ctx, out,
+                                              json_array_get(node, (size_t) i));
+            }
+        }
+
+        return NGX_OK;
+
+    case NGX_HTTP_APIGW_JP_SLICE:
+        return ngx_http_apigw_jp_slice(ctx, sel, node, out);
+
+    case NGX_HTTP_APIGW_JP_WILDCARD:
+
+        if (json_is_array(node)) {
+            n = (int64_t) json_array_size(node);
+
+            for (i = 0; i < n; i++) {
+                if (ngx_http_apigw_jp_push(ctx, out,
+                                           json_array_get(node, (size_t) i))
+                    != NGX_OK)
+                {
+                    return NGX_ERROR;
+                }
+            }
+
+        } else if (json_is_object(node)) {
+            for (iter = json_object_iter(node);
+                 iter != NULL;
+                 iter = json_object_iter_next(node, iter))
+            {
+                if (ngx_http_apigw_jp_push(ctx, out,
+                                           json_object_iter_value(iter))
+                    != NGX_OK)
+                {
+                    return NGX_ERROR;
+                }
+            }
+        }
+
+        return NGX_OK;
+
+    default: /* NGX_HTTP_APIGW_JP_FILTER */
+
+        if (json_is_object(node) && !descendant) {
+
+            /*
+             * Jayway: a filter on an object tests the object itself;
+             * under ".." the children are tested, so that each node
+             * is selected once
+             */
+
+            rc = ngx_http_apigw_jp_test(ctx, sel->filter, node);
+            if (rc == NGX_ERROR) {
+                return NGX_ERROR;
+            }
+
+            return rc ? ngx_http_apigw_jp_push(ctx, out, node) : NGX_OK;
+        }
+
+        if (json_is_array(node)) {
+            n = (int64_t) json_array_size(node);
+
+            for (i = 0; i < n; i++) {
+                v = json_array_get(node, (size_t) i);
+
+                rc = ngx_http_apigw_jp_test(ctx, sel->filter, v);
+
+                if (rc == NGX_ERROR
+                    || (rc && ngx_http_apigw_jp_push(ctx, out, v) != NGX_OK))
+                {
+                    return NGX_ERROR;
+                }
+            }
+
+        } else if (json_is_object(node)) {
+            for (iter = json_object_iter(node);
+                 iter != NULL;
+                 iter = json_object_iter_next(node, iter))
+            {
+                v = json_object_iter_value(iter);
+
+                rc = ngx_http_apigw_jp_test(ctx, sel->filter, v);
+
+                if (rc == NGX_ERROR
+                    || (rc && ngx_http_apigw_jp_push(ctx, out, v) != NGX_OK))
+                {
+                    return NGX_ERROR;
+                }
+            }
+        }
+
+        return NGX_OK;
+    }
+}
+
+
+/* [start:end:step] as in Python */
+
+static ngx_int_t
+ngx_http_apigw_jp_slice(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_sel_t *sel, json_t *node, ngx_http_apigw_jp_list_t *out)
+{
+    int64_t  n, lo, hi, i, step;
+
+    if (!json_is_array(node)) {
+        return NGX_OK;
+    }
+
+    n = (int64_t) json_array_size(node);
+    step = sel->step;
+
+    if (step > 0) {
+        lo = sel->has_start ? sel->start : 0;
+        hi = sel->has_end ? sel->end : n;
+
+        lo = (lo < 0) ? ngx_max(lo + n, 0) : ngx_min(lo, n);
+        hi = (hi < 0) ? ngx_max(hi + n, 0) : ngx_min(hi, n);
+
+        for (i = lo; i < hi; /* void */) {
+            if (ngx_http_apigw_jp_push(ctx, out,
+                                       json_array_get(node, (size_t) i))
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            if (step >= hi - i) {
+                break;
+            }
+
+            i += step;
+        }
+
+        return NGX_OK;
+    }
+
+    hi = sel->has_start ? sel->start : n - 1;
+    lo = sel->has_end ? sel->end : -n - 1;
+
+    hi = (hi < 0) ? ngx_max(hi + n, -1) : ngx_min(hi, n - 1);
+    lo = (lo < 0) ? ngx_max(lo + n, -1) : ngx_min(lo, n - 1);
+
+    for (i = hi; i > lo; /* void */) {
+        if (ngx_http_apigw_jp_push(ctx, out, json_array_get(node, (size_t) i))
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (step <= lo - i) {
+            break;
+        }
+
+        i += step;
+    }
+
+    return NGX_OK;
+}
+
+
+/* a definite path (names and indexes only), without allocation */
+
+static json_t *
+ngx_http_apigw_jp_walk(ngx_http_apigw_jp_query_t *q, json_t *node,
+    ngx_uint_t from, ngx_uint_t to)
+{
+    int64_t                   i, n;
+    ngx_uint_t                k;
+    ngx_http_apigw_jp_sel_t  *sel;
+
+    for (k = from; node != NULL && k < to; k++) {
+        sel = &q->segs[k].sels[0];
+
+        if (sel->type == NGX_HTTP_APIGW_JP_NAME) {
+            node = json_is_object(node)
+                   ? json_object_getn(node, (const char *) sel->name.data,
+                                      sel->name.len)
+                   : NULL;
+            continue;
+        }
+
+        if (!json_is_array(node)) {
+            return NULL;
+        }
+
+        n = (int64_t) json_array_size(node);
+        i = sel->start;
+
+        if (i < 0) {
+            i += n;
+        }
+
+        node = (i >= 0 && i < n) ? json_array_get(node, (size_t) i) : NULL;
+    }
+
+    return node;
+}
+
+
+/*
+ * length(): elements of an array, members of an object, or UTF-16 code
+ * units of a string (Java's String.length(), as in Jayway)
+ */
+
+static ngx_int_t
+ngx_http_apigw_jp_length(json_t *node, int64_t *len)
+{
+    u_char  *p, *last;
+    int64_t  n;
+
+    if (json_is_array(node)) {
+        *len = (int64_t) json_array_size(node);
+        return NGX_OK;
+    }
+
+    if (json_is_object(node)) {
+        *len = (int64_t) json_object_size(node);
+        return NGX_OK;
+    }
+
+    if (!json_is_string(node)) {
+        return NGX_DECLINED;
+    }
+
+    p = (u_char *) json_string_value(node);
+    last = p + json_string_length(node);
+    n = 0;
+
+    for ( /* void */ ; p < last; p++) {
+        if ((*p & 0xc0) != 0x80) {
+            n += (*p >= 0xf0) ? 2 : 1;
+        }
+    }
+
+    *len = n;
+
+    return NGX_OK;
+}
+
+
+/* a filter: 1 if current passes, 0 if not, NGX_ERROR */
+
+static ngx_int_t
+ngx_http_apigw_jp_test(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_expr_t *e, json_t *current)
+{
+    ngx_int_t                rc;
+    ngx_http_apigw_jp_val_t  a, b;
+
+    if (ngx_http_apigw_jp_step(ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    switch (e->type) {
+
+    case NGX_HTTP_APIGW_JP_OR:
+    case NGX_HTTP_APIGW_JP_AND:
+
+        rc = ngx_http_apigw_jp_test(ctx, e->left, current);
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if ((e->type == NGX_HTTP_APIGW_JP_OR) == (rc == 1)) {
+            return rc;
+        }
+
+        return ngx_http_apigw_jp_test(ctx, e->right, current);
+
+    case NGX_HTTP_APIGW_JP_NOT:
+
+        rc = ngx_http_apigw_jp_test(ctx, e->left, current);
+
+        return (rc == NGX_ERROR) ? NGX_ERROR : !rc;
+
+    case NGX_HTTP_APIGW_JP_EXIST:
+
+        if (ngx_http_apigw_jp_value(ctx, &e->a, current, &a) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        rc = (a.type != NGX_HTTP_APIGW_JP_NOTHING);
+
+        if (a.query != NULL) {
+            json_decref(a.json);
+        }
+
+        return rc;
+
+    default: /* NGX_HTTP_APIGW_JP_CMP */
+
+        if (ngx_http_apigw_jp_value(ctx, &e->a, current, &a) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (ngx_http_apigw_jp_value(ctx, &e->b, current, &b) != NGX_OK) {
+            if (a.query != NULL) {
+                json_decref(a.json);
+            }
+
+            return NGX_ERROR;
+        }
+
+        rc = ngx_http_apigw_jp_compare(ctx, e->op, &a, &b);
+
+        /* "query" marks a JSON array made here, owned */
+
+        if (a.query != NULL) {
+            json_decref(a.json);
+        }
+
+        if (b.query != NULL) {
+            json_decref(b.json);
+        }
+
+        return rc;
+    }
+}
+
+
+/*
+ * the value of an operand: a literal as is, a path's single match, or
+ * the array of its matches (made here: v->query is then set and the
+ * caller releases v->json), or nothing
+ */
+
+static ngx_int_t
+ngx_http_apigw_jp_value(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_val_t *operand, json_t *current,
+    ngx_http_apigw_jp_val_t *v)
+{
+    json_t                     *node, *array;
+    int64_t                     len;
+    ngx_int_t                   rc;
+    ngx_uint_t                  i, n;
+    ngx_http_apigw_jp_list_t    list;
+    ngx_http_apigw_jp_query_t  *q;
+
+    if (operand->type != NGX_HTTP_APIGW_JP_QUERY) {
+        *v = *operand;
+        return NGX_OK;
+    }
+
+    ngx_memzero(v, sizeof(ngx_http_apigw_jp_val_t));
+
+    q = operand->query;
+    node = q->root ? ctx->root : current;
+
+    if (node == NULL) {
+        return NGX_OK;
+    }
+
+    if (q->definite) {
+        n = q->nsegs;
+
+        if (q->length_prop) {
+            /* "@.a.length": of an array or a string, else a member */
+
+            node = ngx_http_apigw_jp_walk(q, node, 0, n - 1);
+
+            if (json_is_array(node) || json_is_string(node)) {
+                (void) ngx_http_apigw_jp_length(node, &len);
+                goto number;
+            }
+
+            node = ngx_http_apigw_jp_walk(q, node, n - 1, n);
+
+        } else {
+            node = ngx_http_apigw_jp_walk(q, node, 0, n);
+        }
+
+        if (q->length_func) {
+            if (ngx_http_apigw_jp_length(node, &len) != NGX_OK) {
+                return NGX_OK;
+            }
+
+            goto number;
+        }
+
+        ngx_http_apigw_jp_from_json(node, v);
+        return NGX_OK;
+    }
+
+    ngx_memzero(&list, sizeof(ngx_http_apigw_jp_list_t));
+
+    if (ngx_http_apigw_jp_eval_query(ctx, q, node, &list) != NGX_OK) {
+        free(list.elts);
+        return NGX_ERROR;
+    }
+
+    if (q->length_func) {
+        len = (int64_t) list.nelts;
+        free(list.elts);
+        goto number;
+    }
+
+    if (list.nelts < 2) {
+        ngx_http_apigw_jp_from_json(list.nelts ? list.elts[0] : NULL, v);
+        free(list.elts);
+        return NGX_OK;
+    }
+
+    /* several matches compare as the array of them */
+
+    rc = NGX_OK;
+
+    array = json_array();
+    if (array == NULL) {
+        rc = NGX_ERROR;
+    }
+
+    for (i = 0; rc == NGX_OK && i < list.nelts; i++) {
+        if (json_array_append(array, list.elts[i]) != 0) {
+            json_decref(array);
+            rc = NGX_ERROR;
+        }
+    }
+
+    free(list.elts);
+
+    if (rc != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    v->type = NGX_HTTP_APIGW_JP_JSON;
+    v->json = array;
+    v->query = q;
+
+    return NGX_OK;
+
+number:
+
+    v->type = NGX_HTTP_APIGW_JP_NUMBER;
+    v->is_int = 1;
+    v->integer = len;
+    v->number = (double) len;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_apigw_jp_from_json(json_t *json, ngx_http_apigw_jp_val_t *v)
+{
+    ngx_memzero(v, sizeof(ngx_http_apigw_jp_val_t));
+
+    switch (json ? json_typeof(json) : JSON_NULL) {
+
+    case JSON_NULL:
+        v->type = json ? NGX_HTTP_APIGW_JP_NULL : NGX_HTTP_APIGW_JP_NOTHING;
+        break;
+
+    case JSON_TRUE:
+    case JSON_FALSE:
+        v->type = NGX_HTTP_APIGW_JP_BOOL;
+        v->boolean = json_is_true(json);
+        break;
+
+    case JSON_INTEGER:
+        v->type = NGX_HTTP_APIGW_JP_NUMBER;
+        v->is_int = 1;
+        v->integer = json_integer_value(json);
+        v->number = (double) v->integer;
+        break;
+
+    case JSON_REAL:
+        v->type = NGX_HTTP_APIGW_JP_NUMBER;
+        v->number = json_real_value(json);
+        break;
+
+    case JSON_STRING:
+        v->type = NGX_HTTP_APIGW_JP_STRING;
+        v->str.data = (u_char *) json_string_value(json);
+        v->str.len = json_string_length(json);
+        break;
+
+    default:
+        v->type = NGX_HTTP_APIGW_JP_JSON;
+        v->json = json;
+        break;
+    }
+}
+
+
+/* 1 or 0; values of different types are unequal and unordered */
+
+static ngx_int_t
+ngx_http_apigw_jp_compare(ngx_http_apigw_jp_ctx_t *ctx, ngx_uint_t op,
+    ngx_http_apigw_jp_val_t *a, ngx_http_apigw_jp_val_t *b)
+{
+    ngx_int_t  rc;
+
+    switch (op) {
+
+    case NGX_HTTP_APIGW_JP_EQ:
+    case NGX_HTTP_APIGW_JP_NE:
+        rc = ngx_http_apigw_jp_equal(ctx, a, b);
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        return (op == NGX_HTTP_APIGW_JP_EQ) ? rc : !rc;
+
+    case NGX_HTTP_APIGW_JP_LT:
+        return ngx_http_apigw_jp_less(a, b);
+
+    case NGX_HTTP_APIGW_JP_GT:
+        return ngx_http_apigw_jp_less(b, a);
+
+    case NGX_HTTP_APIGW_JP_LE:
+        rc = ngx_http_apigw_jp_less(a, b);
+        break;
+
+    default: /* NGX_HTTP_APIGW_JP_GE */
+        rc = ngx_http_apigw_jp_less(b, a);
+        break;
+    }
+
+    if (rc) {
+        return 1;
+    }
+
+    /* only numbers and strings are ordered */
+
+    if (a->type != b->type
+        || (a->type != NGX_HTTP_APIGW_JP_NUMBER
+            && a->type != NGX_HTTP_APIGW_JP_STRING))
+    {
+        return 0;
+    }
+
+    return ngx_http_apigw_jp_equal(ctx, a, b);
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_equal(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_val_t *a, ngx_http_apigw_jp_val_t *b)
+{
+    if (a->type != b->type) {
+        return 0;
+    }
+
+    switch (a->type) {
+
+    case NGX_HTTP_APIGW_JP_NOTHING:
+    case NGX_HTTP_APIGW_JP_NULL:
+        return 1;
+
+    case NGX_HTTP_APIGW_JP_BOOL:
+        return a->boolean == b->boolean;
+
+    case NGX_HTTP_APIGW_JP_NUMBER:
+        return ngx_http_apigw_jp_numcmp(a, b) == 0;
+
+    case NGX_HTTP_APIGW_JP_STRING:
+        return a->str.len == b->str.len
+               && (a->str.len == 0
+                   || memcmp(a->str.data, b->str.data, a->str.len) == 0);
+
+    default: /* NGX_HTTP_APIGW_JP_JSON */
+        return ngx_http_apigw_jp_json_equal(ctx, a->json, b->json, 0);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jp_less(ngx_http_apigw_jp_val_t *a, ngx_http_apigw_jp_val_t *b)
+{
+    int     rc;
+    size_t  n;
+
+    if (a->type != b->type) {
+        return 0;
+    }
+
+    if (a->type == NGX_HTTP_APIGW_JP_NUMBER) {
+        return ngx_http_apigw_jp_numcmp(a, b) < 0;
+    }
+
+    if (a->type != NGX_HTTP_APIGW_JP_STRING) {
+        return 0;
+    }
+
+    /* UTF-8 byte order is code point order */
+
+    n = ngx_min(a->str.len, b->str.len);
+    rc = n ? memcmp(a->str.data, b->str.data, n) : 0;
+
+    return rc < 0 || (rc == 0 && a->str.len < b->str.len);
+}
+
+
+/* -1, 0, 1; 2 when unordered (NaN never comes from JSON) */
+
+static int
+ngx_http_apigw_jp_numcmp(ngx_http_apigw_jp_val_t *a,
+    ngx_http_apigw_jp_val_t *b)
+{
+    if (a->is_int && b->is_int) {
+        return (a->integer > b->integer) - (a->integer < b->integer);
+    }
+
+    if (a->number < b->number) {
+        return -1;
+    }
+
+    if (a->number > b->number) {
+        return 1;
+    }
+
+    return (a->number == b->number) ? 0 : 2;
+}
+
+
+/* deep equality, numbers by value; NGX_ERROR past the step limit */
+
+static ngx_int_t
+ngx_http_apigw_jp_json_equal(ngx_http_apigw_jp_ctx_t *ctx, json_t *a,
+    json_t *b, ngx_uint_t depth)
+{
+    void                     *iter;
+    size_t                    i, n;
+    json_t                   *bv;
+    ngx_int_t                 rc;
+    const char               *key;
+    ngx_http_apigw_jp_val_t   va, vb;
+
+    if (ngx_http_apigw_jp_step(ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (depth > NGX_HTTP_APIGW_JP_EQUAL_DEPTH) {
+        return 0;
+    }
+
+    if (json_is_array(a) && json_is_array(b)) {
+        n = json_array_size(a);
+
+        if (n != json_array_size(b)) {
+            return 0;
+        }
+
+        for (i = 0; i < n; i++) {
+            rc = ngx_http_apigw_jp_json_equal(ctx, json_array_get(a, i),
+                                              json_array_get(b, i),
+                                              depth + 1);
+            if (rc != 1) {
+                return rc;
+            }
+        }
+
+        return 1;
+    }
+
+    if (json_is_object(a) && json_is_object(b)) {
+        if (json_object_size(a) != json_object_size(b)) {
+            return 0;
+        }
+
+        for (iter = json_object_iter(a);
+             iter != NULL;
+             iter = json_object_iter_next(a, iter))
+        {
+            key = json_object_iter_key(iter);
+
+            bv = json_object_getn(b, key, json_object_iter_key_len(iter));
+            if (bv == NULL) {
+                return 0;
+            }
+
+            rc = ngx_http_apigw_jp_json_equal(ctx, json_object_iter_value(iter),
+                                              bv, depth + 1);
+            if (rc != 1) {
+                return rc;
+            }
+        }
+
+        return 1;
+    }
+
+    if (json_is_array(a) || json_is_array(b)
+        || json_is_object(a) || json_is_object(b))
+    {
+        return 0;
+    }
+
+    ngx_http_apigw_jp_from_json(a, &va);
+    ngx_http_apigw_jp_from_json(b, &vb);
+
+    return ngx_http_apigw_jp_equal(ctx, &va, &vb);
+}

@@ -1,0 +1,3 @@
+UNIT_TESTS += test_jsonpath
+test_jsonpath_SRCS := test_jsonpath.c ../../src/ngx_http_apigw_jsonpath.c
+test_jsonpath_LIBS := -ljansson
