@@ -34,10 +34,24 @@ CONF
 
 "$nginx" -p "$prefix" -c "$prefix/conf/nginx.conf" -t
 
+# the local Lambda runtime for examples/lambda/*.py, stopped with us
+python3=$(command -v /usr/bin/python3 || command -v python3)
+"$python3" "$top/tools/lambda_runtime.py" --listen 127.0.0.1:9001 \
+    --dir "$top/examples/lambda" > "$prefix/logs/lambda.out" \
+    2> "$prefix/logs/lambda.log" &
+runtime=$!
+trap 'kill $runtime 2>/dev/null' EXIT INT TERM
+
+for _ in $(seq 100); do
+    grep -q '^listening' "$prefix/logs/lambda.out" 2>/dev/null && break
+    sleep 0.1
+done
+
 cat <<'HELP'
 
 The PetStore API is up on http://127.0.0.1:8080 (Ctrl-C stops it). Try:
 
+  curl -i http://127.0.0.1:8080/dev/hello        # Hello from Lambda!
   curl -i http://127.0.0.1:8080/dev/pets
   curl -i http://127.0.0.1:8080/prod/pets/2
   curl -i -X POST http://127.0.0.1:8080/dev/pets -d '{"type":"dog"}'
@@ -48,4 +62,7 @@ The PetStore API is up on http://127.0.0.1:8080 (Ctrl-C stops it). Try:
 
 HELP
 
-exec "$nginx" -p "$prefix" -c "$prefix/conf/nginx.conf" -g 'daemon off;'
+"$nginx" -p "$prefix" -c "$prefix/conf/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+trap 'kill $runtime $nginx_pid 2>/dev/null; wait' EXIT INT TERM
+wait $nginx_pid

@@ -5,6 +5,12 @@ use Cwd ();
 
 $ENV{TEST_NGINX_EXAMPLES} = Cwd::abs_path('examples');
 
+# the example's Lambda runtime, as examples/run.sh starts it
+t::APIGW::start_process(9001, Cwd::abs_path('tools/lambda_runtime.py'),
+                        '--listen', '127.0.0.1:9001',
+                        '--dir', Cwd::abs_path('examples/lambda'));
+t::APIGW::wait_backend(9001);
+
 no_shuffle();
 run_tests();
 
@@ -69,5 +75,19 @@ POST /t
 --- response_body eval
 ['{"file":"/static/docs/readme.txt"}', "",
  '{"message":"Missing Authentication Token"}', '{"message":"Forbidden"}']
+--- no_error_log
+[error]
+
+
+
+=== TEST 5: petstore: GET /dev/hello is answered by the Lambda function
+--- http_config
+    include $TEST_NGINX_EXAMPLES/petstore.conf;
+--- config
+    location = /t { proxy_pass http://127.0.0.1:8080/dev/hello; }
+--- request
+GET /t
+--- error_code: 200
+--- response_body: "Hello from Lambda!"
 --- no_error_log
 [error]

@@ -43,6 +43,10 @@ like($r, qr{^HTTP/1\.1 200 }, 'GET /dev/pets is 200');
 like($r, qr{"type":"cat"}, 'GET /dev/pets has the pets');
 like($r, qr{x-amzn-RequestId: [0-9a-f-]{36}\r\n}, 'with a request id');
 
+$r = get('/dev/hello') // '';
+like($r, qr{^HTTP/1\.1 200 }, 'GET /dev/hello is 200');
+like($r, qr{"Hello from Lambda!"$}, 'GET /dev/hello says Hello from Lambda!');
+
 $r = get('/dev/unknown') // '';
 like($r, qr{^HTTP/1\.1 403 }, 'an unknown resource is 403');
 like($r, qr{\{"message":"Missing Authentication Token"\}$},
