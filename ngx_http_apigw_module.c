@@ -21,6 +21,8 @@ static char *ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_apigw_check_params(ngx_conf_t *cf,
     ngx_http_apigw_loc_conf_t *conf);
+static ngx_int_t ngx_http_apigw_lambda_conf(ngx_conf_t *cf,
+    ngx_http_apigw_loc_conf_t *conf);
 
 
 static ngx_command_t  ngx_http_apigw_commands[] = {
@@ -70,6 +72,20 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
     { ngx_string("apigw_lambda_endpoint"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_apigw_lambda_endpoint,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_aws_region"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_aws_region,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_aws_credentials"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_apigw_aws_credentials,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -218,6 +234,8 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
         return NULL;
     }
 
+    alcf->aws = NGX_CONF_UNSET_PTR;
+
     /*
      * set by ngx_pcalloc():
      *
@@ -227,6 +245,8 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
      *     alcf->integration = NULL;
      *     alcf->cors = NULL;
      *     alcf->responses = NULL;
+     *     alcf->lambda_endpoint = { 0, NULL };
+     *     alcf->aws_region = { 0, NULL };
      */
 
     return alcf;
@@ -256,15 +276,13 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     ngx_conf_merge_str_value(conf->lambda_endpoint, prev->lambda_endpoint, "");
+    ngx_conf_merge_str_value(conf->aws_region, prev->aws_region, "");
+    ngx_conf_merge_ptr_value(conf->aws, prev->aws, NULL);
 
     if (conf->method && conf->integration
         && conf->integration->type == NGX_HTTP_APIGW_INT_LAMBDA
-        && conf->lambda_endpoint.len == 0)
+        && ngx_http_apigw_lambda_conf(cf, conf) != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "no \"apigw_lambda_endpoint\" for the lambda "
-                      "integration in %s:%ui",
-                      conf->method->file, conf->method->line);
         return NGX_CONF_ERROR;
     }
 
@@ -349,6 +367,49 @@ ngx_http_apigw_check_params(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *conf)
                           conf->method->file, conf->method->line);
             return NGX_ERROR;
         }
+    }
+
+    return NGX_OK;
+}
+
+
+/* where a lambda integration calls, and how it signs */
+
+static ngx_int_t
+ngx_http_apigw_lambda_conf(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *conf)
+{
+    u_char  *p;
+
+    if (conf->lambda_endpoint.len == 0 && conf->aws_region.len) {
+
+        /* AWS itself: https://lambda.REGION.amazonaws.com */
+
+        p = ngx_pnalloc(cf->pool, sizeof("https://lambda..amazonaws.com") - 1
+                                  + conf->aws_region.len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        conf->lambda_endpoint.data = p;
+        conf->lambda_endpoint.len =
+            ngx_sprintf(p, "https://lambda.%V.amazonaws.com", &conf->aws_region)
+            - p;
+    }
+
+    if (conf->lambda_endpoint.len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "no \"apigw_lambda_endpoint\" or \"apigw_aws_region\" "
+                      "for the lambda integration in %s:%ui",
+                      conf->method->file, conf->method->line);
+        return NGX_ERROR;
+    }
+
+    if (conf->aws && conf->aws_region.len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"apigw_aws_credentials\" need \"apigw_aws_region\" "
+                      "to sign requests in %s:%ui",
+                      conf->method->file, conf->method->line);
+        return NGX_ERROR;
     }
 
     return NGX_OK;

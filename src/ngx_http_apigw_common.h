@@ -184,6 +184,13 @@ typedef struct {
 
 
 typedef struct {
+    ngx_str_t                       access_key;
+    ngx_str_t                       secret_key;
+    ngx_str_t                       session_token;
+} ngx_http_apigw_aws_t;
+
+
+typedef struct {
     ngx_uint_t                      variables_used;
 } ngx_http_apigw_main_conf_t;
 
@@ -205,6 +212,8 @@ typedef struct {
     ngx_http_apigw_cors_t          *cors;
     ngx_http_apigw_gateway_responses_t  *responses;
     ngx_str_t                       lambda_endpoint;
+    ngx_str_t                       aws_region;
+    ngx_http_apigw_aws_t           *aws;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -226,6 +235,8 @@ struct ngx_http_apigw_ctx_s {
     ngx_uint_t                      status_override;
 
     ngx_str_t                       payload;    /* lambda event */
+    ngx_str_t                       aws_date;
+    ngx_str_t                       aws_authorization;
     ngx_uint_t                      capture_status;
     ngx_chain_t                    *captured;
     ngx_chain_t                   **captured_last;
@@ -239,6 +250,7 @@ struct ngx_http_apigw_ctx_s {
     unsigned                        preflight:1;
     unsigned                        capturing:1;
     unsigned                        function_error:1;
+    unsigned                        signed_request:1;
 };
 
 
@@ -297,6 +309,14 @@ ngx_int_t ngx_http_apigw_integration_uri(ngx_http_request_t *r,
 char *ngx_http_apigw_conf_set(ngx_conf_t *cf, ngx_module_t *module,
     void **loc_conf, char *name, ngx_str_t *args, ngx_uint_t nargs,
     ngx_uint_t dflt);
+
+/* aws.c */
+char *ngx_http_apigw_aws_region(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_apigw_aws_credentials(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_apigw_aws_sign(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx);
 
 /* lambda.c */
 ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,

@@ -302,8 +302,17 @@ static char *
 ngx_http_apigw_lambda_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
     ngx_http_apigw_integration_t *in)
 {
-    char       *rv;
-    ngx_str_t   args[2];
+    char          *rv;
+    ngx_str_t      args[2];
+    ngx_keyval_t  *h;
+
+    static ngx_keyval_t  ngx_http_apigw_aws_headers[] = {
+        { ngx_string("X-Amz-Date"), ngx_string("$apigw_aws_date") },
+        { ngx_string("X-Amz-Security-Token"),
+          ngx_string("$apigw_aws_security_token") },
+        { ngx_string("Authorization"), ngx_string("$apigw_aws_authorization") },
+        { ngx_null_string, ngx_null_string }
+    };
 
     ngx_str_set(&args[0], "POST");
 
@@ -347,6 +356,19 @@ ngx_http_apigw_lambda_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
     rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_header", args, 2, 0);
     if (rv != NGX_CONF_OK) {
         return rv;
+    }
+
+    /* SigV4, with apigw_aws_credentials; empty values are not sent */
+
+    for (h = ngx_http_apigw_aws_headers; h->key.len; h++) {
+        args[0] = h->key;
+        args[1] = h->value;
+
+        rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_header", args, 2,
+                                      0);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
     }
 
     /*

@@ -20,6 +20,8 @@ static ngx_int_t ngx_http_apigw_integration_uri_variable(
     ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_apigw_lambda_payload_variable(
     ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_apigw_aws_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 
 static ngx_int_t ngx_http_apigw_ctx_request_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -160,9 +162,17 @@ static ngx_http_apigw_context_var_t  ngx_http_apigw_context_vars[] = {
 };
 
 
+static ngx_str_t  ngx_http_apigw_aws_variables[] = {
+    ngx_string("apigw_aws_date"),
+    ngx_string("apigw_aws_security_token"),
+    ngx_string("apigw_aws_authorization")
+};
+
+
 ngx_int_t
 ngx_http_apigw_add_variables(ngx_conf_t *cf)
 {
+    ngx_uint_t                     i;
     ngx_http_variable_t           *v;
     ngx_http_apigw_context_var_t  *cv;
 
@@ -215,6 +225,16 @@ ngx_http_apigw_add_variables(ngx_conf_t *cf)
     }
 
     v->get_handler = ngx_http_apigw_lambda_payload_variable;
+
+    for (i = 0; i < 3; i++) {
+        v = ngx_http_add_variable(cf, &ngx_http_apigw_aws_variables[i], 0);
+        if (v == NULL) {
+            return NGX_ERROR;
+        }
+
+        v->get_handler = ngx_http_apigw_aws_variable;
+        v->data = i;
+    }
 
     return NGX_OK;
 }
@@ -409,6 +429,52 @@ ngx_http_apigw_lambda_payload_variable(ngx_http_request_t *r,
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* the SigV4 headers of the integration request; empty: not signed */
+
+static ngx_int_t
+ngx_http_apigw_aws_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_int_t              rc;
+    ngx_str_t             *value;
+    ngx_http_apigw_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->len = 0;
+    v->data = (u_char *) "";
+
+    if (ctx == NULL || ctx->method == NULL
+        || ctx->method->integration == NULL
+        || ctx->method->integration->type != NGX_HTTP_APIGW_INT_LAMBDA)
+    {
+        return NGX_OK;
+    }
+
+    rc = ngx_http_apigw_aws_sign(r->main, ctx);
+
+    if (rc == NGX_DECLINED) {
+        return NGX_OK;
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    value = (data == 0) ? &ctx->aws_date
+            : (data == 1) ? &ctx->method->aws->session_token
+            : &ctx->aws_authorization;
+
+    v->data = value->data;
+    v->len = value->len;
 
     return NGX_OK;
 }
