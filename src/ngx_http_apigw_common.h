@@ -276,6 +276,7 @@ void ngx_http_apigw_make_id(ngx_str_t *src, u_char *dst, size_t len);
 void ngx_http_apigw_random_id(u_char *dst, size_t len);
 
 /* router.c */
+ngx_int_t ngx_http_apigw_random_init(ngx_cycle_t *cycle);
 ngx_int_t ngx_http_apigw_stage_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_apigw_route_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_apigw_catch_all_handler(ngx_http_request_t *r);

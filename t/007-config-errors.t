@@ -17,7 +17,7 @@ __DATA__
     }
 --- must_die
 --- error_log eval
-qr/\[emerg\] unknown integration type "lambada": mock, http or http_proxy in \S+nginx\.conf:\d+/
+qr/\[emerg\] unknown integration type "lambada": mock, http, http_proxy or lambda in \S+nginx\.conf:\d+/
 
 
 

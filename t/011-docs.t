@@ -13,6 +13,15 @@ plan skip_all => 'TEST_NGINX_LOAD_MODULES is not set' unless $module;
 sub slurp { my ($f) = @_; open my $fh, '<', $f or die "$f: $!"; local $/; <$fh> }
 
 my @docs = ('README.md', glob('docs/*.md'));
+
+# examples that sign requests to AWS read credentials: give them some
+my $creds = File::Temp->new;
+print $creds "[default]\naws_access_key_id=AKIDEXAMPLE\n"
+             . "aws_secret_access_key=example\n[gateway]\n"
+             . "aws_access_key_id=AKIDEXAMPLE\naws_secret_access_key=x\n";
+close $creds;
+$ENV{AWS_ACCESS_KEY_ID} = 'AKIDEXAMPLE';
+$ENV{AWS_SECRET_ACCESS_KEY} = 'example';
 my $examples = 0;
 
 for my $doc (@docs) {
@@ -45,6 +54,8 @@ $block
 }
 CONF
         }
+
+        $conf =~ s/(apigw_aws_credentials\s+file=)\S+?([\s;])/$1$creds$2/g;
 
         open my $fh, '>', "$dir/nginx.conf" or die;
         print $fh $conf;
