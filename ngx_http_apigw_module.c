@@ -90,6 +90,13 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       0,
       NULL },
 
+    { ngx_string("apigw_binary_media_types"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_binary_media_types,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("apigw_cors"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_apigw_cors,
@@ -235,6 +242,7 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
     }
 
     alcf->aws = NGX_CONF_UNSET_PTR;
+    alcf->binary_types = NGX_CONF_UNSET_PTR;
 
     /*
      * set by ngx_pcalloc():
@@ -278,6 +286,7 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->lambda_endpoint, prev->lambda_endpoint, "");
     ngx_conf_merge_str_value(conf->aws_region, prev->aws_region, "");
     ngx_conf_merge_ptr_value(conf->aws, prev->aws, NULL);
+    ngx_conf_merge_ptr_value(conf->binary_types, prev->binary_types, NULL);
 
     if (conf->method && conf->integration
         && conf->integration->type == NGX_HTTP_APIGW_INT_LAMBDA

@@ -214,6 +214,7 @@ typedef struct {
     ngx_str_t                       lambda_endpoint;
     ngx_str_t                       aws_region;
     ngx_http_apigw_aws_t           *aws;
+    ngx_array_t                    *binary_types;  /* ngx_str_t */
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -270,6 +271,10 @@ char *ngx_http_apigw_gateway_response(ngx_conf_t *cf, ngx_command_t *cmd,
 char *ngx_http_apigw_cors(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_apigw_lambda_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_apigw_binary_media_types(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_apigw_is_binary(ngx_http_request_t *r,
+    ngx_http_apigw_loc_conf_t *alcf);
 
 /* conf.c */
 void ngx_http_apigw_make_id(ngx_str_t *src, u_char *dst, size_t len);

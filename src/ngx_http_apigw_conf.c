@@ -1242,3 +1242,115 @@ ngx_http_apigw_lambda_endpoint(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     return NGX_CONF_OK;
 }
+
+
+char *
+ngx_http_apigw_binary_media_types(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_apigw_loc_conf_t *alcf = conf;
+
+    u_char      *slash;
+    ngx_str_t   *value, *type;
+    ngx_uint_t   i;
+
+    if (alcf->binary_types != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    alcf->binary_types = ngx_array_create(cf->pool, cf->args->nelts - 1,
+                                          sizeof(ngx_str_t));
+    if (alcf->binary_types == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        slash = ngx_strlchr(value[i].data, value[i].data + value[i].len, '/');
+
+        if (slash == NULL || slash == value[i].data
+            || slash == value[i].data + value[i].len - 1)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid media type \"%V\": \"type/subtype\" "
+                               "expected, \"*\" allowed", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        type = ngx_array_push(alcf->binary_types);
+        if (type == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        type->len = value[i].len;
+        type->data = ngx_pnalloc(cf->pool, type->len);
+        if (type->data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_strlow(type->data, value[i].data, type->len);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* is the request's Content-Type one of the binary media types? */
+
+ngx_int_t
+ngx_http_apigw_is_binary(ngx_http_request_t *r,
+    ngx_http_apigw_loc_conf_t *alcf)
+{
+    u_char      *p, *last, *slash;
+    ngx_str_t   *type, ct;
+    ngx_uint_t   i;
+
+    if (alcf->binary_types == NULL || r->headers_in.content_type == NULL) {
+        return 0;
+    }
+
+    ct = r->headers_in.content_type->value;
+    last = ct.data + ct.len;
+
+    for (p = ct.data; p < last && *p != ';' && *p != ' '; p++) {
+        /* void */
+    }
+
+    ct.len = p - ct.data;
+    slash = ngx_strlchr(ct.data, ct.data + ct.len, '/');
+
+    if (slash == NULL) {
+        return 0;
+    }
+
+    type = alcf->binary_types->elts;
+
+    for (i = 0; i < alcf->binary_types->nelts; i++) {
+
+        if (type[i].len == 3 && ngx_strncmp(type[i].data, "*/*", 3) == 0) {
+            return 1;
+        }
+
+        if (type[i].len > 2 && type[i].data[type[i].len - 1] == '*'
+            && type[i].data[type[i].len - 2] == '/')
+        {
+            if ((size_t) (slash - ct.data) == type[i].len - 2
+                && ngx_strncasecmp(ct.data, type[i].data, type[i].len - 2)
+                   == 0)
+            {
+                return 1;
+            }
+
+            continue;
+        }
+
+        if (type[i].len == ct.len
+            && ngx_strncasecmp(ct.data, type[i].data, ct.len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}

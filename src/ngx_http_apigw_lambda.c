@@ -29,7 +29,7 @@ static ngx_int_t ngx_http_apigw_event_params(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_event_context(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_event_body(ngx_http_request_t *r,
-    json_t *event, ngx_uint_t v2);
+    ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_ctx_string(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, char *name, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_lambda_result(ngx_http_request_t *r,
@@ -175,7 +175,7 @@ ngx_http_apigw_lambda_event(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         || ngx_http_apigw_event_query(r, event, v2) != NGX_OK
         || ngx_http_apigw_event_params(r, ctx, event, v2) != NGX_OK
         || ngx_http_apigw_event_context(r, ctx, event, v2) != NGX_OK
-        || ngx_http_apigw_event_body(r, event, v2) != NGX_OK)
+        || ngx_http_apigw_event_body(r, ctx, event, v2) != NGX_OK)
     {
         goto failed;
     }
@@ -824,12 +824,13 @@ failed:
 
 
 static ngx_int_t
-ngx_http_apigw_event_body(ngx_http_request_t *r, json_t *event, ngx_uint_t v2)
+ngx_http_apigw_event_body(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    json_t *event, ngx_uint_t v2)
 {
     size_t        len;
     u_char       *p;
     ssize_t       n;
-    ngx_str_t     body;
+    ngx_str_t     body, encoded;
     ngx_buf_t    *b;
     ngx_chain_t  *cl;
 
@@ -884,6 +885,28 @@ ngx_http_apigw_event_body(ngx_http_request_t *r, json_t *event, ngx_uint_t v2)
         }
 
         p += n;
+    }
+
+    if (ngx_http_apigw_is_binary(r, ctx->method)) {
+
+        /* a binary media type: the event carries the body base64-encoded */
+
+        encoded.len = ngx_base64_encoded_length(body.len);
+        encoded.data = ngx_pnalloc(r->pool, encoded.len);
+        if (encoded.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_encode_base64(&encoded, &body);
+
+        if (ngx_http_apigw_json_set(event, "body",
+                                    ngx_http_apigw_json_str(&encoded))
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        return ngx_http_apigw_json_set(event, "isBase64Encoded", json_true());
     }
 
     if (ngx_http_apigw_json_set(event, "body", ngx_http_apigw_json_str(&body))

@@ -367,3 +367,41 @@ Content-Length: 20
 --- response_body eval: ""
 --- no_error_log
 [error]
+
+
+
+=== TEST 18: binary media types reach the function base64-encoded
+--- config
+    apigw_api petstore;
+    apigw_binary_media_types image/* application/octet-stream;
+    location /echo {
+        apigw_resource /echo;
+        apigw_method POST { apigw_integration lambda echo proxy; }
+    }
+--- request eval
+["POST /echo\n\x00\x01\xfe\xffpng", "POST /echo\n\x00\x01\xfe\xffbin",
+ "POST /echo\nplain text"]
+--- more_headers eval
+["Content-Type: image/png", "Content-Type: application/octet-stream; x=1",
+ "Content-Type: text/plain"]
+--- response_body_like eval
+['"body": "AAH\+/3BuZw==", "isBase64Encoded": true\}$',
+ '"body": "AAH\+/2Jpbg==", "isBase64Encoded": true\}$',
+ '"body": "plain text", "isBase64Encoded": false\}$']
+--- no_error_log
+[error]
+
+
+
+=== TEST 19: without binary media types, invalid UTF-8 arrives as U+FFFD
+--- config
+    apigw_api petstore;
+    location /echo {
+        apigw_resource /echo;
+        apigw_method POST { apigw_integration lambda echo proxy; }
+    }
+--- request eval
+"POST /echo\nab\xffcd"
+--- response_body_like: "body": "ab\\ufffdcd", "isBase64Encoded": false\}$
+--- no_error_log
+[error]
