@@ -223,6 +223,7 @@ struct ngx_http_apigw_ctx_s {
     u_char                          ext_request_id[
                                         NGX_HTTP_APIGW_EXT_REQUEST_ID_LEN];
     ngx_str_t                       path;       /* as the client sent it */
+    ngx_str_t                       raw_uri;    /* the same, no stage */
     ngx_http_apigw_stage_t         *stage;
     ngx_http_apigw_resource_t      *resource;
     ngx_http_apigw_loc_conf_t      *method;     /* the method's conf */
@@ -244,6 +245,7 @@ struct ngx_http_apigw_ctx_s {
     size_t                          captured_size;
 
     unsigned                        routed:1;
+    unsigned                        raw_params:1;
     unsigned                        integration:1;
     unsigned                        error:1;
     unsigned                        replace_body:1;

@@ -161,7 +161,7 @@ ngx_http_apigw_lambda_event(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                                  ngx_http_apigw_json_str(&ctx->resource->path))
             != NGX_OK
             || ngx_http_apigw_json_set(event, "path",
-                                       ngx_http_apigw_json_str(&r->uri))
+                                       ngx_http_apigw_json_str(&ctx->raw_uri))
                != NGX_OK
             || ngx_http_apigw_json_set(event, "httpMethod",
                                        ngx_http_apigw_json_str(&r->method_name))

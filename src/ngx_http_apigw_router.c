@@ -111,7 +111,20 @@ ngx_http_apigw_stage_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->path = r->uri;
+    /* $context.path: the path of the request line, still encoded */
+
+    ctx->path = r->unparsed_uri;
+
+    p = ngx_strlchr(ctx->path.data, ctx->path.data + ctx->path.len, '?');
+    if (p) {
+        ctx->path.len = p - ctx->path.data;
+    }
+
+    if (ctx->path.len == 0 || ctx->path.data[0] != '/') {
+        ctx->path = r->uri;
+    }
+
+    ctx->raw_uri = ctx->path;
 
     if (ascf->stages == NULL) {
         /* no stages: the API is served from the root, as "$default" */
@@ -168,6 +181,15 @@ ngx_http_apigw_stage_handler(ngx_http_request_t *r)
     } else {
         r->uri.len = last - p;
         r->uri.data = p;
+    }
+
+    /* the raw path lost the same "/stage" (checked above) */
+
+    ctx->raw_uri.data = ctx->path.data + 1 + name.len;
+    ctx->raw_uri.len = ctx->path.len - 1 - name.len;
+
+    if (ctx->raw_uri.len == 0) {
+        ctx->raw_uri = ngx_http_apigw_root_uri;
     }
 
     r->valid_unparsed_uri = 0;
@@ -253,8 +275,21 @@ ngx_http_apigw_route_handler(ngx_http_request_t *r)
         }
     }
 
-    if (ngx_http_apigw_resource_match(r, alcf->resource, &r->uri, ctx->params)
-        != NGX_OK)
+    /*
+     * as on AWS, parameters keep their percent-encoding: match the raw
+     * path; nginx's normalised URI decides when the raw one cannot
+     * ("//", dot segments)
+     */
+
+    ctx->raw_params = (ngx_http_apigw_resource_match(r, alcf->resource,
+                                                     &ctx->raw_uri,
+                                                     ctx->params)
+                       == NGX_OK);
+
+    if (!ctx->raw_params
+        && ngx_http_apigw_resource_match(r, alcf->resource, &r->uri,
+                                         ctx->params)
+           != NGX_OK)
     {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "apigw: no resource for \"%V\"", &r->uri);

@@ -388,6 +388,12 @@ ngx_http_apigw_tpl_render(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
         len += values[i].len;
 
+        /* raw parameters are encoded already */
+
+        if (part[i].escape && ctx && ctx->raw_params) {
+            continue;
+        }
+
         if (part[i].escape) {
             len += 2 * ngx_escape_uri(NULL, values[i].data, values[i].len,
                                       NGX_ESCAPE_URI);
@@ -402,7 +408,7 @@ ngx_http_apigw_tpl_render(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     out->data = p;
 
     for (i = 0; i < n; i++) {
-        if (part[i].escape) {
+        if (part[i].escape && !(ctx && ctx->raw_params)) {
             p = (u_char *) ngx_escape_uri(p, values[i].data, values[i].len,
                                           NGX_ESCAPE_URI);
 

@@ -43,7 +43,7 @@ X-Resource-Id: ^[a-z0-9]{6}$
 
 
 
-=== TEST 2: several parameters, decoded
+=== TEST 2: several parameters, percent-encoded as sent (as on AWS)
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -57,7 +57,7 @@ X-Resource-Id: ^[a-z0-9]{6}$
 --- request
 GET /dev/users/a%20b/orders/7
 --- response_headers
-X-Ids: a b:7
+X-Ids: a%20b:7
 --- no_error_log
 [error]
 

@@ -405,3 +405,25 @@ Content-Length: 20
 --- response_body_like: "body": "ab\\ufffdcd", "isBase64Encoded": false\}$
 --- no_error_log
 [error]
+
+
+
+=== TEST 20: path and path parameters keep their percent-encoding, as on AWS
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /users/ {
+        apigw_resource "/users/{email}";
+        apigw_method GET { apigw_integration lambda echo proxy; }
+    }
+--- request
+GET /dev/users/test%2Balias@gmail.com?q=test+alias%40gmail.com
+--- response_body_like eval
+[
+qr/"path": "\/users\/test%2Balias\@gmail\.com"/,
+qr/"queryStringParameters": \{"q": "test alias\@gmail\.com"\}/,
+qr/"pathParameters": \{"email": "test%2Balias\@gmail\.com"\}/,
+qr/"requestContext": \{.*"path": "\/dev\/users\/test%2Balias\@gmail\.com"/,
+]
+--- no_error_log
+[error]
