@@ -1,0 +1,313 @@
+# Shared by bench/run.sh and bench/profile.sh (sourced, not run): starts
+# the backend and gateway nginx described in bench/run.sh in a fresh
+# servroot, checks every case answers, and stops both on exit.
+#
+# Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
+#       CASES URL LABEL
+# Functions: die, port_busy, cpu_ns (gateway worker CPU time in ns),
+#       cpu_snapshot / foreign_cpu (CPU used by other processes)
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+NGINX=${NGINX:-/usr/sbin/nginx}
+MODULE=${MODULE:-$TOP/build/nginx/objs/ngx_http_apigw_module.so}
+THREADS=${BENCH_THREADS:-2}
+CONNS=${BENCH_CONNECTIONS:-64}
+PORT=${BENCH_PORT:-18480}
+PIN=${BENCH_PIN:-2}
+KEEPALIVE=${BENCH_KEEPALIVE:-$(( ${BENCH_CONNECTIONS:-64} > 32 ? ${BENCH_CONNECTIONS:-64} : 32 ))}
+CASES=(${BENCH_CASES:-return200 proxy_pass mock http_proxy})
+
+declare -A LABEL=(
+    [return200]='bare nginx `return 200`'
+    [proxy_pass]='bare nginx `proxy_pass`'
+    [mock]='apigw MOCK'
+    [http_proxy]='apigw HTTP_PROXY'
+)
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
+command -v curl >/dev/null || die "curl not found"
+[ -x "$NGINX" ] || die "$NGINX not found"
+[ -f "$MODULE" ] || die "$MODULE not found (run: make build)"
+for c in "${CASES[@]}"; do
+    [ -n "${LABEL[$c]:-}" ] || die "unknown case '$c' in BENCH_CASES"
+done
+
+
+# --- ports -----------------------------------------------------------------
+
+port_busy() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+for _ in $(seq 1 50); do
+    if ! port_busy "$PORT" && ! port_busy $((PORT + 1)) \
+       && ! port_busy $((PORT + 2))
+    then
+        break
+    fi
+    PORT=$((PORT + 10))
+done
+port_busy "$PORT" && die "no free ports found from ${BENCH_PORT:-18480} up"
+
+GW_PORT=$PORT                   # apigw server
+BARE_PORT=$((PORT + 1))         # bare server, same nginx
+BACKEND_PORT=$((PORT + 2))      # backend nginx
+
+
+# --- servroot, cleanup ---------------------------------------------------------
+
+SERVROOT=$(mktemp -d "${TMPDIR:-/tmp}/apigw-bench.XXXXXX")
+RAW=$SERVROOT/raw
+
+stop_nginx() {
+    local pidfile=$1 pid i
+    [ -s "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    kill -QUIT "$pid" 2>/dev/null || return 0
+    for i in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -TERM "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_nginx "$SERVROOT/gateway/logs/nginx.pid"
+    stop_nginx "$SERVROOT/backend/logs/nginx.pid"
+    if [ "$rc" != 0 ] && [ -d "$SERVROOT" ]; then
+        for f in "$SERVROOT"/*/logs/error.log; do
+            [ -s "$f" ] && { echo "--- $f"; tail -20 "$f"; } >&2
+        done
+    fi
+    rm -rf "$SERVROOT"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# a private copy of the module: others may rebuild build/ during the run
+cp "$MODULE" "$SERVROOT/ngx_http_apigw_module.so" \
+    || die "cannot copy $MODULE"
+MODULE_SUM=$(sha256sum "$SERVROOT/ngx_http_apigw_module.so" | cut -c1-12)
+
+
+# --- configuration ---------------------------------------------------------------
+
+# BENCH_PIN=2 (default): the gateway worker on CPU 0, the backend worker
+# and wrk on CPU 1, so the gateway, the thing measured, has a CPU of its
+# own and the scheduler cannot move the load generator onto it (on 2
+# cores this gave the steadiest numbers).  BENCH_PIN=1: the two workers
+# pinned, wrk wherever the scheduler puts it.  BENCH_PIN=0: nothing pinned.
+WRK=wrk
+GW_AFFINITY=''
+BACKEND_AFFINITY=''
+if [ "$PIN" != 0 ] && [ "$(nproc)" -ge 2 ]; then
+    GW_AFFINITY='worker_cpu_affinity 01;'
+    BACKEND_AFFINITY='worker_cpu_affinity 10;'
+    if [ "$PIN" = 2 ]; then
+        command -v taskset >/dev/null || die "BENCH_PIN=2 needs taskset"
+        WRK="taskset -c 1 wrk"
+    fi
+fi
+
+# what both nginx instances share: one worker, no access log, warn-level
+# error log and temp dirs inside the servroot, no request limit on a
+# keepalive connection (wrk keeps its 64 connections for the whole run)
+common_conf() {
+    local dir=$1
+    cat <<EOF
+daemon on;
+master_process on;
+worker_processes 1;
+pid $dir/logs/nginx.pid;
+error_log $dir/logs/error.log warn;
+
+events {
+    worker_connections 4096;
+}
+EOF
+}
+
+http_common() {
+    local dir=$1
+    cat <<EOF
+    access_log off;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    client_body_temp_path $dir/temp/client_body;
+    proxy_temp_path $dir/temp/proxy;
+    fastcgi_temp_path $dir/temp/fastcgi;
+    uwsgi_temp_path $dir/temp/uwsgi;
+    scgi_temp_path $dir/temp/scgi;
+EOF
+}
+
+write_backend_conf() {
+    local dir=$SERVROOT/backend
+    mkdir -p "$dir/logs" "$dir/temp" "$dir/conf"
+    {
+        common_conf "$dir"
+        echo "$BACKEND_AFFINITY"
+        echo "http {"
+        http_common "$dir"
+        cat <<EOF
+
+    server {
+        listen 127.0.0.1:$BACKEND_PORT reuseport;
+        location / {
+            return 200 "hello";
+        }
+    }
+}
+EOF
+    } > "$dir/conf/nginx.conf"
+}
+
+write_gateway_conf() {
+    local dir=$SERVROOT/gateway
+    mkdir -p "$dir/logs" "$dir/temp" "$dir/conf"
+    {
+        echo "load_module $SERVROOT/ngx_http_apigw_module.so;"
+        common_conf "$dir"
+        echo "$GW_AFFINITY"
+        echo "http {"
+        http_common "$dir"
+        cat <<EOF
+
+    upstream backend {
+        server 127.0.0.1:$BACKEND_PORT;
+        keepalive $KEEPALIVE;
+        keepalive_requests 1000000;
+    }
+
+    # cases 1 and 2: bare nginx, no apigw directive in this server
+    server {
+        listen 127.0.0.1:$BARE_PORT;
+
+        location = /hello {
+            return 200 "hello";
+        }
+
+        location = /proxy {
+            proxy_pass http://backend/hello;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+
+    # cases 3 and 4: the same two answers through the API Gateway module
+    server {
+        listen 127.0.0.1:$GW_PORT;
+
+        apigw_api bench;
+        apigw_stage dev {}
+
+        location /mock {
+            apigw_resource /mock;
+            apigw_method GET {
+                apigw_integration mock 'body=hello';
+            }
+        }
+
+        location /proxy {
+            apigw_resource /proxy;
+            apigw_method GET {
+                apigw_integration http_proxy http://backend/hello;
+                proxy_http_version 1.1;
+                proxy_set_header Connection "";
+            }
+        }
+    }
+}
+EOF
+    } > "$dir/conf/nginx.conf"
+}
+
+start_nginx() {
+    local dir=$SERVROOT/$1 port=$2 i
+    "$NGINX" -p "$dir/" -e "$dir/logs/error.log" -c "$dir/conf/nginx.conf" \
+        -t -q || die "$1: configuration test failed"
+    "$NGINX" -p "$dir/" -e "$dir/logs/error.log" -c "$dir/conf/nginx.conf" \
+        || die "$1: nginx did not start"
+    for i in $(seq 1 50); do
+        port_busy "$port" && return 0
+        sleep 0.1
+    done
+    die "$1: nothing listens on port $port"
+}
+
+declare -A URL=(
+    [return200]="http://127.0.0.1:$BARE_PORT/hello"
+    [proxy_pass]="http://127.0.0.1:$BARE_PORT/proxy"
+    [mock]="http://127.0.0.1:$GW_PORT/dev/mock"
+    [http_proxy]="http://127.0.0.1:$GW_PORT/dev/proxy"
+)
+
+write_backend_conf
+write_gateway_conf
+start_nginx backend "$BACKEND_PORT"
+start_nginx gateway "$GW_PORT"
+
+# every case must answer 200 "hello" before it is measured
+for c in "${CASES[@]}"; do
+    out=$(curl -s -o - -w ' %{http_code}' "${URL[$c]}") || true
+    [ "$out" = "hello 200" ] \
+        || die "case $c: ${URL[$c]} answered '$out', expected 'hello 200'"
+done
+
+# the worker processes: the only child of each master
+worker_of() {
+    ps -o pid= --ppid "$(cat "$SERVROOT/$1/logs/nginx.pid")" \
+        | head -1 | tr -d ' '
+}
+GW_WORKER=$(worker_of gateway)
+BACKEND_WORKER=$(worker_of backend)
+[ -n "$GW_WORKER" ] || die "gateway: no worker process"
+[ -n "$BACKEND_WORKER" ] || die "backend: no worker process"
+
+# CPU clock ticks (user + system): of a process; of the reaped children
+# of this shell (wrk, curl); of the whole machine (busy, not idle/iowait)
+proc_ticks() {
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+children_ticks() {
+    awk '{ sub(/^.*\) /, ""); print $14 + $15 }' "/proc/$$/stat"
+}
+box_ticks() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# CPU the rest of the machine (not our nginx workers, not our wrk/curl)
+# used between two snapshots, in percent of one CPU; snapshots are
+# "box gateway backend children uptime_ticks"
+cpu_snapshot() {
+    echo "$(box_ticks) $(proc_ticks "$GW_WORKER")" \
+         "$(proc_ticks "$BACKEND_WORKER") $(children_ticks)" \
+         "$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", $1 * hz }' \
+            /proc/uptime)"
+}
+foreign_cpu() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        split(a, x, " "); split(b, y, " ");
+        t = y[5] - x[5];
+        f = (y[1] - x[1]) - (y[2] - x[2]) - (y[3] - x[3]) - (y[4] - x[4]);
+        printf "%.0f", (t > 0 && f > 0) ? 100 * f / t : 0 }'
+}
+
+# CPU time the gateway worker has used so far, in nanoseconds: from
+# schedstat (ns), else from stat (utime + stime, clock ticks)
+cpu_ns() {
+    if [ -r "/proc/$GW_WORKER/schedstat" ]; then
+        awk '{ print $1 }' "/proc/$GW_WORKER/schedstat"
+    else
+        awk -v hz="$(getconf CLK_TCK)" '{
+            sub(/^.*\) /, "");   # fields after "(comm) ", from state on
+            printf "%.0f\n", ($12 + $13) * 1e9 / hz }' "/proc/$GW_WORKER/stat"
+    fi
+}
