@@ -304,6 +304,8 @@ ngx_int_t ngx_http_apigw_tpl_render(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_tpl_t *tpl, ngx_str_t *out);
 ngx_http_apigw_tpl_t *ngx_http_apigw_tpl_param(ngx_conf_t *cf,
     ngx_str_t *src);
+ngx_table_elt_t *ngx_http_apigw_find_header(ngx_list_t *headers,
+    ngx_str_t *name);
 
 #define NGX_HTTP_APIGW_TPL_CONTEXT      0x01   /* $context.x, $stageVar.. */
 #define NGX_HTTP_APIGW_TPL_URI          0x02   /* ${stageVariables.x}, {p} */

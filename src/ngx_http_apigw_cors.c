@@ -15,8 +15,6 @@ static ngx_int_t ngx_http_apigw_cors_origin(ngx_http_request_t *r,
     ngx_http_apigw_cors_t *cors, ngx_str_t *origin);
 static ngx_int_t ngx_http_apigw_cors_methods(ngx_http_request_t *r,
     ngx_http_apigw_loc_conf_t *alcf, ngx_str_t *methods);
-static ngx_int_t ngx_http_apigw_has_header(ngx_http_request_t *r,
-    ngx_str_t *name);
 
 
 static ngx_str_t  ngx_http_apigw_allow_origin =
@@ -135,7 +133,9 @@ ngx_http_apigw_cors_headers(ngx_http_request_t *r, ngx_http_apigw_cors_t *cors)
 {
     ngx_str_t  origin;
 
-    if (ngx_http_apigw_has_header(r, &ngx_http_apigw_allow_origin)) {
+    if (ngx_http_apigw_find_header(&r->headers_out.headers,
+                                   &ngx_http_apigw_allow_origin))
+    {
         /* the integration answered CORS itself */
         return NGX_OK;
     }
@@ -180,7 +180,6 @@ ngx_http_apigw_cors_origin(ngx_http_request_t *r, ngx_http_apigw_cors_t *cors,
 {
     ngx_str_t         *allowed, name, value;
     ngx_uint_t         i;
-    ngx_list_part_t   *part;
     ngx_table_elt_t   *h;
 
     if (cors->origins == NULL) {
@@ -189,30 +188,13 @@ ngx_http_apigw_cors_origin(ngx_http_request_t *r, ngx_http_apigw_cors_t *cors,
     }
 
     ngx_str_set(&name, "Origin");
-    ngx_str_null(&value);
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == name.len
-            && ngx_strncasecmp(h[i].key.data, name.data, name.len) == 0)
-        {
-            value = h[i].value;
-            break;
-        }
+    h = ngx_http_apigw_find_header(&r->headers_in.headers, &name);
+    if (h == NULL) {
+        return NGX_DECLINED;
     }
+
+    value = h->value;
 
     if (value.len == 0) {
         return NGX_DECLINED;
@@ -299,37 +281,4 @@ ngx_http_apigw_cors_methods(ngx_http_request_t *r,
     methods->len = p - methods->data;
 
     return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_apigw_has_header(ngx_http_request_t *r, ngx_str_t *name)
-{
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    part = &r->headers_out.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].hash && h[i].key.len == name->len
-            && ngx_strncasecmp(h[i].key.data, name->data, name->len) == 0)
-        {
-            return 1;
-        }
-    }
-
-    return 0;
 }

@@ -144,6 +144,8 @@ static ngx_str_t  ngx_http_apigw_internal_error_body =
     ngx_string("{\"message\": \"Internal server error\"}");
 
 static ngx_str_t  ngx_http_apigw_json = ngx_string("application/json");
+static ngx_str_t  ngx_http_apigw_function_error =
+    ngx_string("X-Amz-Function-Error");
 
 
 ngx_int_t
@@ -205,9 +207,6 @@ ngx_http_apigw_send_error(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 static ngx_int_t
 ngx_http_apigw_header_filter(ngx_http_request_t *r)
 {
-    ngx_uint_t                     i;
-    ngx_list_part_t               *part;
-    ngx_table_elt_t               *h;
     ngx_http_apigw_ctx_t          *ctx;
     ngx_http_apigw_integration_t  *in;
 
@@ -234,30 +233,10 @@ ngx_http_apigw_header_filter(ngx_http_request_t *r)
         ctx->capture_status = r->headers_out.status;
         ctx->captured_last = &ctx->captured;
 
-        part = &r->headers_out.headers.part;
-        h = part->elts;
-
-        for (i = 0; /* void */; i++) {
-
-            if (i >= part->nelts) {
-                if (part->next == NULL) {
-                    break;
-                }
-
-                part = part->next;
-                h = part->elts;
-                i = 0;
-            }
-
-            if (h[i].hash && h[i].key.len == sizeof("X-Amz-Function-Error") - 1
-                && ngx_strncasecmp(h[i].key.data,
-                                   (u_char *) "X-Amz-Function-Error",
-                                   h[i].key.len)
-                   == 0)
-            {
-                ctx->function_error = 1;
-            }
-        }
+        ctx->function_error =
+            (ngx_http_apigw_find_header(&r->headers_out.headers,
+                                        &ngx_http_apigw_function_error)
+             != NULL);
 
         ctx->capturing = 1;
         r->filter_need_in_memory = 1;

@@ -23,8 +23,6 @@ static ngx_int_t ngx_http_apigw_tpl_ref(ngx_str_t *ref, ngx_uint_t flags,
     ngx_http_apigw_context_var_t **var);
 static ngx_int_t ngx_http_apigw_tpl_value(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_ref_t *ref, ngx_str_t *value);
-static ngx_int_t ngx_http_apigw_header_value(ngx_http_request_t *r,
-    ngx_str_t *name, ngx_str_t *value);
 
 
 ngx_http_apigw_tpl_t *
@@ -427,8 +425,9 @@ static ngx_int_t
 ngx_http_apigw_tpl_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_ref_t *ref, ngx_str_t *value)
 {
-    u_char     *dst, *src;
-    ngx_str_t  *v;
+    u_char           *dst, *src;
+    ngx_str_t        *v;
+    ngx_table_elt_t  *h;
 
     ngx_str_null(value);
 
@@ -458,8 +457,10 @@ ngx_http_apigw_tpl_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         break;
 
     case NGX_HTTP_APIGW_REF_HEADER:
-        if (ngx_http_apigw_header_value(r, &ref->text, value) != NGX_OK) {
-            ngx_str_null(value);
+        h = ngx_http_apigw_find_header(&r->headers_in.headers, &ref->text);
+
+        if (h) {
+            *value = h->value;
         }
 
         return NGX_OK;
@@ -494,15 +495,16 @@ ngx_http_apigw_tpl_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 }
 
 
-static ngx_int_t
-ngx_http_apigw_header_value(ngx_http_request_t *r, ngx_str_t *name,
-    ngx_str_t *value)
+/* a header of a list (headers_in or headers_out), whatever its case */
+
+ngx_table_elt_t *
+ngx_http_apigw_find_header(ngx_list_t *headers, ngx_str_t *name)
 {
     ngx_uint_t        i;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
-    part = &r->headers_in.headers.part;
+    part = &headers->part;
     h = part->elts;
 
     for (i = 0; /* void */; i++) {
@@ -517,13 +519,12 @@ ngx_http_apigw_header_value(ngx_http_request_t *r, ngx_str_t *name,
             i = 0;
         }
 
-        if (h[i].key.len == name->len
+        if (h[i].hash && h[i].key.len == name->len
             && ngx_strncasecmp(h[i].key.data, name->data, name->len) == 0)
         {
-            *value = h[i].value;
-            return NGX_OK;
+            return &h[i];
         }
     }
 
-    return NGX_DECLINED;
+    return NULL;
 }
