@@ -16,10 +16,8 @@ static ngx_int_t ngx_http_apigw_stage_variable_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_apigw_path_param_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_apigw_integration_uri_variable(
-    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_apigw_lambda_payload_variable(
-    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_apigw_integration_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_apigw_aws_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 
@@ -216,7 +214,8 @@ ngx_http_apigw_add_variables(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    v->get_handler = ngx_http_apigw_integration_uri_variable;
+    v->get_handler = ngx_http_apigw_integration_variable;
+    v->data = 0;
 
     v = ngx_http_add_variable(cf, &(ngx_str_t)
                                   ngx_string("apigw_lambda_payload"), 0);
@@ -224,7 +223,8 @@ ngx_http_apigw_add_variables(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    v->get_handler = ngx_http_apigw_lambda_payload_variable;
+    v->get_handler = ngx_http_apigw_integration_variable;
+    v->data = 1;
 
     for (i = 0; i < 3; i++) {
         v = ngx_http_add_variable(cf, &ngx_http_apigw_aws_variables[i], 0);
@@ -372,60 +372,38 @@ ngx_http_apigw_path_param_variable(ngx_http_request_t *r,
 }
 
 
+/* data 0: the integration URI (not MOCK); 1: the lambda event */
+
 static ngx_int_t
-ngx_http_apigw_integration_uri_variable(ngx_http_request_t *r,
+ngx_http_apigw_integration_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    ngx_str_t              uri;
-    ngx_http_apigw_ctx_t  *ctx;
+    ngx_int_t                      rc;
+    ngx_str_t                      value;
+    ngx_http_apigw_ctx_t          *ctx;
+    ngx_http_apigw_integration_t  *in;
 
     ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
 
-    if (ctx == NULL || ctx->method == NULL
-        || ctx->method->integration == NULL
-        || ctx->method->integration->type == NGX_HTTP_APIGW_INT_MOCK)
+    in = (ctx && ctx->method) ? ctx->method->integration : NULL;
+
+    if (in == NULL
+        || (data == 0 && in->type == NGX_HTTP_APIGW_INT_MOCK)
+        || (data == 1 && in->type != NGX_HTTP_APIGW_INT_LAMBDA))
     {
         v->not_found = 1;
         return NGX_OK;
     }
 
-    if (ngx_http_apigw_integration_uri(r->main, ctx, &uri) != NGX_OK) {
+    rc = (data == 0) ? ngx_http_apigw_integration_uri(r->main, ctx, &value)
+                     : ngx_http_apigw_lambda_event(r->main, ctx, &value);
+
+    if (rc != NGX_OK) {
         return NGX_ERROR;
     }
 
-    v->data = uri.data;
-    v->len = uri.len;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_apigw_lambda_payload_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_str_t              payload;
-    ngx_http_apigw_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
-
-    if (ctx == NULL || ctx->method == NULL
-        || ctx->method->integration == NULL
-        || ctx->method->integration->type != NGX_HTTP_APIGW_INT_LAMBDA)
-    {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    if (ngx_http_apigw_lambda_event(r->main, ctx, &payload) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    v->data = payload.data;
-    v->len = payload.len;
+    v->data = value.data;
+    v->len = value.len;
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;
