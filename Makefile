@@ -9,7 +9,7 @@ BUILD      := $(TOP)/build
 NGX_SRC    ?= /usr/share/nginx/src
 NGX_BUILD  := $(BUILD)/nginx
 MODULE     := $(NGX_BUILD)/objs/ngx_http_apigw_module.so
-NGINX      ?= /usr/sbin/nginx
+NGINX_BIN  ?= /usr/sbin/nginx
 PROVE      ?= prove
 TESTS      ?= t/
 
@@ -59,14 +59,14 @@ unit: build
 	$(MAKE) -C t/unit NGX_BUILD=$(NGX_BUILD)
 
 prove: build
-	TEST_NGINX_BINARY=$(NGINX) \
+	TEST_NGINX_BINARY=$(NGINX_BIN) \
 	TEST_NGINX_LOAD_MODULES=$(MODULE) \
 	    $(PROVE) -I. -r $(TESTS)
 
 test: build
 	$(MAKE) -C t/unit NGX_BUILD=$(NGX_BUILD)
 	/usr/bin/python3 -m unittest tools/test_lambda_runtime.py
-	TEST_NGINX_BINARY=$(NGINX) \
+	TEST_NGINX_BINARY=$(NGINX_BIN) \
 	TEST_NGINX_LOAD_MODULES=$(MODULE) \
 	    $(PROVE) -I. -r $(TESTS)
 

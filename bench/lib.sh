@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2016,SC2034
 # Shared by bench/run.sh and bench/profile.sh (sourced, not run): starts
 # the backend and gateway nginx described in bench/run.sh in a fresh
 # servroot, checks every case answers, and stops both on exit.
@@ -10,13 +11,16 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 NGINX=${NGINX:-/usr/sbin/nginx}
+# nginx reads an environment variable NGINX as sockets inherited from a
+# binary upgrade (and then does not daemonize): never pass ours on
+export -n NGINX
 MODULE=${MODULE:-$TOP/build/nginx/objs/ngx_http_apigw_module.so}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-64}
 PORT=${BENCH_PORT:-18480}
 PIN=${BENCH_PIN:-2}
 KEEPALIVE=${BENCH_KEEPALIVE:-$(( ${BENCH_CONNECTIONS:-64} > 32 ? ${BENCH_CONNECTIONS:-64} : 32 ))}
-CASES=(${BENCH_CASES:-return200 proxy_pass mock http_proxy})
+read -ra CASES <<< "${BENCH_CASES:-return200 proxy_pass mock http_proxy}"
 
 declare -A LABEL=(
     [return200]='bare nginx `return 200`'
@@ -63,11 +67,11 @@ SERVROOT=$(mktemp -d "${TMPDIR:-/tmp}/apigw-bench.XXXXXX")
 RAW=$SERVROOT/raw
 
 stop_nginx() {
-    local pidfile=$1 pid i
+    local pidfile=$1 pid
     [ -s "$pidfile" ] || return 0
     pid=$(cat "$pidfile")
     kill -QUIT "$pid" 2>/dev/null || return 0
-    for i in $(seq 1 50); do
+    for _ in $(seq 1 50); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.1
     done
@@ -104,7 +108,7 @@ MODULE_SUM=$(sha256sum "$SERVROOT/ngx_http_apigw_module.so" | cut -c1-12)
 # own and the scheduler cannot move the load generator onto it (on 2
 # cores this gave the steadiest numbers).  BENCH_PIN=1: the two workers
 # pinned, wrk wherever the scheduler puts it.  BENCH_PIN=0: nothing pinned.
-WRK=wrk
+WRK=(wrk)
 GW_AFFINITY=''
 BACKEND_AFFINITY=''
 if [ "$PIN" != 0 ] && [ "$(nproc)" -ge 2 ]; then
@@ -112,7 +116,7 @@ if [ "$PIN" != 0 ] && [ "$(nproc)" -ge 2 ]; then
     BACKEND_AFFINITY='worker_cpu_affinity 10;'
     if [ "$PIN" = 2 ]; then
         command -v taskset >/dev/null || die "BENCH_PIN=2 needs taskset"
-        WRK="taskset -c 1 wrk"
+        WRK=(taskset -c 1 wrk)
     fi
 fi
 
@@ -230,12 +234,12 @@ EOF
 }
 
 start_nginx() {
-    local dir=$SERVROOT/$1 port=$2 i
+    local dir=$SERVROOT/$1 port=$2
     "$NGINX" -p "$dir/" -e "$dir/logs/error.log" -c "$dir/conf/nginx.conf" \
         -t -q || die "$1: configuration test failed"
     "$NGINX" -p "$dir/" -e "$dir/logs/error.log" -c "$dir/conf/nginx.conf" \
         || die "$1: nginx did not start"
-    for i in $(seq 1 50); do
+    for _ in $(seq 1 50); do
         port_busy "$port" && return 0
         sleep 0.1
     done

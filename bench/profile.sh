@@ -52,9 +52,9 @@ for c in "${CASES[@]}"; do
     data=$SERVROOT/perf-$c.data
     report=$OUT/profile-$c.txt
 
-    $WRK -t"$THREADS" -c"$CONNS" -d2s "${URL[$c]}" > /dev/null    # warm-up
+    "${WRK[@]}" -t"$THREADS" -c"$CONNS" -d2s "${URL[$c]}" > /dev/null    # warm-up
 
-    $WRK -t"$THREADS" -c"$CONNS" -d"$((secs + 2))s" "${URL[$c]}" \
+    "${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$((secs + 2))s" "${URL[$c]}" \
         > "$SERVROOT/wrk-$c.txt" &
     wrk_pid=$!
     sleep 1

@@ -5,7 +5,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 module=${APIGW_MODULE:-$top/build/nginx/objs/ngx_http_apigw_module.so}
-nginx=${NGINX:-/usr/sbin/nginx}
+nginx=${NGINX_BIN:-/usr/sbin/nginx}
 example=${1:-$top/examples/petstore.conf}
 prefix=$top/build/run
 
