@@ -9,50 +9,7 @@
 #include <math.h>
 #include <ngx_http_apigw_util.h>
 #include "tap.h"
-
-
-typedef struct ngx_http_apigw_test_block_s  ngx_http_apigw_test_block_t;
-
-struct ngx_http_apigw_test_block_s {
-    ngx_http_apigw_test_block_t  *next;
-    void                         *pad;
-};
-
-
-static ngx_http_apigw_test_block_t  *ngx_http_apigw_test_blocks;
-
-
-static void *
-ngx_http_apigw_test_alloc(void *data, size_t size)
-{
-    ngx_http_apigw_test_block_t  *b;
-
-    b = malloc(sizeof(ngx_http_apigw_test_block_t) + size);
-    if (b == NULL) {
-        return NULL;
-    }
-
-    b->next = ngx_http_apigw_test_blocks;
-    ngx_http_apigw_test_blocks = b;
-
-    return b + 1;
-}
-
-
-static void
-ngx_http_apigw_test_free_all(void)
-{
-    ngx_http_apigw_test_block_t  *b;
-
-    while (ngx_http_apigw_test_blocks) {
-        b = ngx_http_apigw_test_blocks;
-        ngx_http_apigw_test_blocks = b->next;
-        free(b);
-    }
-}
-
-
-static ngx_http_apigw_alloc_t  alloc = { ngx_http_apigw_test_alloc, NULL };
+#include "arena.h"
 
 
 typedef ngx_int_t (*ngx_http_apigw_test_fn_pt)(ngx_http_apigw_alloc_t *a,
