@@ -12,7 +12,6 @@
 
 static ngx_int_t ngx_http_apigw_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_apigw_postconfiguration(ngx_conf_t *cf);
-static void *ngx_http_apigw_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_apigw_create_srv_conf(ngx_conf_t *cf);
 static char *ngx_http_apigw_merge_srv_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -112,7 +111,7 @@ static ngx_http_module_t  ngx_http_apigw_module_ctx = {
     ngx_http_apigw_preconfiguration,       /* preconfiguration */
     ngx_http_apigw_postconfiguration,      /* postconfiguration */
 
-    ngx_http_apigw_create_main_conf,       /* create main configuration */
+    NULL,                                  /* create main configuration */
     NULL,                                  /* init main configuration */
 
     ngx_http_apigw_create_srv_conf,        /* create server configuration */
@@ -176,20 +175,6 @@ ngx_http_apigw_postconfiguration(ngx_conf_t *cf)
     *h = ngx_http_apigw_catch_all_handler;
 
     return ngx_http_apigw_filter_init(cf);
-}
-
-
-static void *
-ngx_http_apigw_create_main_conf(ngx_conf_t *cf)
-{
-    ngx_http_apigw_main_conf_t  *amcf;
-
-    amcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_apigw_main_conf_t));
-    if (amcf == NULL) {
-        return NULL;
-    }
-
-    return amcf;
 }
 
 

@@ -191,11 +191,6 @@ typedef struct {
 
 
 typedef struct {
-    ngx_uint_t                      variables_used;
-} ngx_http_apigw_main_conf_t;
-
-
-typedef struct {
     ngx_str_t                       name;       /* apigw_api NAME */
     ngx_str_t                       id;         /* $context.apiId */
     ngx_str_t                       account;    /* $context.accountId */
