@@ -8,6 +8,7 @@
 
 
 #include "ngx_http_apigw_common.h"
+#include "ngx_http_apigw_mapping.h"
 
 
 static ngx_int_t ngx_http_apigw_preconfiguration(ngx_conf_t *cf);
@@ -20,6 +21,8 @@ static char *ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_apigw_check_params(ngx_conf_t *cf,
     ngx_http_apigw_loc_conf_t *conf);
+static ngx_int_t ngx_http_apigw_mapped_path(ngx_http_apigw_loc_conf_t *conf,
+    ngx_str_t *name);
 static ngx_int_t ngx_http_apigw_lambda_conf(ngx_conf_t *cf,
     ngx_http_apigw_loc_conf_t *conf);
 
@@ -57,6 +60,34 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
     { ngx_string("apigw_integration"),
       NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_apigw_integration,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_request_template"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_apigw_request_template,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_passthrough_behavior"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_passthrough_behavior,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_request_parameter"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_apigw_request_parameter,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_integration_response"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_BLOCK|NGX_CONF_TAKE12,
+      ngx_http_apigw_integration_response,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -351,6 +382,12 @@ ngx_http_apigw_check_params(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *conf)
             }
         }
 
+        if (j == conf->resource->segments.nelts
+            && ngx_http_apigw_mapped_path(conf, &ref[i].text))
+        {
+            continue;
+        }
+
         if (j == conf->resource->segments.nelts) {
             ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                           "unknown path parameter \"{%V}\" in integration "
@@ -364,6 +401,33 @@ ngx_http_apigw_check_params(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *conf)
     }
 
     return NGX_OK;
+}
+
+
+/* a {param} of the integration URI may come from a request parameter */
+
+static ngx_int_t
+ngx_http_apigw_mapped_path(ngx_http_apigw_loc_conf_t *conf, ngx_str_t *name)
+{
+    ngx_uint_t                   i;
+    ngx_http_apigw_param_map_t  *pm;
+
+    if (conf->mapping == NULL) {
+        return 0;
+    }
+
+    pm = conf->mapping->params.elts;
+
+    for (i = 0; i < conf->mapping->params.nelts; i++) {
+        if (pm[i].dst == NGX_HTTP_APIGW_DST_PATH
+            && pm[i].name.len == name->len
+            && ngx_strncmp(pm[i].name.data, name->data, name->len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 

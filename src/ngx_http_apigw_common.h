@@ -78,6 +78,8 @@ typedef enum {
 
 
 typedef struct ngx_http_apigw_ctx_s  ngx_http_apigw_ctx_t;
+typedef struct ngx_http_apigw_mapping_conf_s  ngx_http_apigw_mapping_conf_t;
+typedef struct ngx_http_apigw_mapping_ctx_s  ngx_http_apigw_mapping_ctx_t;
 
 typedef ngx_int_t (*ngx_http_apigw_context_get_pt)(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -210,6 +212,7 @@ typedef struct {
     ngx_str_t                       aws_region;
     ngx_http_apigw_aws_t           *aws;
     ngx_array_t                    *binary_types;  /* ngx_str_t */
+    ngx_http_apigw_mapping_conf_t  *mapping;    /* non-proxy mapping */
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -230,6 +233,8 @@ struct ngx_http_apigw_ctx_s {
 
     ngx_uint_t                      status;     /* MOCK, lambda */
     ngx_uint_t                      status_override;
+
+    ngx_http_apigw_mapping_ctx_t   *mapping;    /* non-proxy mapping */
 
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
@@ -328,6 +333,7 @@ ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri);
 ngx_int_t ngx_http_apigw_lambda_event(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *out);
+ngx_int_t ngx_http_apigw_read_body(ngx_http_request_t *r, ngx_str_t *body);
 ngx_int_t ngx_http_apigw_lambda_response(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out);
 

@@ -8,6 +8,7 @@
 
 
 #include "ngx_http_apigw_common.h"
+#include "ngx_http_apigw_mapping.h"
 
 
 typedef struct {
@@ -594,6 +595,17 @@ ngx_http_apigw_method(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    rv = ngx_http_apigw_mapping_check(cf, alcf);
+
+    if (rv != NGX_CONF_OK) {
+        if (rv != NGX_CONF_ERROR) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"apigw_method %V\": %s",
+                               &name, rv);
+        }
+
+        return NGX_CONF_ERROR;
+    }
+
     return ngx_http_apigw_integration_init(cf, ctx, alcf);
 }
 
@@ -792,13 +804,6 @@ ngx_http_apigw_integration(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         goto invalid;
-    }
-
-    if (in->type == NGX_HTTP_APIGW_INT_LAMBDA && !in->proxy) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "non-proxy lambda integrations need mapping "
-                           "templates, not supported yet: add \"proxy\"");
-        return NGX_CONF_ERROR;
     }
 
     if (in->timeout == NGX_CONF_UNSET_MSEC) {

@@ -11,6 +11,7 @@
 
 
 #include "ngx_http_apigw_common.h"
+#include "ngx_http_apigw_mapping.h"
 
 
 static ngx_int_t ngx_http_apigw_mock(ngx_http_request_t *r,
@@ -48,11 +49,36 @@ ngx_http_apigw_content_handler(ngx_http_request_t *r)
 
     ctx->integration = 1;
 
-    if (in->type == NGX_HTTP_APIGW_INT_MOCK) {
-        return ngx_http_apigw_mock(r, ctx, in);
+    switch (in->type) {
+
+    case NGX_HTTP_APIGW_INT_MOCK:
+        if (alcf->mapping == NULL) {
+            return ngx_http_apigw_mock(r, ctx, in);
+        }
+
+        break;
+
+    case NGX_HTTP_APIGW_INT_HTTP_PROXY:
+        if (alcf->mapping == NULL) {
+            return in->upstream_handler(r);
+        }
+
+        break;
+
+    case NGX_HTTP_APIGW_INT_LAMBDA:
+        if (in->proxy) {
+            return in->upstream_handler(r);
+        }
+
+        break;
+
+    default: /* HTTP */
+        break;
     }
 
-    return in->upstream_handler(r);
+    /* non-proxy integrations, and proxies with parameter mappings */
+
+    return ngx_http_apigw_mapping_handler(r, ctx);
 }
 
 
@@ -141,6 +167,10 @@ ngx_http_apigw_integration_uri(ngx_http_request_t *r,
 
     if (ngx_http_apigw_tpl_render(r, ctx, in->uri, &base) != NGX_OK) {
         return NGX_ERROR;
+    }
+
+    if (ctx->mapping) {
+        return ngx_http_apigw_mapping_query(r, ctx, &base, uri);
     }
 
     if (in->type != NGX_HTTP_APIGW_INT_HTTP_PROXY || r->args.len == 0) {
@@ -271,21 +301,16 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
 
     } else if (in->type == NGX_HTTP_APIGW_INT_HTTP) {
 
-        /* non-proxy: only mapped headers, and the body's content type */
+        /*
+         * non-proxy: the mapping replaces the request's headers with the
+         * mapped ones and the body's content type (mapping.c); usual
+         * bodies stay in memory for the templates
+         */
 
-        ngx_str_set(&args[0], "off");
+        ngx_str_set(&args[0], "256k");
 
-        rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_pass_request_headers",
-                                      args, 1, 1);
-        if (rv != NGX_CONF_OK) {
-            goto done;
-        }
-
-        ngx_str_set(&args[0], "Content-Type");
-        ngx_str_set(&args[1], "$content_type");
-
-        rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_header", args, 2,
-                                      0);
+        rv = ngx_http_apigw_conf_set(cf, &ngx_http_core_module, ctx->loc_conf,
+                                     "client_body_buffer_size", args, 1, 1);
     }
 
 done:

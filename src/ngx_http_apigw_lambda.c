@@ -213,6 +213,84 @@ failed:
 }
 
 
+/*
+ * The method request as mapping templates see it: $input.params() as
+ * {"path": {}, "querystring": {}, "header": {}}, $context (the
+ * requestContext of a 1.0 event) and $stageVariables (NULL: none).
+ * New references, the caller releases them.
+ */
+
+ngx_int_t
+ngx_http_apigw_request_values(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, json_t **params, json_t **context,
+    json_t **stage)
+{
+    json_t  *event, *p, *v;
+
+    *params = NULL;
+    *context = NULL;
+    *stage = NULL;
+
+    event = json_object();
+    p = json_object();
+
+    if (event == NULL || p == NULL) {
+        goto failed;
+    }
+
+    if (ngx_http_apigw_event_headers(r, event, 0) != NGX_OK
+        || ngx_http_apigw_event_query(r, event, 0) != NGX_OK
+        || ngx_http_apigw_event_params(r, ctx, event, 0) != NGX_OK
+        || ngx_http_apigw_event_context(r, ctx, event, 0) != NGX_OK)
+    {
+        goto failed;
+    }
+
+    v = json_object_get(event, "pathParameters");
+
+    if (json_object_set_new(p, "path",
+                            json_is_object(v) ? json_incref(v) : json_object())
+        != 0)
+    {
+        goto failed;
+    }
+
+    v = json_object_get(event, "queryStringParameters");
+
+    if (json_object_set_new(p, "querystring",
+                            json_is_object(v) ? json_incref(v) : json_object())
+        != 0)
+    {
+        goto failed;
+    }
+
+    if (json_object_set(p, "header", json_object_get(event, "headers")) != 0)
+    {
+        goto failed;
+    }
+
+    v = json_object_get(event, "stageVariables");
+
+    if (json_is_object(v)) {
+        *stage = json_incref(v);
+    }
+
+    *context = json_incref(json_object_get(event, "requestContext"));
+    *params = p;
+
+    json_decref(event);
+
+    return NGX_OK;
+
+failed:
+
+    json_decref(event);
+    json_decref(p);
+
+    return NGX_ERROR;
+}
+
+
 static ngx_int_t
 ngx_http_apigw_event_headers(ngx_http_request_t *r, json_t *event,
     ngx_uint_t v2)
@@ -823,26 +901,26 @@ failed:
 }
 
 
-static ngx_int_t
-ngx_http_apigw_event_body(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
-    json_t *event, ngx_uint_t v2)
+/*
+ * the request body in one piece of memory; data is NULL when there is
+ * none.  A body that outgrew client_body_buffer_size is read back from
+ * the temporary file nginx has just written (the methods that need the
+ * body default to a buffer large enough for usual payloads).
+ */
+
+ngx_int_t
+ngx_http_apigw_read_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     size_t        len;
     u_char       *p;
     ssize_t       n;
-    ngx_str_t     body, encoded;
     ngx_buf_t    *b;
     ngx_chain_t  *cl;
 
-    if (r->request_body == NULL || r->request_body->bufs == NULL) {
-        if (!v2
-            && ngx_http_apigw_json_set(event, "body", json_null()) != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
+    ngx_str_null(body);
 
-        return ngx_http_apigw_json_set(event, "isBase64Encoded",
-                                       json_false());
+    if (r->request_body == NULL || r->request_body->bufs == NULL) {
+        return NGX_OK;
     }
 
     len = 0;
@@ -853,13 +931,13 @@ ngx_http_apigw_event_body(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                           : (size_t) (b->last - b->pos);
     }
 
-    p = ngx_pnalloc(r->pool, len);
+    p = ngx_pnalloc(r->pool, len + 1);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
-    body.data = p;
-    body.len = len;
+    body->data = p;
+    body->len = len;
 
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
         b = cl->buf;
@@ -868,12 +946,6 @@ ngx_http_apigw_event_body(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
             p = ngx_cpymem(p, b->pos, b->last - b->pos);
             continue;
         }
-
-        /*
-         * the body outgrew client_body_buffer_size: read the temporary
-         * file nginx has just written (lambda methods default to a
-         * buffer as large as AWS's 10 MB payload limit)
-         */
 
         n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
                           b->file_pos);
@@ -885,6 +957,31 @@ ngx_http_apigw_event_body(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         }
 
         p += n;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_event_body(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    json_t *event, ngx_uint_t v2)
+{
+    ngx_str_t  body, encoded;
+
+    if (ngx_http_apigw_read_body(r, &body) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (body.data == NULL) {
+        if (!v2
+            && ngx_http_apigw_json_set(event, "body", json_null()) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        return ngx_http_apigw_json_set(event, "isBase64Encoded",
+                                       json_false());
     }
 
     if (ngx_http_apigw_is_binary(r, ctx->method)) {

@@ -10,6 +10,7 @@
 
 
 #include "ngx_http_apigw_common.h"
+#include "ngx_http_apigw_mapping.h"
 
 
 typedef struct {
@@ -222,12 +223,14 @@ ngx_http_apigw_header_filter(ngx_http_request_t *r)
 
     in = (ctx->method && ctx->integration) ? ctx->method->integration : NULL;
 
-    if (in && in->type == NGX_HTTP_APIGW_INT_LAMBDA && r->upstream
-        && !ctx->error && !r->err_status)
+    if (in && (in->type == NGX_HTTP_APIGW_INT_LAMBDA
+               || in->type == NGX_HTTP_APIGW_INT_HTTP)
+        && r->upstream && !ctx->error && !r->err_status)
     {
         /*
-         * the Invoke API's answer becomes the method response once the
-         * whole of it is here: hold the header, collect the body
+         * the Invoke API's answer, or a non-proxy integration's, becomes
+         * the method response once the whole of it is here: hold the
+         * header, collect the body
          */
 
         ctx->capture_status = r->headers_out.status;
@@ -242,24 +245,6 @@ ngx_http_apigw_header_filter(ngx_http_request_t *r)
         r->filter_need_in_memory = 1;
 
         return NGX_OK;
-    }
-
-    if (in && in->type == NGX_HTTP_APIGW_INT_HTTP && r->upstream
-        && !ctx->error && !r->err_status)
-    {
-        /*
-         * non-proxy HTTP with no integration responses: the method
-         * response is 200 with a JSON body and none of the backend's
-         * headers, as on AWS
-         */
-
-        ngx_http_apigw_clear_headers(r);
-
-        r->headers_out.status = NGX_HTTP_OK;
-        r->headers_out.status_line.len = 0;
-        r->headers_out.content_type = ngx_http_apigw_json;
-        r->headers_out.content_type_len = ngx_http_apigw_json.len;
-        r->headers_out.content_type_lowcase = NULL;
     }
 
     return ngx_http_apigw_send_headers(r, ctx);
@@ -402,11 +387,12 @@ static ngx_int_t
 ngx_http_apigw_capture_finish(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx)
 {
-    u_char       *p;
-    ngx_int_t     rc;
-    ngx_str_t     body;
-    ngx_buf_t    *b;
-    ngx_chain_t  *cl, *out, last;
+    u_char                        *p;
+    ngx_int_t                      rc;
+    ngx_str_t                      body;
+    ngx_buf_t                     *b;
+    ngx_chain_t                   *cl, *out, last;
+    ngx_http_apigw_integration_t  *in;
 
     body.len = ctx->captured_size;
     body.data = ngx_pnalloc(r->pool, body.len + 1);
@@ -422,7 +408,14 @@ ngx_http_apigw_capture_finish(ngx_http_request_t *r,
 
     out = NULL;
 
-    rc = ngx_http_apigw_lambda_response(r, ctx, &body, &out);
+    in = ctx->method->integration;
+
+    if (in->type == NGX_HTTP_APIGW_INT_LAMBDA && in->proxy) {
+        rc = ngx_http_apigw_lambda_response(r, ctx, &body, &out);
+
+    } else {
+        rc = ngx_http_apigw_mapping_response(r, ctx, &body, &out);
+    }
 
     if (rc == NGX_ERROR) {
         return NGX_ERROR;

@@ -10,6 +10,7 @@
 
 
 #include "ngx_http_apigw_common.h"
+#include "ngx_http_apigw_mapping.h"
 
 
 #define NGX_HTTP_APIGW_TPL_PARTS  16
@@ -386,9 +387,12 @@ ngx_http_apigw_tpl_render(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
         len += values[i].len;
 
-        /* raw parameters are encoded already */
+        /* raw parameters are encoded already, mapped ones are not */
 
-        if (part[i].escape && ctx && ctx->raw_params) {
+        if (part[i].escape && ctx && ctx->raw_params
+            && (part[i].type != NGX_HTTP_APIGW_REF_PATH_PARAM
+                || ngx_http_apigw_mapping_path(ctx, &part[i].text) == NULL))
+        {
             continue;
         }
 
@@ -406,7 +410,11 @@ ngx_http_apigw_tpl_render(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     out->data = p;
 
     for (i = 0; i < n; i++) {
-        if (part[i].escape && !(ctx && ctx->raw_params)) {
+        if (part[i].escape
+            && (!(ctx && ctx->raw_params)
+                || (part[i].type == NGX_HTTP_APIGW_REF_PATH_PARAM
+                    && ngx_http_apigw_mapping_path(ctx, &part[i].text))))
+        {
             p = (u_char *) ngx_escape_uri(p, values[i].data, values[i].len,
                                           NGX_ESCAPE_URI);
 
@@ -453,11 +461,22 @@ ngx_http_apigw_tpl_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         break;
 
     case NGX_HTTP_APIGW_REF_PATH_PARAM:
-        v = ctx ? ngx_http_apigw_path_param(ctx, &ref->text) : NULL;
+        v = ctx ? ngx_http_apigw_mapping_path(ctx, &ref->text) : NULL;
+
+        if (v == NULL && ctx) {
+            v = ngx_http_apigw_path_param(ctx, &ref->text);
+        }
+
         break;
 
     case NGX_HTTP_APIGW_REF_HEADER:
-        h = ngx_http_apigw_find_header(&r->headers_in.headers, &ref->text);
+
+        /* the client's, though the integration request has others */
+
+        h = ngx_http_apigw_find_header(ctx && ctx->mapping
+                                       ? &ctx->mapping->client_headers
+                                       : &r->headers_in.headers,
+                                       &ref->text);
 
         if (h) {
             *value = h->value;
