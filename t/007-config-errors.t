@@ -343,3 +343,254 @@ qr/"apigw_stage" requires "apigw_api" in the same server/
 --- must_die
 --- error_log eval
 qr/"apigw_api" directive is duplicate in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 31: a broken mapping template: its line and column
+--- config
+    apigw_api petstore;
+    location /a {
+        apigw_resource /a;
+        apigw_method POST {
+            apigw_integration mock;
+            apigw_request_template application/json '{
+  #if($a == 1)
+    "x": 1
+  #else
+}';
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid mapping template for "application\/json": line \d+, column \d+: .+ in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 32: a broken template file: the file, its line and column
+--- user_files
+>>> bad.vtl
+{
+  "a": $input.json('$.a'
+}
+--- config
+    apigw_api petstore;
+    location /a {
+        apigw_resource /a;
+        apigw_method POST {
+            apigw_integration mock;
+            apigw_request_template application/json file=../html/bad.vtl;
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid mapping template "\S+\/bad\.vtl": line 3, column 1: "," or "\)" expected in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 33: a template file that does not exist
+--- config
+    apigw_api petstore;
+    location /a {
+        apigw_resource /a;
+        apigw_method POST {
+            apigw_integration mock;
+            apigw_request_template application/json file=../html/none.vtl;
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] open\(\) "\S+\/none\.vtl" failed \(2: No such file or directory\) in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 34: templates on a proxy integration
+--- config
+    apigw_api petstore;
+    location /a {
+        apigw_resource /a;
+        apigw_method POST {
+            apigw_integration http_proxy http://127.0.0.1:1/;
+            apigw_request_template application/json '{}';
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] "apigw_method POST": a proxy integration takes no mapping templates or integration responses, as on AWS in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 35: a bad mapping destination
+--- config
+    apigw_api petstore;
+    location /a {
+        apigw_resource /a;
+        apigw_method GET {
+            apigw_integration http http://127.0.0.1:1/;
+            apigw_request_parameter integration.request.cookie.a "'x'";
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid destination "integration\.request\.cookie\.a": integration\.request\.\(header\|querystring\|path\)\.NAME expected in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 36: a bad mapping source
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_method GET {
+            apigw_integration http http://127.0.0.1:1/;
+            apigw_request_parameter integration.request.header.a
+                                    integration.response.header.b;
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid mapping source "integration\.response\.header\.b": 'static', .* expected in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 37: a bad JSONPath in a body source
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_method GET {
+            apigw_integration http http://127.0.0.1:1/;
+            apigw_request_parameter integration.request.header.a
+                                    method.request.body.a[;
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid JSONPath "\$\.a\[" in "method\.request\.body\.a\[" at offset \d+: .+ in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 38: a selection pattern that is not a regular expression
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_method GET {
+            apigw_integration http http://127.0.0.1:1/;
+            apigw_integration_response "4(\d" status=400 {}
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid selection pattern "4\(\\d": .+ in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 39: an integration response needs status=
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_method GET {
+            apigw_integration http http://127.0.0.1:1/;
+            apigw_integration_response default {}
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] "apigw_integration_response" directive needs status= in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 40: two default integration responses
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_method GET {
+            apigw_integration http http://127.0.0.1:1/;
+            apigw_integration_response default status=200 {}
+            apigw_integration_response default status=201 {}
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] duplicate default integration response, the first is in \S+nginx\.conf:\d+ in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 41: an unknown directive inside an integration response
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_method GET {
+            apigw_integration http http://127.0.0.1:1/;
+            apigw_integration_response default status=200 {
+                proxy_pass http://127.0.0.1:1/;
+            }
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] unknown directive "proxy_pass" in "apigw_integration_response": apigw_response_template or apigw_response_parameter expected in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 42: mapping directives outside a method
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_request_template application/json '{}';
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] "apigw_request_template" directive is only allowed inside "apigw_method" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 43: request parameters on a mock integration
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_request_parameter integration.request.header.a "'x'";
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] a mock integration takes no request parameter "a" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 44: an unknown passthrough behavior
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_passthrough_behavior SOMETIMES;
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid passthrough behavior "SOMETIMES": WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 45: a content type that is not a media type
+--- config
+    apigw_api petstore;
+    location /b {
+        apigw_resource /b;
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_request_template "application/json; charset=utf-8" '{}';
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid content type "application\/json; charset=utf-8": a media type such as application\/json expected in \S+nginx\.conf:\d+/
