@@ -106,6 +106,13 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       0,
       NULL },
 
+    { ngx_string("apigw_aws_endpoint"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_apigw_aws_endpoint,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("apigw_aws_region"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_apigw_aws_region,
@@ -303,6 +310,17 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->aws_region, prev->aws_region, "");
     ngx_conf_merge_ptr_value(conf->aws, prev->aws, NULL);
     ngx_conf_merge_ptr_value(conf->binary_types, prev->binary_types, NULL);
+
+    if (conf->aws_endpoints == NULL) {
+        conf->aws_endpoints = prev->aws_endpoints;
+    }
+
+    if (conf->method && conf->integration
+        && conf->integration->type == NGX_HTTP_APIGW_INT_AWS
+        && ngx_http_apigw_aws_service_conf(cf, conf) != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
 
     if (conf->method && conf->integration
         && conf->integration->type == NGX_HTTP_APIGW_INT_LAMBDA

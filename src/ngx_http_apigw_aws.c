@@ -307,32 +307,234 @@ ngx_http_apigw_aws_credentials_file(ngx_conf_t *cf, ngx_http_apigw_aws_t *aws,
 
 
 /*
- * Signs the integration request the proxy module is about to send: the
- * Invoke API's POST with the event as its payload.  Computed once per
- * request; the variables read the result.
+ * The services whose actions are JSON-protocol calls: X-Amz-Target and
+ * its content type; the others take ?Action=NAME (the query protocol).
+ */
+
+typedef struct {
+    ngx_str_t                   service;
+    ngx_str_t                   prefix;
+    ngx_str_t                   type;
+} ngx_http_apigw_aws_service_t;
+
+
+static ngx_http_apigw_aws_service_t  ngx_http_apigw_aws_services[] = {
+    { ngx_string("kinesis"), ngx_string("Kinesis_20131202"),
+      ngx_string("application/x-amz-json-1.1") },
+    { ngx_string("firehose"), ngx_string("Firehose_20150804"),
+      ngx_string("application/x-amz-json-1.1") },
+    { ngx_string("dynamodb"), ngx_string("DynamoDB_20120810"),
+      ngx_string("application/x-amz-json-1.0") },
+    { ngx_string("states"), ngx_string("AWSStepFunctions"),
+      ngx_string("application/x-amz-json-1.0") },
+    { ngx_string("events"), ngx_string("AWSEvents"),
+      ngx_string("application/x-amz-json-1.1") },
+    { ngx_string("logs"), ngx_string("Logs_20140328"),
+      ngx_string("application/x-amz-json-1.1") },
+    { ngx_null_string, ngx_null_string, ngx_null_string }
+};
+
+
+/* the X-Amz-Target prefix and content type of a JSON-protocol service */
+
+ngx_int_t
+ngx_http_apigw_aws_service(ngx_str_t *service, ngx_str_t *target,
+    ngx_str_t *type)
+{
+    ngx_http_apigw_aws_service_t  *svc;
+
+    for (svc = ngx_http_apigw_aws_services; svc->service.len; svc++) {
+        if (svc->service.len == service->len
+            && ngx_strncmp(svc->service.data, service->data, service->len)
+               == 0)
+        {
+            *target = svc->prefix;
+            *type = svc->type;
+            return NGX_OK;
+        }
+    }
+
+    ngx_str_null(target);
+    ngx_str_null(type);
+
+    return NGX_DECLINED;
+}
+
+
+/* apigw_aws_endpoint SERVICE URL: where a service is called instead */
+
+char *
+ngx_http_apigw_aws_endpoint(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_apigw_loc_conf_t *alcf = conf;
+
+    ngx_str_t     *value;
+    ngx_uint_t     i;
+    ngx_keyval_t  *kv;
+
+    value = cf->args->elts;
+
+    if (ngx_strncasecmp(value[2].data, (u_char *) "http://", 7) != 0
+        && ngx_strncasecmp(value[2].data, (u_char *) "https://", 8) != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid endpoint \"%V\": an http:// or https:// "
+                           "URL expected", &value[2]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (alcf->aws_endpoints == NULL) {
+        alcf->aws_endpoints = ngx_array_create(cf->pool, 2,
+                                               sizeof(ngx_keyval_t));
+        if (alcf->aws_endpoints == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    kv = alcf->aws_endpoints->elts;
+
+    for (i = 0; i < alcf->aws_endpoints->nelts; i++) {
+        if (kv[i].key.len == value[1].len
+            && ngx_strncmp(kv[i].key.data, value[1].data, value[1].len) == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate endpoint of \"%V\"", &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    kv = ngx_array_push(alcf->aws_endpoints);
+    if (kv == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    kv->key = value[1];
+    kv->value = value[2];
+
+    /* no trailing slash: the path is appended */
+
+    while (kv->value.len && kv->value.data[kv->value.len - 1] == '/') {
+        kv->value.len--;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * When a method's configuration is merged: the region, the endpoint
+ * (apigw_aws_endpoint, or AWS's https://SERVICE.REGION.amazonaws.com)
+ * and the integration URI of an aws integration, compiled.
+ */
+
+ngx_int_t
+ngx_http_apigw_aws_service_conf(ngx_conf_t *cf,
+    ngx_http_apigw_loc_conf_t *alcf)
+{
+    u_char                        *p;
+    ngx_str_t                      endpoint, uri, *region;
+    ngx_uint_t                     i;
+    ngx_keyval_t                  *kv;
+    ngx_http_apigw_integration_t  *in;
+
+    in = alcf->integration;
+    region = in->region.len ? &in->region : &alcf->aws_region;
+
+    if (region->len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "no \"apigw_aws_region\" for the aws integration in "
+                      "%s:%ui", alcf->method->file, alcf->method->line);
+        return NGX_ERROR;
+    }
+
+    ngx_str_null(&endpoint);
+
+    if (alcf->aws_endpoints) {
+        kv = alcf->aws_endpoints->elts;
+
+        for (i = 0; i < alcf->aws_endpoints->nelts; i++) {
+            if (kv[i].key.len == in->service.len
+                && ngx_strncmp(kv[i].key.data, in->service.data,
+                               in->service.len) == 0)
+            {
+                endpoint = kv[i].value;
+                break;
+            }
+        }
+    }
+
+    if (endpoint.len == 0) {
+        p = ngx_pnalloc(cf->pool, sizeof("https://..amazonaws.com") - 1
+                                  + in->service.len + region->len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        endpoint.data = p;
+        endpoint.len = ngx_sprintf(p, "https://%V.%V.amazonaws.com",
+                                   &in->service, region)
+                       - p;
+    }
+
+    /* ENDPOINT/PATH, ENDPOINT/?Action=NAME or ENDPOINT/ */
+
+    uri.len = endpoint.len + sizeof("/?Action=") - 1 + in->action.len
+              + in->path.len;
+    uri.data = ngx_pnalloc(cf->pool, uri.len);
+    if (uri.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(uri.data, endpoint.data, endpoint.len);
+    *p++ = '/';
+
+    if (in->path.len) {
+        p = ngx_cpymem(p, in->path.data, in->path.len);
+
+    } else if (in->target.len == 0) {
+        p = ngx_cpymem(p, "?Action=", sizeof("?Action=") - 1);
+        p = ngx_cpymem(p, in->action.data, in->action.len);
+    }
+
+    uri.len = p - uri.data;
+
+    in->uri = ngx_http_apigw_tpl_compile(cf, &uri, NGX_HTTP_APIGW_TPL_URI);
+    if (in->uri == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (in->region.len == 0) {
+        in->region = alcf->aws_region;
+    }
+
+    if (alcf->aws == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "no \"apigw_aws_credentials\" to sign the aws "
+                      "integration's requests in %s:%ui",
+                      alcf->method->file, alcf->method->line);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Signs the Invoke API call the proxy module is about to send: a POST
+ * with the event as its payload.  Computed once per request; the
+ * variables read the result.
  */
 
 ngx_int_t
 ngx_http_apigw_aws_sign(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
 {
-    u_char                              *p, *host, *path, *query, *last;
-    ngx_tm_t                             tm;
-    ngx_str_t                            uri, payload;
-    ngx_uint_t                           n;
-    ngx_http_apigw_alloc_t               a;
-    ngx_http_apigw_loc_conf_t           *alcf;
-    ngx_http_apigw_sigv4_header_t        headers[3];
-    ngx_http_apigw_sigv4_request_t       req;
-    ngx_http_apigw_sigv4_credentials_t   cred;
-    u_char                               hash[64];
+    ngx_str_t  uri, payload, method, service;
 
     if (ctx->signed_request) {
         return NGX_OK;
     }
 
-    alcf = ctx->method;
-
-    if (alcf->aws == NULL) {
+    if (ctx->method->aws == NULL) {
         return NGX_DECLINED;
     }
 
@@ -342,15 +544,53 @@ ngx_http_apigw_aws_sign(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
         return NGX_ERROR;
     }
 
+    ngx_str_set(&method, "POST");
+    ngx_str_set(&service, "lambda");
+
+    return ngx_http_apigw_aws_sign_request(r, ctx, &method, &uri, &payload,
+                                           &service, NULL, 0);
+}
+
+
+/*
+ * SigV4 of a request to AWS: the URI as proxy_pass sends it, the
+ * payload, the headers host, x-amz-date, x-amz-security-token with
+ * temporary credentials, and the extra ones given (lowercase names).
+ * Sets ctx->aws_date and ctx->aws_authorization (and, for S3,
+ * ctx->aws_content_sha256, a header S3 requires).
+ */
+
+ngx_int_t
+ngx_http_apigw_aws_sign_request(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *method, ngx_str_t *uri,
+    ngx_str_t *payload, ngx_str_t *service, ngx_keyval_t *extra,
+    ngx_uint_t nextra)
+{
+    u_char                              *p, *host, *path, *query, *last;
+    ngx_tm_t                             tm;
+    ngx_uint_t                           n, i;
+    ngx_http_apigw_alloc_t               a;
+    ngx_http_apigw_loc_conf_t           *alcf;
+    ngx_http_apigw_sigv4_header_t        headers[8];
+    ngx_http_apigw_sigv4_request_t       req;
+    ngx_http_apigw_sigv4_credentials_t   cred;
+    u_char                              *hash;
+
+    alcf = ctx->method;
+
+    if (nextra > 4) {
+        return NGX_ERROR;
+    }
+
     /* scheme://host[:port]/path?query, as proxy_pass sends it */
 
-    host = ngx_strlchr(uri.data, uri.data + uri.len, ':');
-    if (host == NULL || uri.data + uri.len - host < 3) {
+    host = ngx_strlchr(uri->data, uri->data + uri->len, ':');
+    if (host == NULL || uri->data + uri->len - host < 3) {
         return NGX_ERROR;
     }
 
     host += 3;
-    last = uri.data + uri.len;
+    last = uri->data + uri->len;
 
     path = ngx_strlchr(host, last, '/');
     if (path == NULL) {
@@ -361,9 +601,13 @@ ngx_http_apigw_aws_sign(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
 
     ngx_memzero(&req, sizeof(ngx_http_apigw_sigv4_request_t));
 
-    ngx_str_set(&req.method, "POST");
+    req.method = *method;
     req.path.data = path;
     req.path.len = (query ? query : last) - path;
+
+    if (req.path.len == 0) {
+        ngx_str_set(&req.path, "/");
+    }
 
     if (query) {
         req.query.data = query + 1;
@@ -371,7 +615,9 @@ ngx_http_apigw_aws_sign(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
     }
 
     p = ngx_pnalloc(r->pool, sizeof("20150830T123600Z") - 1);
-    if (p == NULL) {
+    hash = ngx_pnalloc(r->pool, NGX_HTTP_APIGW_SIGV4_HEX_LEN);
+
+    if (p == NULL || hash == NULL) {
         return NGX_ERROR;
     }
 
@@ -383,6 +629,8 @@ ngx_http_apigw_aws_sign(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
                                     tm.ngx_tm_mday, tm.ngx_tm_hour,
                                     tm.ngx_tm_min, tm.ngx_tm_sec)
                         - p;
+
+    ngx_http_apigw_sigv4_sha256_hex(payload->data, payload->len, hash);
 
     n = 0;
 
@@ -401,16 +649,32 @@ ngx_http_apigw_aws_sign(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
         n++;
     }
 
+    if (service->len == 2 && ngx_strncmp(service->data, "s3", 2) == 0) {
+        req.flags = NGX_HTTP_APIGW_SIGV4_S3;
+
+        ctx->aws_content_sha256.data = hash;
+        ctx->aws_content_sha256.len = NGX_HTTP_APIGW_SIGV4_HEX_LEN;
+
+        ngx_str_set(&headers[n].name, "x-amz-content-sha256");
+        headers[n].value = ctx->aws_content_sha256;
+        n++;
+    }
+
+    for (i = 0; i < nextra; i++) {
+        headers[n].name = extra[i].key;
+        headers[n].value = extra[i].value;
+        n++;
+    }
+
     req.headers = headers;
     req.nheaders = n;
 
-    ngx_http_apigw_sigv4_sha256_hex(payload.data, payload.len, hash);
-
     req.payload_hash.data = hash;
-    req.payload_hash.len = 64;
+    req.payload_hash.len = NGX_HTTP_APIGW_SIGV4_HEX_LEN;
     req.amz_date = ctx->aws_date;
-    req.region = alcf->aws_region;
-    ngx_str_set(&req.service, "lambda");
+    req.region = alcf->integration->region.len ? alcf->integration->region
+                                               : alcf->aws_region;
+    req.service = *service;
 
     ngx_memzero(&cred, sizeof(ngx_http_apigw_sigv4_credentials_t));
 

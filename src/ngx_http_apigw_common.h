@@ -27,7 +27,8 @@ typedef enum {
     NGX_HTTP_APIGW_INT_MOCK = 0,
     NGX_HTTP_APIGW_INT_HTTP,
     NGX_HTTP_APIGW_INT_HTTP_PROXY,
-    NGX_HTTP_APIGW_INT_LAMBDA
+    NGX_HTTP_APIGW_INT_LAMBDA,
+    NGX_HTTP_APIGW_INT_AWS
 } ngx_http_apigw_integration_type_e;
 
 
@@ -148,6 +149,12 @@ typedef struct {
     ngx_array_t                   *headers;      /* ngx_http_apigw_header_t */
     ngx_http_apigw_tpl_t          *function;     /* lambda */
     ngx_uint_t                     payload;      /* 10 or 20 */
+    ngx_str_t                      service;      /* aws: "sqs" */
+    ngx_str_t                      action;       /* aws: action/NAME */
+    ngx_str_t                      path;         /* aws: path/PATH */
+    ngx_str_t                      region;       /* aws: from the ARN */
+    ngx_str_t                      target;       /* aws: X-Amz-Target */
+    ngx_str_t                      amz_type;     /* aws: JSON protocol */
     unsigned                       proxy:1;
     ngx_http_handler_pt            upstream_handler;
 } ngx_http_apigw_integration_t;
@@ -209,6 +216,7 @@ typedef struct {
     ngx_http_apigw_cors_t          *cors;
     ngx_http_apigw_gateway_responses_t  *responses;
     ngx_str_t                       lambda_endpoint;
+    ngx_array_t                    *aws_endpoints;  /* ngx_keyval_t */
     ngx_str_t                       aws_region;
     ngx_http_apigw_aws_t           *aws;
     ngx_array_t                    *binary_types;  /* ngx_str_t */
@@ -239,6 +247,7 @@ struct ngx_http_apigw_ctx_s {
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
     ngx_str_t                       aws_authorization;
+    ngx_str_t                       aws_content_sha256;
     ngx_uint_t                      capture_status;
     ngx_chain_t                    *captured;
     ngx_chain_t                   **captured_last;
@@ -325,8 +334,18 @@ char *ngx_http_apigw_aws_region(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_apigw_aws_credentials(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_apigw_aws_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 ngx_int_t ngx_http_apigw_aws_sign(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
+ngx_int_t ngx_http_apigw_aws_sign_request(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *method, ngx_str_t *uri,
+    ngx_str_t *payload, ngx_str_t *service, ngx_keyval_t *extra,
+    ngx_uint_t nextra);
+ngx_int_t ngx_http_apigw_aws_service_conf(ngx_conf_t *cf,
+    ngx_http_apigw_loc_conf_t *alcf);
+ngx_int_t ngx_http_apigw_aws_service(ngx_str_t *service, ngx_str_t *target,
+    ngx_str_t *type);
 
 /* lambda.c */
 ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,

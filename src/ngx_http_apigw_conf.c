@@ -21,6 +21,9 @@ static char *ngx_http_apigw_stage_block(ngx_conf_t *cf, ngx_command_t *dummy,
     void *conf);
 static ngx_int_t ngx_http_apigw_stage_name_valid(ngx_str_t *name);
 static ngx_int_t ngx_http_apigw_stage_value_valid(ngx_str_t *value);
+static char *ngx_http_apigw_integration_aws(ngx_conf_t *cf,
+    ngx_http_apigw_integration_t *in, ngx_str_t *value, ngx_uint_t nelts,
+    ngx_uint_t *first);
 static char *ngx_http_apigw_parse_header(ngx_conf_t *cf, ngx_str_t *arg,
     ngx_array_t **headers, ngx_uint_t param);
 static char *ngx_http_apigw_comma_list(ngx_conf_t *cf, ngx_str_t *value,
@@ -45,6 +48,7 @@ static ngx_http_apigw_integration_name_t  ngx_http_apigw_integrations[] = {
     { ngx_string("http"), NGX_HTTP_APIGW_INT_HTTP },
     { ngx_string("http_proxy"), NGX_HTTP_APIGW_INT_HTTP_PROXY },
     { ngx_string("lambda"), NGX_HTTP_APIGW_INT_LAMBDA },
+    { ngx_string("aws"), NGX_HTTP_APIGW_INT_AWS },
     { ngx_null_string, 0 }
 };
 
@@ -648,7 +652,7 @@ ngx_http_apigw_integration(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (ngx_http_apigw_integrations[i].name.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "unknown integration type \"%V\": "
-                           "mock, http, http_proxy or lambda", &value[1]);
+                           "mock, http, http_proxy, lambda or aws", &value[1]);
         return NGX_CONF_ERROR;
     }
 
@@ -675,6 +679,14 @@ ngx_http_apigw_integration(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         in->payload = 10;
         first = 3;
+
+    } else if (in->type == NGX_HTTP_APIGW_INT_AWS) {
+
+        rv = ngx_http_apigw_integration_aws(cf, in, value, cf->args->nelts,
+                                            &first);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
 
     } else if (in->type != NGX_HTTP_APIGW_INT_MOCK) {
 
@@ -827,6 +839,114 @@ invalid:
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "invalid parameter \"%V\" for integration \"%V\"",
                        &value[i], &value[1]);
+    return NGX_CONF_ERROR;
+}
+
+
+/*
+ * aws SERVICE action/ACTION | path/PATH, or the integration URI of AWS:
+ * aws arn:aws:apigateway:REGION:SERVICE:(action|path)/...
+ */
+
+static char *
+ngx_http_apigw_integration_aws(ngx_conf_t *cf,
+    ngx_http_apigw_integration_t *in, ngx_str_t *value, ngx_uint_t nelts,
+    ngx_uint_t *first)
+{
+    u_char     *p, *last, *colon;
+    ngx_str_t   service, what;
+
+    if (nelts < 3) {
+        goto invalid;
+    }
+
+    if (value[2].len > 19
+        && ngx_strncmp(value[2].data, "arn:aws:apigateway:", 19) == 0)
+    {
+        p = value[2].data + 19;
+        last = value[2].data + value[2].len;
+
+        colon = ngx_strlchr(p, last, ':');
+        if (colon == NULL) {
+            goto invalid;
+        }
+
+        in->region.data = p;
+        in->region.len = colon - p;
+
+        p = colon + 1;
+        colon = ngx_strlchr(p, last, ':');
+        if (colon == NULL) {
+            goto invalid;
+        }
+
+        service.data = p;
+        service.len = colon - p;
+        what.data = colon + 1;
+        what.len = last - what.data;
+        *first = 3;
+
+    } else {
+        if (nelts < 4) {
+            goto invalid;
+        }
+
+        service = value[2];
+        what = value[3];
+        *first = 4;
+    }
+
+    if (service.len == 0) {
+        goto invalid;
+    }
+
+    for (p = service.data; p < service.data + service.len; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
+              || *p == '-'))
+        {
+            goto invalid;
+        }
+    }
+
+    in->service = service;
+
+    if (what.len > 7 && ngx_strncmp(what.data, "action/", 7) == 0) {
+        in->action.data = what.data + 7;
+        in->action.len = what.len - 7;
+
+        for (p = in->action.data; p < what.data + what.len; p++) {
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+                  || (*p >= '0' && *p <= '9') || *p == '_'))
+            {
+                goto invalid;
+            }
+        }
+
+        (void) ngx_http_apigw_aws_service(&in->service, &in->target,
+                                          &in->amz_type);
+
+        if (service.len == 2 && ngx_strncmp(service.data, "s3", 2) == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "s3 takes path/BUCKET/KEY, not an action");
+            return NGX_CONF_ERROR;
+        }
+
+        return NGX_CONF_OK;
+    }
+
+    if (what.len > 5 && ngx_strncmp(what.data, "path/", 5) == 0) {
+        in->path.data = what.data + 5;
+        in->path.len = what.len - 5;
+        return NGX_CONF_OK;
+    }
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "integration \"aws\" needs a service and "
+                       "action/ACTION or path/PATH, or "
+                       "arn:aws:apigateway:REGION:SERVICE:action/ACTION|"
+                       "path/PATH");
     return NGX_CONF_ERROR;
 }
 

@@ -72,7 +72,7 @@ ngx_http_apigw_content_handler(ngx_http_request_t *r)
 
         break;
 
-    default: /* HTTP */
+    default: /* HTTP, AWS */
         break;
     }
 
@@ -298,6 +298,25 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
 
     if (in->type == NGX_HTTP_APIGW_INT_LAMBDA) {
         rv = ngx_http_apigw_lambda_init(cf, ctx, in);
+
+    } else if (in->type == NGX_HTTP_APIGW_INT_AWS) {
+
+        /* AWS's APIs take POST unless told otherwise (method=) */
+
+        if (in->http_method.len == 0) {
+            ngx_str_set(&args[0], "POST");
+
+            rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_method", args, 1,
+                                          0);
+            if (rv != NGX_CONF_OK) {
+                goto done;
+            }
+        }
+
+        ngx_str_set(&args[0], "256k");
+
+        rv = ngx_http_apigw_conf_set(cf, &ngx_http_core_module, ctx->loc_conf,
+                                     "client_body_buffer_size", args, 1, 1);
 
     } else if (in->type == NGX_HTTP_APIGW_INT_HTTP) {
 

@@ -53,6 +53,11 @@ static ngx_int_t ngx_http_apigw_kv_set(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_integration_request(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx,
     ngx_http_apigw_mapping_tpl_t *tpl, ngx_str_t *out);
+static ngx_int_t ngx_http_apigw_aws_request(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_list_t *list, ngx_str_t *payload);
+static ngx_int_t ngx_http_apigw_list_add(ngx_http_request_t *r,
+    ngx_list_t *list, ngx_str_t *name, ngx_str_t *value);
+static ngx_keyval_t *ngx_http_apigw_kv_find(ngx_array_t *a, ngx_str_t *name);
 static ngx_int_t ngx_http_apigw_set_response_header(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_header_value_valid(ngx_str_t *value);
@@ -265,6 +270,7 @@ ngx_http_apigw_integration_request(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx,
     ngx_http_apigw_mapping_tpl_t *tpl, ngx_str_t *out)
 {
+    ngx_str_t                       value;
     ngx_buf_t                      *b;
     ngx_uint_t                      i, j, n;
     ngx_list_t                      list;
@@ -272,6 +278,8 @@ ngx_http_apigw_integration_request(ngx_http_request_t *r,
     ngx_keyval_t                   *kv;
     ngx_list_part_t                *part;
     ngx_table_elt_t                *h, *nh;
+
+    static ngx_str_t  content_type = ngx_string("Content-Type");
     ngx_http_apigw_param_map_t     *pm;
     ngx_http_apigw_mapping_conf_t  *mcf;
     ngx_http_apigw_integration_t   *in;
@@ -339,10 +347,10 @@ ngx_http_apigw_integration_request(ngx_http_request_t *r,
 
     /*
      * HTTP_PROXY: the client's headers with the mapped ones instead;
-     * HTTP: the mapped headers and the body's content type only
+     * HTTP and AWS: the mapped headers and the body's content type only
      */
 
-    n = mctx->headers.nelts + 1;
+    n = mctx->headers.nelts + 8;
 
     if (in->type == NGX_HTTP_APIGW_INT_HTTP_PROXY) {
         for (part = &mctx->client_headers.part; part; part = part->next) {
@@ -362,16 +370,7 @@ ngx_http_apigw_integration_request(ngx_http_request_t *r,
             h = part->elts;
 
             for (i = 0; i < part->nelts; i++) {
-                for (j = 0; j < mctx->headers.nelts; j++) {
-                    if (kv[j].key.len == h[i].key.len
-                        && ngx_strncasecmp(kv[j].key.data, h[i].key.data,
-                                           h[i].key.len) == 0)
-                    {
-                        break;
-                    }
-                }
-
-                if (j < mctx->headers.nelts) {
+                if (ngx_http_apigw_kv_find(&mctx->headers, &h[i].key)) {
                     continue;
                 }
 
@@ -384,62 +383,191 @@ ngx_http_apigw_integration_request(ngx_http_request_t *r,
             }
         }
 
-    } else {
-        for (j = 0; j < mctx->headers.nelts; j++) {
-            if (kv[j].key.len == sizeof("Content-Type") - 1
-                && ngx_strncasecmp(kv[j].key.data, (u_char *) "Content-Type",
-                                   kv[j].key.len) == 0)
-            {
-                break;
-            }
+    } else if (ngx_http_apigw_kv_find(&mctx->headers, &content_type) == NULL)
+    {
+        if (in->amz_type.len) {
+            value = in->amz_type;
+
+        } else if (r->headers_in.content_type) {
+            value = r->headers_in.content_type->value;
+
+        } else if (tpl) {
+            value = tpl->content_type;
+
+        } else {
+            ngx_str_null(&value);
         }
 
-        if (j == mctx->headers.nelts
-            && (r->headers_in.content_type || tpl))
+        if (value.len
+            && ngx_http_apigw_list_add(r, &list, &content_type, &value)
+               != NGX_OK)
         {
-            nh = ngx_list_push(&list);
-            if (nh == NULL) {
-                return NGX_ERROR;
-            }
-
-            ngx_memzero(nh, sizeof(ngx_table_elt_t));
-
-            nh->hash = 1;
-            ngx_str_set(&nh->key, "Content-Type");
-            nh->lowcase_key = (u_char *) "content-type";
-
-            if (r->headers_in.content_type) {
-                nh->value = r->headers_in.content_type->value;
-
-            } else {
-                nh->value = tpl->content_type;
-            }
+            return NGX_ERROR;
         }
     }
 
     for (j = 0; j < mctx->headers.nelts; j++) {
-        nh = ngx_list_push(&list);
-        if (nh == NULL) {
+        if (ngx_http_apigw_list_add(r, &list, &kv[j].key, &kv[j].value)
+            != NGX_OK)
+        {
             return NGX_ERROR;
         }
+    }
 
-        ngx_memzero(nh, sizeof(ngx_table_elt_t));
-
-        nh->hash = 1;
-        nh->key = kv[j].key;
-        nh->value = kv[j].value;
-
-        nh->lowcase_key = ngx_pnalloc(r->pool, kv[j].key.len);
-        if (nh->lowcase_key == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_strlow(nh->lowcase_key, kv[j].key.data, kv[j].key.len);
+    if (in->type == NGX_HTTP_APIGW_INT_AWS
+        && ngx_http_apigw_aws_request(r, ctx, &list, tpl ? out : &mctx->body)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
     r->headers_in.headers = list;
 
     return NGX_OK;
+}
+
+
+/* an AWS service call: X-Amz-Target, then SigV4 over all of it */
+
+static ngx_int_t
+ngx_http_apigw_aws_request(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_list_t *list, ngx_str_t *payload)
+{
+    ngx_str_t                      uri, method, name, empty;
+    ngx_uint_t                     n;
+    ngx_keyval_t                   extra[1];
+    ngx_http_apigw_integration_t  *in;
+
+    in = ctx->method->integration;
+    n = 0;
+
+    if (in->target.len) {
+        ngx_str_set(&name, "X-Amz-Target");
+
+        extra[0].value.len = in->target.len + 1 + in->action.len;
+        extra[0].value.data = ngx_pnalloc(r->pool, extra[0].value.len);
+        if (extra[0].value.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_sprintf(extra[0].value.data, "%V.%V", &in->target, &in->action);
+        ngx_str_set(&extra[0].key, "x-amz-target");
+        n = 1;
+
+        if (ngx_http_apigw_list_add(r, list, &name, &extra[0].value)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    if (ngx_http_apigw_integration_uri(r, ctx, &uri) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (in->http_method.len) {
+        method = in->http_method;
+
+    } else {
+        ngx_str_set(&method, "POST");
+    }
+
+    if (payload->data == NULL) {
+        ngx_str_set(&empty, "");
+        payload = &empty;
+    }
+
+    if (ngx_http_apigw_aws_sign_request(r, ctx, &method, &uri, payload,
+                                        &in->service, extra, n)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_str_set(&name, "X-Amz-Date");
+
+    if (ngx_http_apigw_list_add(r, list, &name, &ctx->aws_date) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_str_set(&name, "Authorization");
+
+    if (ngx_http_apigw_list_add(r, list, &name, &ctx->aws_authorization)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (ctx->method->aws->session_token.len) {
+        ngx_str_set(&name, "X-Amz-Security-Token");
+
+        if (ngx_http_apigw_list_add(r, list, &name,
+                                    &ctx->method->aws->session_token)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    if (ctx->aws_content_sha256.len) {
+        ngx_str_set(&name, "x-amz-content-sha256");
+
+        if (ngx_http_apigw_list_add(r, list, &name, &ctx->aws_content_sha256)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_list_add(ngx_http_request_t *r, ngx_list_t *list,
+    ngx_str_t *name, ngx_str_t *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(list);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(h, sizeof(ngx_table_elt_t));
+
+    h->hash = 1;
+    h->key = *name;
+    h->value = *value;
+
+    h->lowcase_key = ngx_pnalloc(r->pool, name->len);
+    if (h->lowcase_key == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_strlow(h->lowcase_key, name->data, name->len);
+
+    return NGX_OK;
+}
+
+
+static ngx_keyval_t *
+ngx_http_apigw_kv_find(ngx_array_t *a, ngx_str_t *name)
+{
+    ngx_uint_t     i;
+    ngx_keyval_t  *kv;
+
+    kv = a->elts;
+
+    for (i = 0; i < a->nelts; i++) {
+        if (kv[i].key.len == name->len
+            && ngx_strncasecmp(kv[i].key.data, name->data, name->len) == 0)
+        {
+            return &kv[i];
+        }
+    }
+
+    return NULL;
 }
 
 
@@ -687,6 +815,19 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
         || ngx_array_init(&values, r->pool, 2, sizeof(ngx_str_t)) != NGX_OK)
     {
         return NGX_ERROR;
+    }
+
+    /* the integration's Content-Type is nginx's own field: listed too */
+
+    if (r->headers_out.content_type.len) {
+        ngx_str_set(&name, "Content-Type");
+
+        if (ngx_http_apigw_add_header(r, &name,
+                                      &r->headers_out.content_type)
+            == NULL)
+        {
+            return NGX_ERROR;
+        }
     }
 
     upstream = r->headers_out.headers;

@@ -224,7 +224,8 @@ ngx_http_apigw_header_filter(ngx_http_request_t *r)
     in = (ctx->method && ctx->integration) ? ctx->method->integration : NULL;
 
     if (in && (in->type == NGX_HTTP_APIGW_INT_LAMBDA
-               || in->type == NGX_HTTP_APIGW_INT_HTTP)
+               || in->type == NGX_HTTP_APIGW_INT_HTTP
+               || in->type == NGX_HTTP_APIGW_INT_AWS)
         && r->upstream && !ctx->error && !r->err_status)
     {
         /*

@@ -17,7 +17,7 @@ __DATA__
     }
 --- must_die
 --- error_log eval
-qr/\[emerg\] unknown integration type "lambada": mock, http, http_proxy or lambda in \S+nginx\.conf:\d+/
+qr/\[emerg\] unknown integration type "lambada": mock, http, http_proxy, lambda or aws in \S+nginx\.conf:\d+/
 
 
 
@@ -594,3 +594,43 @@ qr/\[emerg\] invalid passthrough behavior "SOMETIMES": WHEN_NO_MATCH, WHEN_NO_TE
 --- must_die
 --- error_log eval
 qr/\[emerg\] invalid content type "application\/json; charset=utf-8": a media type such as application\/json expected in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 46: an aws integration without a service and an action or path
+--- config
+    apigw_api petstore;
+    location /a {
+        apigw_resource /a;
+        apigw_method POST { apigw_integration aws sqs SendMessage; }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] integration "aws" needs a service and action\/ACTION or path\/PATH, or arn:aws:apigateway:REGION:SERVICE:action\/ACTION\|path\/PATH in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 47: an aws integration needs credentials and a region
+--- config
+    apigw_api petstore;
+    location /a {
+        apigw_resource /a;
+        apigw_method POST { apigw_integration aws sqs action/SendMessage; }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] no "apigw_aws_region" for the aws integration in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 48: S3 takes a path, not an action
+--- config
+    apigw_api petstore;
+    apigw_aws_region eu-west-1;
+    location /a {
+        apigw_resource /a;
+        apigw_method GET { apigw_integration aws s3 action/GetObject; }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] s3 takes path\/BUCKET\/KEY, not an action in \S+nginx\.conf:\d+/
