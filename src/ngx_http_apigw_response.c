@@ -106,8 +106,12 @@ static ngx_http_apigw_gr_info_t  ngx_http_apigw_gr_info[] = {
     ngx_http_apigw_gr("DEFAULT_4XX", 403, "ForbiddenException",
                       "Forbidden"),
 
-    /* integration errors: AWS sends these bytes, a space after the colon */
-    ngx_http_apigw_gr("DEFAULT_5XX", 500, "InternalServerErrorException",
+    /*
+     * integration errors (AWS's INTEGRATION_FAILURE, with status 500):
+     * AWS sends these bytes, a space after the colon
+     */
+    ngx_http_apigw_gr("INTEGRATION_FAILURE", 500,
+                      "InternalServerErrorException",
                       "Internal server error"),
 
     /* HTTP APIs' integration errors */
@@ -541,6 +545,11 @@ ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
     {
         if (ctx->error_type < NGX_HTTP_APIGW_GR_MAX) {
             custom = alcf->responses->responses[ctx->error_type];
+
+        } else if (ctx->error_type == NGX_HTTP_APIGW_GR_INTERNAL_ERROR) {
+            /* an integration's failure: AWS's INTEGRATION_FAILURE */
+            custom = alcf->responses->responses[
+                                       NGX_HTTP_APIGW_GR_INTEGRATION_FAILURE];
         }
 
         fallback = alcf->responses->responses[info->status >= 500

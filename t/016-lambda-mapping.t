@@ -134,3 +134,26 @@ GET /dev/none
 --- response_body: {"message": "Internal server error"}
 --- error_log
 apigw: lambda invoke failed with status 404
+
+
+
+=== TEST 6: a failed Invoke call is INTEGRATION_FAILURE, which can be customised
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    apigw_gateway_response INTEGRATION_FAILURE status=503
+        'body={"message":"try again","type":"$context.error.responseType"}';
+    location /none {
+        apigw_resource /none;
+        apigw_method GET { apigw_integration lambda no-such-function proxy; }
+    }
+    location /none2 {
+        apigw_resource /none2;
+        apigw_method GET { apigw_integration lambda no-such-function; }
+    }
+--- request eval
+["GET /dev/none", "GET /dev/none2"]
+--- error_code eval
+[503, 503]
+--- response_body eval
+['{"message":"try again","type":"INTEGRATION_FAILURE"}', '{"message":"try again","type":"INTEGRATION_FAILURE"}']
