@@ -624,3 +624,61 @@ Content-Type: application/json
 --- response_body: {"size": 300009}
 --- no_error_log
 [error]
+
+
+
+=== TEST 20: HEAD through a mapped HTTP integration and a mapped MOCK
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /h {
+        apigw_resource /h;
+        apigw_method HEAD {
+            apigw_integration http http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/echo;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json '{"x": 1}';
+            }
+        }
+    }
+    location /m {
+        apigw_resource /m;
+        apigw_method HEAD {
+            apigw_integration mock;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json '{"x": 1}';
+            }
+        }
+    }
+--- request eval
+["HEAD /dev/h", "HEAD /dev/m"]
+--- error_code eval
+[200, 200]
+--- response_body eval
+["", ""]
+--- response_headers eval
+["Content-Length: 8", "Content-Length: 8"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 21: a chunked request body through a request template
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /c {
+        apigw_resource /c;
+        apigw_method POST {
+            apigw_integration http http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/echo;
+            apigw_request_template application/json '{"got": $input.json(\'$.a\')}';
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json '$input.path(\'$.body\')';
+            }
+        }
+    }
+--- raw_request eval
+"POST /dev/c HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\n{\"a\":\r\n4\r\n [1]\r\n1\r\n}\r\n0\r\n\r\n"
+--- error_code: 200
+--- response_body: {"got": [1]}
+--- no_error_log
+[error]
