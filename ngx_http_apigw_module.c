@@ -27,6 +27,13 @@ static ngx_int_t ngx_http_apigw_lambda_conf(ngx_conf_t *cf,
     ngx_http_apigw_loc_conf_t *conf);
 
 
+static ngx_conf_enum_t  ngx_http_apigw_undefined[] = {
+    { ngx_string("empty"), 0 },
+    { ngx_string("literal"), 1 },
+    { ngx_null_string, 0 }
+};
+
+
 static ngx_command_t  ngx_http_apigw_commands[] = {
 
     { ngx_string("apigw_api"),
@@ -70,6 +77,13 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
+
+    { ngx_string("apigw_template_undefined"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_apigw_loc_conf_t, null_literal),
+      &ngx_http_apigw_undefined },
 
     { ngx_string("apigw_passthrough_behavior"),
       NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -266,6 +280,7 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
 
     alcf->aws = NGX_CONF_UNSET_PTR;
     alcf->binary_types = NGX_CONF_UNSET_PTR;
+    alcf->null_literal = NGX_CONF_UNSET;
 
     /*
      * set by ngx_pcalloc():
@@ -310,6 +325,7 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->aws_region, prev->aws_region, "");
     ngx_conf_merge_ptr_value(conf->aws, prev->aws, NULL);
     ngx_conf_merge_ptr_value(conf->binary_types, prev->binary_types, NULL);
+    ngx_conf_merge_value(conf->null_literal, prev->null_literal, 0);
 
     if (conf->aws_endpoints == NULL) {
         conf->aws_endpoints = prev->aws_endpoints;

@@ -221,6 +221,7 @@ typedef struct {
     ngx_http_apigw_aws_t           *aws;
     ngx_array_t                    *binary_types;  /* ngx_str_t */
     ngx_http_apigw_mapping_conf_t  *mapping;    /* non-proxy mapping */
+    ngx_flag_t                      null_literal;  /* undefined $x */
 } ngx_http_apigw_loc_conf_t;
 
 

@@ -29,8 +29,8 @@ static ngx_int_t ngx_http_apigw_mapping_mock(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_mapping_env(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx);
 static ngx_int_t ngx_http_apigw_mapping_render(ngx_http_request_t *r,
-    ngx_http_apigw_mapping_ctx_t *mctx, ngx_http_apigw_vtl_t *vtl,
-    ngx_str_t *body, ngx_str_t *out);
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_vtl_t *vtl, ngx_str_t *body,
+    ngx_str_t *out);
 static void ngx_http_apigw_mapping_cleanup(void *data);
 static ngx_http_apigw_mapping_tpl_t *ngx_http_apigw_template_find(
     ngx_array_t *templates, ngx_str_t *media);
@@ -200,7 +200,7 @@ ngx_http_apigw_mapping_request(ngx_http_request_t *r,
     }
 
     if (tpl) {
-        if (ngx_http_apigw_mapping_render(r, mctx, tpl->vtl, &mctx->body,
+        if (ngx_http_apigw_mapping_render(r, ctx, tpl->vtl, &mctx->body,
                                           &out)
             != NGX_OK)
         {
@@ -797,7 +797,7 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
             return NGX_ERROR;
         }
 
-        if (ngx_http_apigw_mapping_render(r, mctx, tpl->vtl, body, &rendered)
+        if (ngx_http_apigw_mapping_render(r, ctx, tpl->vtl, body, &rendered)
             != NGX_OK)
         {
             (void) ngx_http_apigw_send_error(r, ctx,
@@ -1058,12 +1058,15 @@ ngx_http_apigw_mapping_env(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
 static ngx_int_t
 ngx_http_apigw_mapping_render(ngx_http_request_t *r,
-    ngx_http_apigw_mapping_ctx_t *mctx, ngx_http_apigw_vtl_t *vtl,
-    ngx_str_t *body, ngx_str_t *out)
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_vtl_t *vtl, ngx_str_t *body,
+    ngx_str_t *out)
 {
-    ngx_http_apigw_alloc_t      a;
-    ngx_http_apigw_vtl_env_t    env;
-    ngx_http_apigw_vtl_error_t  err;
+    ngx_http_apigw_alloc_t         a;
+    ngx_http_apigw_vtl_env_t       env;
+    ngx_http_apigw_vtl_error_t     err;
+    ngx_http_apigw_mapping_ctx_t  *mctx;
+
+    mctx = ctx->mapping;
 
     ngx_memzero(&env, sizeof(ngx_http_apigw_vtl_env_t));
     ngx_memzero(&err, sizeof(ngx_http_apigw_vtl_error_t));
@@ -1072,6 +1075,7 @@ ngx_http_apigw_mapping_render(ngx_http_request_t *r,
     env.params = mctx->params;
     env.context = mctx->context;
     env.stage_variables = mctx->stage;
+    env.null_literal = ctx->method->null_literal;
 
     a.alloc = ngx_http_apigw_pool_alloc;
     a.data = r->pool;

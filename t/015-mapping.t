@@ -682,3 +682,36 @@ Content-Type: application/json
 --- response_body: {"got": [1]}
 --- no_error_log
 [error]
+
+
+
+=== TEST 22: apigw_template_undefined: empty (API Gateway's) or literal (Velocity's)
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /e {
+        apigw_resource /e;
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json
+                    '{"a": "$foo", "b": "$!foo", "c": "$context.nothing", "d": "${bar.baz}"}';
+            }
+        }
+    }
+    location /l {
+        apigw_resource /l;
+        apigw_template_undefined literal;
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json
+                    '{"a": "$foo", "b": "$!foo", "c": "$context.nothing", "d": "${bar.baz}"}';
+            }
+        }
+    }
+--- request eval
+["GET /dev/e", "GET /dev/l"]
+--- response_body eval
+['{"a": "", "b": "", "c": "", "d": ""}',
+ '{"a": "$foo", "b": "", "c": "$context.nothing", "d": "${bar.baz}"}']
