@@ -148,6 +148,27 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       0,
       NULL },
 
+    { ngx_string("apigw_api_keys"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_api_keys,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_api_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_2MORE,
+      ngx_http_apigw_api_key,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_api_key_required"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_apigw_loc_conf_t, key_required),
+      NULL },
+
     { ngx_string("apigw_cors"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_apigw_cors,
@@ -226,6 +247,13 @@ ngx_http_apigw_postconfiguration(ngx_conf_t *cf)
 
     *h = ngx_http_apigw_catch_all_handler;
 
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_apigw_keys_handler;
+
     return ngx_http_apigw_filter_init(cf);
 }
 
@@ -281,6 +309,8 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
     alcf->aws = NGX_CONF_UNSET_PTR;
     alcf->binary_types = NGX_CONF_UNSET_PTR;
     alcf->null_literal = NGX_CONF_UNSET;
+    alcf->keys = NGX_CONF_UNSET_PTR;
+    alcf->key_required = NGX_CONF_UNSET;
 
     /*
      * set by ngx_pcalloc():
@@ -326,6 +356,12 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->aws, prev->aws, NULL);
     ngx_conf_merge_ptr_value(conf->binary_types, prev->binary_types, NULL);
     ngx_conf_merge_value(conf->null_literal, prev->null_literal, 0);
+    ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
+    ngx_conf_merge_value(conf->key_required, prev->key_required, 0);
+
+    if (conf->keys && ngx_http_apigw_keys_init(cf, conf->keys) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     if (conf->aws_endpoints == NULL) {
         conf->aws_endpoints = prev->aws_endpoints;

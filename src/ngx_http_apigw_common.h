@@ -81,6 +81,13 @@ typedef enum {
 typedef struct ngx_http_apigw_ctx_s  ngx_http_apigw_ctx_t;
 typedef struct ngx_http_apigw_mapping_conf_s  ngx_http_apigw_mapping_conf_t;
 typedef struct ngx_http_apigw_mapping_ctx_s  ngx_http_apigw_mapping_ctx_t;
+typedef struct ngx_http_apigw_api_key_s  ngx_http_apigw_api_key_t;
+
+
+typedef struct {
+    ngx_array_t                     keys;     /* ngx_http_apigw_api_key_t */
+    ngx_uint_t                      sorted;
+} ngx_http_apigw_keys_t;
 
 typedef ngx_int_t (*ngx_http_apigw_context_get_pt)(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -222,6 +229,8 @@ typedef struct {
     ngx_array_t                    *binary_types;  /* ngx_str_t */
     ngx_http_apigw_mapping_conf_t  *mapping;    /* non-proxy mapping */
     ngx_flag_t                      null_literal;  /* undefined $x */
+    ngx_http_apigw_keys_t          *keys;
+    ngx_flag_t                      key_required;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -244,6 +253,9 @@ struct ngx_http_apigw_ctx_s {
     ngx_uint_t                      status_override;
 
     ngx_http_apigw_mapping_ctx_t   *mapping;    /* non-proxy mapping */
+
+    ngx_str_t                       api_key;    /* a valid one */
+    ngx_str_t                       api_key_id;
 
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
@@ -366,6 +378,14 @@ ngx_int_t ngx_http_apigw_filter_init(ngx_conf_t *cf);
 ngx_table_elt_t *ngx_http_apigw_add_header(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value);
 void ngx_http_apigw_clear_headers(ngx_http_request_t *r);
+
+/* keys.c */
+char *ngx_http_apigw_api_keys(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_apigw_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_apigw_keys_init(ngx_conf_t *cf,
+    ngx_http_apigw_keys_t *keys);
+ngx_int_t ngx_http_apigw_keys_handler(ngx_http_request_t *r);
 
 /* cors.c */
 ngx_int_t ngx_http_apigw_cors_preflight(ngx_http_request_t *r,

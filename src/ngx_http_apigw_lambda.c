@@ -844,6 +844,17 @@ ngx_http_apigw_event_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         }
     }
 
+    if (ctx->api_key.len
+        && (ngx_http_apigw_json_set(sub, "apiKey",
+                                    ngx_http_apigw_json_str(&ctx->api_key))
+            != NGX_OK
+            || ngx_http_apigw_json_set(sub, "apiKeyId",
+                                     ngx_http_apigw_json_str(&ctx->api_key_id))
+               != NGX_OK))
+    {
+        goto failed;
+    }
+
     if (ngx_http_apigw_ctx_string(r, ctx, "identity.sourceIp", &value)
         != NGX_OK
         || ngx_http_apigw_json_set(sub, "sourceIp",

@@ -53,6 +53,10 @@ static ngx_int_t ngx_http_apigw_ctx_domain_prefix(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_source_ip(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_api_key(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_api_key_id(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_user_agent(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_error_message(ngx_http_request_t *r,
@@ -126,6 +130,12 @@ static ngx_http_apigw_context_var_t  ngx_http_apigw_context_vars[] = {
 
     { ngx_string("identity.userAgent"), ngx_string("apigw_user_agent"),
       ngx_http_apigw_ctx_user_agent },
+
+    { ngx_string("identity.apiKey"), ngx_string("apigw_api_key"),
+      ngx_http_apigw_ctx_api_key },
+
+    { ngx_string("identity.apiKeyId"), ngx_string("apigw_api_key_id"),
+      ngx_http_apigw_ctx_api_key_id },
 
     { ngx_string("error.message"), ngx_string("apigw_error_message"),
       ngx_http_apigw_ctx_error_message },
@@ -667,6 +677,26 @@ ngx_http_apigw_ctx_source_ip(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_str_t *value)
 {
     *value = r->connection->addr_text;
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_api_key(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_str_t *value)
+{
+    *value = ctx->api_key;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_api_key_id(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    *value = ctx->api_key_id;
+
     return NGX_OK;
 }
 

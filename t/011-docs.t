@@ -20,6 +20,12 @@ print $creds "[default]\naws_access_key_id=AKIDEXAMPLE\n"
              . "aws_secret_access_key=example\n[gateway]\n"
              . "aws_access_key_id=AKIDEXAMPLE\naws_secret_access_key=x\n";
 close $creds;
+# examples that load API keys: a file in AWS's import format
+my $keys = File::Temp->new;
+print $keys "Name,Key,Description,Enabled,UsagePlanIds\n"
+            . "example,exampleexampleexample1,,true,\n";
+close $keys;
+
 $ENV{AWS_ACCESS_KEY_ID} = 'AKIDEXAMPLE';
 $ENV{AWS_SECRET_ACCESS_KEY} = 'example';
 my $examples = 0;
@@ -56,6 +62,7 @@ CONF
         }
 
         $conf =~ s/(apigw_aws_credentials\s+file=)\S+?([\s;])/$1$creds$2/g;
+        $conf =~ s/(apigw_api_keys\s+)\S+?;/$1$keys;/g;
 
         open my $fh, '>', "$dir/nginx.conf" or die;
         print $fh $conf;

@@ -1,0 +1,636 @@
+
+/*
+ * Copyright (C) ngx_http_apigw_module authors
+ *
+ * API keys: loaded once at configuration time from AWS's CSV import
+ * format (apigw_api_keys) or written inline (apigw_api_key), kept only
+ * as SHA-256 digests in a sorted array, and checked in the access phase
+ * of methods with apigw_api_key_required: a missing, unknown or disabled
+ * key is AWS's INVALID_API_KEY, 403 {"message":"Forbidden"}.  The key
+ * itself is never kept in memory or logged.
+ */
+
+
+#include "ngx_http_apigw_common.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+
+#define NGX_HTTP_APIGW_KEY_MIN      20      /* AWS's bounds of a key */
+#define NGX_HTTP_APIGW_KEY_MAX      128
+#define NGX_HTTP_APIGW_KEY_ID_LEN   10
+
+
+struct ngx_http_apigw_api_key_s {
+    u_char                      hash[32];
+    u_char                      id[NGX_HTTP_APIGW_KEY_ID_LEN];
+    ngx_str_t                   name;
+    ngx_str_t                   plans;      /* UsagePlanIds, as written */
+    unsigned                    enabled:1;
+};
+
+
+static char *ngx_http_apigw_keys_csv(ngx_conf_t *cf,
+    ngx_http_apigw_keys_t *keys, ngx_str_t *name, u_char *start,
+    u_char *end);
+static u_char *ngx_http_apigw_csv_field(u_char *p, u_char *end,
+    ngx_str_t *field, ngx_uint_t *last);
+static char *ngx_http_apigw_key_add(ngx_conf_t *cf,
+    ngx_http_apigw_keys_t *keys, ngx_str_t *name, ngx_str_t *key,
+    ngx_uint_t enabled, ngx_str_t *plans, ngx_str_t *file, ngx_uint_t line);
+static ngx_http_apigw_keys_t *ngx_http_apigw_keys_get(ngx_conf_t *cf,
+    ngx_http_apigw_loc_conf_t *alcf);
+static int ngx_libc_cdecl ngx_http_apigw_key_cmp(const void *a,
+    const void *b);
+static void ngx_http_apigw_key_hash(u_char *key, size_t len, u_char *hash);
+
+
+static ngx_http_apigw_keys_t *
+ngx_http_apigw_keys_get(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf)
+{
+    ngx_http_apigw_keys_t  *keys;
+
+    if (alcf->keys != NGX_CONF_UNSET_PTR && alcf->keys != NULL) {
+        return alcf->keys;
+    }
+
+    keys = ngx_pcalloc(cf->pool, sizeof(ngx_http_apigw_keys_t));
+    if (keys == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&keys->keys, cf->pool, 16,
+                       sizeof(ngx_http_apigw_api_key_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    alcf->keys = keys;
+
+    return keys;
+}
+
+
+/* apigw_api_keys FILE: AWS's CSV import format */
+
+char *
+ngx_http_apigw_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_apigw_loc_conf_t *alcf = conf;
+
+    char                   *rv;
+    off_t                   size;
+    u_char                 *buf;
+    ssize_t                 n;
+    ngx_fd_t                fd;
+    ngx_str_t              *value, name;
+    ngx_file_info_t         fi;
+    ngx_http_apigw_keys_t  *keys;
+
+    value = cf->args->elts;
+    name = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    keys = ngx_http_apigw_keys_get(cf, alcf);
+    if (keys == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_file_n " \"%V\" failed", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    rv = NGX_CONF_ERROR;
+    buf = NULL;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_fd_info_n " \"%V\" failed", &name);
+        goto done;
+    }
+
+    size = ngx_file_size(&fi);
+
+    /* read into a temporary buffer: keys must not stay in memory */
+
+    buf = ngx_alloc((size_t) size + 1, cf->log);
+    if (buf == NULL) {
+        goto done;
+    }
+
+    n = ngx_read_fd(fd, buf, (size_t) size);
+
+    if (n != (ssize_t) size) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_read_fd_n " \"%V\" failed", &name);
+        goto done;
+    }
+
+    rv = ngx_http_apigw_keys_csv(cf, keys, &name, buf, buf + size);
+
+done:
+
+    if (buf) {
+        ngx_explicit_memzero(buf, (size_t) size);
+        ngx_free(buf);
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
+                           ngx_close_file_n " \"%V\" failed", &name);
+    }
+
+    return rv;
+}
+
+
+static char *
+ngx_http_apigw_keys_csv(ngx_conf_t *cf, ngx_http_apigw_keys_t *keys,
+    ngx_str_t *name, u_char *start, u_char *end)
+{
+    char        *rv;
+    u_char      *p;
+    ngx_int_t    col_name, col_key, col_enabled, col_plans;
+    ngx_str_t    field, kname, key, plans;
+    ngx_uint_t   line, col, last, enabled, header;
+
+    col_name = -1;
+    col_key = -1;
+    col_enabled = -1;
+    col_plans = -1;
+
+    p = start;
+    line = 0;
+    header = 1;
+
+    /* a UTF-8 byte order mark, as spreadsheets write */
+
+    if (end - p >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+        p += 3;
+    }
+
+    while (p < end) {
+        line++;
+
+        if (*p == '\n' || *p == '\r') {
+            p++;
+            continue;
+        }
+
+        ngx_str_null(&kname);
+        ngx_str_null(&key);
+        ngx_str_null(&plans);
+        enabled = 1;
+
+        for (col = 0; /* void */; col++) {
+            p = ngx_http_apigw_csv_field(p, end, &field, &last);
+
+            if (p == NULL) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "unterminated quote in \"%V\" line %ui",
+                                   name, line);
+                return NGX_CONF_ERROR;
+            }
+
+            if (header) {
+                if (field.len == 4
+                    && ngx_strncasecmp(field.data, (u_char *) "name", 4) == 0)
+                {
+                    col_name = col;
+
+                } else if (field.len == 3
+                           && ngx_strncasecmp(field.data, (u_char *) "key", 3)
+                              == 0)
+                {
+                    col_key = col;
+
+                } else if (field.len == 7
+                           && ngx_strncasecmp(field.data,
+                                              (u_char *) "enabled", 7) == 0)
+                {
+                    col_enabled = col;
+
+                } else if (field.len == 12
+                           && ngx_strncasecmp(field.data,
+                                              (u_char *) "usageplanids", 12)
+                              == 0)
+                {
+                    col_plans = col;
+                }
+
+            } else if ((ngx_int_t) col == col_name) {
+                kname = field;
+
+            } else if ((ngx_int_t) col == col_key) {
+                key = field;
+
+            } else if ((ngx_int_t) col == col_enabled) {
+                if (field.len == 5
+                    && ngx_strncasecmp(field.data, (u_char *) "false", 5) == 0)
+                {
+                    enabled = 0;
+
+                } else if (!(field.len == 0
+                             || (field.len == 4
+                                 && ngx_strncasecmp(field.data,
+                                                    (u_char *) "true", 4)
+                                    == 0)))
+                {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "invalid Enabled \"%V\" in \"%V\" "
+                                       "line %ui: true or false expected",
+                                       &field, name, line);
+                    return NGX_CONF_ERROR;
+                }
+
+            } else if ((ngx_int_t) col == col_plans) {
+                plans = field;
+            }
+
+            if (last) {
+                break;
+            }
+        }
+
+        if (header) {
+            header = 0;
+
+            if (col_key == -1) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "no \"Key\" column in the header of "
+                                   "\"%V\": AWS's import format is "
+                                   "Name,Key,Description,Enabled,"
+                                   "UsagePlanIds", name);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        rv = ngx_http_apigw_key_add(cf, keys, &kname, &key, enabled, &plans,
+                                    name, line);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * One CSV field (RFC 4180: "quoted", "" inside quotes); *last is set at
+ * the end of a line.  NULL: an unterminated quote.
+ */
+
+static u_char *
+ngx_http_apigw_csv_field(u_char *p, u_char *end, ngx_str_t *field,
+    ngx_uint_t *last)
+{
+    u_char  *dst;
+
+    *last = 0;
+
+    if (p < end && *p == '"') {
+        p++;
+        field->data = p;
+        dst = p;
+
+        for ( ;; ) {
+            if (p == end) {
+                return NULL;
+            }
+
+            if (*p == '"') {
+                if (p + 1 < end && p[1] == '"') {
+                    *dst++ = '"';
+                    p += 2;
+                    continue;
+                }
+
+                p++;
+                break;
+            }
+
+            *dst++ = *p++;
+        }
+
+        field->len = dst - field->data;
+
+        while (p < end && *p != ',' && *p != '\n') {
+            p++;
+        }
+
+    } else {
+        field->data = p;
+
+        while (p < end && *p != ',' && *p != '\n') {
+            p++;
+        }
+
+        field->len = p - field->data;
+    }
+
+    while (field->len && (field->data[field->len - 1] == '\r'
+                          || field->data[field->len - 1] == ' '))
+    {
+        field->len--;
+    }
+
+    while (field->len && field->data[0] == ' ') {
+        field->data++;
+        field->len--;
+    }
+
+    if (p == end || *p == '\n') {
+        *last = 1;
+    }
+
+    if (p < end) {
+        p++;
+    }
+
+    return p;
+}
+
+
+/* apigw_api_key NAME KEY [enabled=on|off] [plans=ID,...] */
+
+char *
+ngx_http_apigw_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_apigw_loc_conf_t *alcf = conf;
+
+    ngx_str_t              *value, plans;
+    ngx_uint_t              i, enabled;
+    ngx_http_apigw_keys_t  *keys;
+
+    value = cf->args->elts;
+
+    keys = ngx_http_apigw_keys_get(cf, alcf);
+    if (keys == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    enabled = 1;
+    ngx_str_null(&plans);
+
+    for (i = 3; i < cf->args->nelts; i++) {
+
+        if (ngx_strcmp(value[i].data, "enabled=off") == 0) {
+            enabled = 0;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "enabled=on") == 0) {
+            enabled = 1;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "plans=", 6) == 0) {
+            plans.data = value[i].data + 6;
+            plans.len = value[i].len - 6;
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid parameter \"%V\"", &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    return ngx_http_apigw_key_add(cf, keys, &value[1], &value[2], enabled,
+                                  &plans, NULL, 0);
+}
+
+
+static char *
+ngx_http_apigw_key_add(ngx_conf_t *cf, ngx_http_apigw_keys_t *keys,
+    ngx_str_t *name, ngx_str_t *key, ngx_uint_t enabled, ngx_str_t *plans,
+    ngx_str_t *file, ngx_uint_t line)
+{
+    ngx_uint_t                 i;
+    ngx_http_apigw_api_key_t  *k;
+
+    if (key->len < NGX_HTTP_APIGW_KEY_MIN
+        || key->len > NGX_HTTP_APIGW_KEY_MAX)
+    {
+        goto invalid;
+    }
+
+    for (i = 0; i < key->len; i++) {
+        if (key->data[i] <= ' ' || key->data[i] >= 0x7f) {
+            goto invalid;
+        }
+    }
+
+    if (keys->sorted) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "API keys must be declared before the locations "
+                           "that use them");
+        return NGX_CONF_ERROR;
+    }
+
+    k = ngx_array_push(&keys->keys);
+    if (k == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(k, sizeof(ngx_http_apigw_api_key_t));
+
+    ngx_http_apigw_key_hash(key->data, key->len, k->hash);
+
+    if (name->len) {
+        k->name.data = ngx_pstrdup(cf->pool, name);
+        if (k->name.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        k->name.len = name->len;
+    }
+
+    if (plans->len) {
+        k->plans.data = ngx_pstrdup(cf->pool, plans);
+        if (k->plans.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        k->plans.len = plans->len;
+    }
+
+    k->enabled = enabled ? 1 : 0;
+
+    /* AWS's ids are 10 characters of [a-z0-9]: derived from the digest */
+
+    for (i = 0; i < NGX_HTTP_APIGW_KEY_ID_LEN; i++) {
+        k->id[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[k->hash[31 - i]
+                                                        % 36];
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    if (file) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid API key of \"%V\" in \"%V\" line %ui: "
+                           "%d to %d printable characters expected", name,
+                           file, line, NGX_HTTP_APIGW_KEY_MIN,
+                           NGX_HTTP_APIGW_KEY_MAX);
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid API key of \"%V\": %d to %d printable "
+                           "characters expected", name,
+                           NGX_HTTP_APIGW_KEY_MIN, NGX_HTTP_APIGW_KEY_MAX);
+    }
+
+    return NGX_CONF_ERROR;
+}
+
+
+/* at merge time, once per set of keys: sorted by digest, no duplicates */
+
+ngx_int_t
+ngx_http_apigw_keys_init(ngx_conf_t *cf, ngx_http_apigw_keys_t *keys)
+{
+    ngx_uint_t                 i;
+    ngx_http_apigw_api_key_t  *k;
+
+    if (keys->sorted) {
+        return NGX_OK;
+    }
+
+    keys->sorted = 1;
+
+    k = keys->keys.elts;
+
+    ngx_qsort(k, keys->keys.nelts, sizeof(ngx_http_apigw_api_key_t),
+              ngx_http_apigw_key_cmp);
+
+    for (i = 1; i < keys->keys.nelts; i++) {
+        if (ngx_memcmp(k[i - 1].hash, k[i].hash, 32) == 0) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "duplicate API key: \"%V\" and \"%V\" have the "
+                          "same value", &k[i - 1].name, &k[i].name);
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static int ngx_libc_cdecl
+ngx_http_apigw_key_cmp(const void *a, const void *b)
+{
+    return ngx_memcmp(((ngx_http_apigw_api_key_t *) a)->hash,
+                      ((ngx_http_apigw_api_key_t *) b)->hash, 32);
+}
+
+
+static void
+ngx_http_apigw_key_hash(u_char *key, size_t len, u_char *hash)
+{
+    unsigned int  n;
+
+    n = 32;
+
+    (void) EVP_Digest(key, len, hash, &n, EVP_sha256(), NULL);
+}
+
+
+/*
+ * The access phase: the x-api-key header of a method that requires one.
+ * The lookup is by digest (what an attacker does not know), the final
+ * comparison of digests in constant time.
+ */
+
+ngx_int_t
+ngx_http_apigw_keys_handler(ngx_http_request_t *r)
+{
+    u_char                     hash[32];
+    ngx_str_t                  name;
+    ngx_uint_t                 lo, hi, mid;
+    ngx_int_t                  c;
+    ngx_table_elt_t           *h;
+    ngx_http_apigw_ctx_t      *ctx;
+    ngx_http_apigw_api_key_t  *k, *found;
+    ngx_http_apigw_loc_conf_t *alcf;
+
+    ctx = ngx_http_apigw_get_ctx(r);
+
+    if (ctx == NULL || !ctx->routed || r != r->main) {
+        return NGX_DECLINED;
+    }
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_apigw_module);
+
+    if (!alcf->key_required || ctx->preflight) {
+        return NGX_DECLINED;
+    }
+
+    ngx_str_set(&name, "x-api-key");
+    h = ngx_http_apigw_find_header(&r->headers_in.headers, &name);
+
+    if (h == NULL || alcf->keys == NULL) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "apigw: %s API key", h ? "unknown" : "no");
+        return ngx_http_apigw_send_error(r, ctx,
+                                         NGX_HTTP_APIGW_GR_INVALID_API_KEY);
+    }
+
+    ngx_http_apigw_key_hash(h->value.data, h->value.len, hash);
+
+    k = alcf->keys->keys.elts;
+    lo = 0;
+    hi = alcf->keys->keys.nelts;
+    found = NULL;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        c = ngx_memcmp(hash, k[mid].hash, 32);
+
+        if (c == 0) {
+            found = &k[mid];
+            break;
+        }
+
+        if (c < 0) {
+            hi = mid;
+
+        } else {
+            lo = mid + 1;
+        }
+    }
+
+    if (found == NULL || CRYPTO_memcmp(hash, found->hash, 32) != 0
+        || !found->enabled)
+    {
+        if (found) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "apigw: disabled API key \"%V\"", &found->name);
+
+        } else {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "apigw: unknown API key");
+        }
+
+        return ngx_http_apigw_send_error(r, ctx,
+                                         NGX_HTTP_APIGW_GR_INVALID_API_KEY);
+    }
+
+    ctx->api_key = h->value;
+    ctx->api_key_id.data = found->id;
+    ctx->api_key_id.len = NGX_HTTP_APIGW_KEY_ID_LEN;
+
+    return NGX_DECLINED;
+}
