@@ -169,6 +169,13 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       offsetof(ngx_http_apigw_loc_conf_t, key_required),
       NULL },
 
+    { ngx_string("apigw_resource_policy"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_resource_policy,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("apigw_cors"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_apigw_cors,
@@ -252,7 +259,7 @@ ngx_http_apigw_postconfiguration(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    *h = ngx_http_apigw_keys_handler;
+    *h = ngx_http_apigw_access_handler;
 
     return ngx_http_apigw_filter_init(cf);
 }
@@ -311,6 +318,7 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
     alcf->null_literal = NGX_CONF_UNSET;
     alcf->keys = NGX_CONF_UNSET_PTR;
     alcf->key_required = NGX_CONF_UNSET;
+    alcf->resource_policy = NGX_CONF_UNSET_PTR;
 
     /*
      * set by ngx_pcalloc():
@@ -358,6 +366,8 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->null_literal, prev->null_literal, 0);
     ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
     ngx_conf_merge_value(conf->key_required, prev->key_required, 0);
+    ngx_conf_merge_ptr_value(conf->resource_policy, prev->resource_policy,
+                             NULL);
 
     if (conf->keys && ngx_http_apigw_keys_init(cf, conf->keys) != NGX_OK) {
         return NGX_CONF_ERROR;

@@ -82,6 +82,7 @@ typedef struct ngx_http_apigw_ctx_s  ngx_http_apigw_ctx_t;
 typedef struct ngx_http_apigw_mapping_conf_s  ngx_http_apigw_mapping_conf_t;
 typedef struct ngx_http_apigw_mapping_ctx_s  ngx_http_apigw_mapping_ctx_t;
 typedef struct ngx_http_apigw_api_key_s  ngx_http_apigw_api_key_t;
+typedef struct ngx_http_apigw_policy_s  ngx_http_apigw_policy_t;
 
 
 typedef struct {
@@ -231,6 +232,7 @@ typedef struct {
     ngx_flag_t                      null_literal;  /* undefined $x */
     ngx_http_apigw_keys_t          *keys;
     ngx_flag_t                      key_required;
+    ngx_http_apigw_policy_t        *resource_policy;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -276,6 +278,7 @@ struct ngx_http_apigw_ctx_s {
     unsigned                        capturing:1;
     unsigned                        function_error:1;
     unsigned                        signed_request:1;
+    unsigned                        iam_message:1;
 };
 
 
@@ -386,6 +389,11 @@ char *ngx_http_apigw_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_apigw_keys_init(ngx_conf_t *cf,
     ngx_http_apigw_keys_t *keys);
 ngx_int_t ngx_http_apigw_keys_handler(ngx_http_request_t *r);
+
+/* access.c */
+char *ngx_http_apigw_resource_policy(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_apigw_access_handler(ngx_http_request_t *r);
 
 /* cors.c */
 ngx_int_t ngx_http_apigw_cors_preflight(ngx_http_request_t *r,

@@ -534,7 +534,10 @@ ngx_http_apigw_policy_eval(ngx_http_apigw_policy_t *policy,
             continue;
         }
 
-        m = ngx_http_apigw_policy_any(&st->resources, &req->resource, 0);
+        m = ngx_http_apigw_policy_any(&st->resources, &req->resource, 0)
+            || (req->resource_alias.len
+                && ngx_http_apigw_policy_any(&st->resources,
+                                             &req->resource_alias, 0));
         if (m == st->not_resource) {
             continue;
         }

@@ -44,6 +44,9 @@ typedef struct {
     ngx_str_t                   action;     /* "execute-api:Invoke" */
     ngx_str_t                   resource;   /* the method ARN */
 
+    /* another name of it, e.g. "execute-api:/STAGE/METHOD/PATH" */
+    ngx_str_t                   resource_alias;
+
     /*
      * the caller, for policies with Principal: "*" matches anyone; an
      * empty principal matches only "*"

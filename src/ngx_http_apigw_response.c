@@ -605,7 +605,11 @@ ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
             return NGX_ERROR;
         }
 
-        value.data = ngx_cpymem(body.data, "{\"message\":\"",
+        /* IAM's denials say "Message" */
+
+        value.data = ngx_cpymem(body.data,
+                                ctx->iam_message ? "{\"Message\":\""
+                                                 : "{\"message\":\"",
                                 sizeof("{\"message\":\"") - 1);
         value.data = (u_char *) ngx_escape_json(value.data, name->data,
                                                 name->len);

@@ -26,6 +26,12 @@ print $keys "Name,Key,Description,Enabled,UsagePlanIds\n"
             . "example,exampleexampleexample1,,true,\n";
 close $keys;
 
+# examples with a resource policy
+my $policy = File::Temp->new;
+print $policy '{"Statement": [{"Effect": "Allow", "Principal": "*", '
+              . '"Action": "execute-api:Invoke", "Resource": "*"}]}';
+close $policy;
+
 $ENV{AWS_ACCESS_KEY_ID} = 'AKIDEXAMPLE';
 $ENV{AWS_SECRET_ACCESS_KEY} = 'example';
 my $examples = 0;
@@ -63,6 +69,7 @@ CONF
 
         $conf =~ s/(apigw_aws_credentials\s+file=)\S+?([\s;])/$1$creds$2/g;
         $conf =~ s/(apigw_api_keys\s+)\S+?;/$1$keys;/g;
+        $conf =~ s/(apigw_resource_policy\s+)\/\S+?;/$1$policy;/g;
 
         open my $fh, '>', "$dir/nginx.conf" or die;
         print $fh $conf;
