@@ -60,6 +60,7 @@ static ngx_int_t ngx_http_apigw_list_add(ngx_http_request_t *r,
 static ngx_keyval_t *ngx_http_apigw_kv_find(ngx_array_t *a, ngx_str_t *name);
 static ngx_int_t ngx_http_apigw_set_response_header(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_header_name_valid(ngx_str_t *name);
 static ngx_int_t ngx_http_apigw_header_value_valid(ngx_str_t *value);
 static void *ngx_http_apigw_pool_alloc(void *data, size_t size);
 
@@ -976,7 +977,8 @@ ngx_http_apigw_set_response_header(ngx_http_request_t *r, ngx_str_t *name,
 {
     ngx_table_elt_t  *h;
 
-    if (name->len == 0 || ngx_http_apigw_header_value_valid(value) != NGX_OK)
+    if (ngx_http_apigw_header_name_valid(name) != NGX_OK
+        || ngx_http_apigw_header_value_valid(value) != NGX_OK)
     {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "apigw: invalid mapped header \"%V\" not sent", name);
@@ -1001,6 +1003,29 @@ ngx_http_apigw_set_response_header(ngx_http_request_t *r, ngx_str_t *name,
     }
 
     return ngx_http_apigw_add_header(r, name, value) ? NGX_OK : NGX_ERROR;
+}
+
+
+/* a header name a template made: an HTTP token, nothing to inject */
+
+static ngx_int_t
+ngx_http_apigw_header_name_valid(ngx_str_t *name)
+{
+    ngx_uint_t  i;
+
+    if (name->len == 0 || name->len > 256) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < name->len; i++) {
+        if (name->data[i] <= ' ' || name->data[i] >= 0x7f
+            || ngx_strchr("()<>@,;:\\\"/[]?={}", name->data[i]) != NULL)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
 }
 
 
@@ -1279,8 +1304,13 @@ ngx_http_apigw_request_overrides(ngx_http_request_t *r,
 
             if (name.len == 0
                 || (i == 0
-                    && ngx_http_apigw_header_value_valid(&value) != NGX_OK))
+                    && (ngx_http_apigw_header_name_valid(&name) != NGX_OK
+                        || ngx_http_apigw_header_value_valid(&value)
+                           != NGX_OK)))
             {
+                ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                              "apigw: invalid request override \"%V\" "
+                              "ignored", &name);
                 continue;
             }
 

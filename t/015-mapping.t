@@ -715,3 +715,32 @@ Content-Type: application/json
 --- response_body eval
 ['{"a": "", "b": "", "c": "", "d": ""}',
  '{"a": "$foo", "b": "", "c": "$context.nothing", "d": "${bar.baz}"}']
+
+
+
+=== TEST 23: header names and values a template makes from client input cannot inject headers
+--- user_files
+>>> inj.vtl
+#set($context.responseOverride.header[$input.params('n')] = $input.params('v'))
+#set($context.requestOverride.header[$input.params('n')] = "x")
+{}
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /i {
+        apigw_resource /i;
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json file=../html/inj.vtl;
+            }
+        }
+    }
+--- request eval
+["GET /dev/i?n=X-Ok&v=fine", "GET /dev/i?n=X-Bad%0d%0aSet-Cookie:%20a=b&v=1", "GET /dev/i?n=X-V&v=a%0d%0aSet-Cookie:%20a=b"]
+--- error_code eval
+[200, 200, 200]
+--- response_headers eval
+["X-Ok: fine", "!Set-Cookie", "!Set-Cookie\n!X-V"]
+--- error_log
+invalid mapped header
