@@ -73,5 +73,9 @@ test: build
 bench: build
 	bash bench/run.sh
 
+.PHONY: bench-mapping
+bench-mapping: build
+	bash bench/mapping.sh
+
 clean:
 	rm -rf $(BUILD) t/servroot*

@@ -1,11 +1,18 @@
 # shellcheck shell=bash disable=SC2016,SC2034
-# Shared by bench/run.sh and bench/profile.sh (sourced, not run): starts
-# the backend and gateway nginx described in bench/run.sh in a fresh
-# servroot, checks every case answers, and stops both on exit.
+# Shared by bench/run.sh, bench/mapping.sh and bench/profile.sh (sourced,
+# not run): starts the backend and gateway nginx described in bench/run.sh
+# in a fresh servroot, checks every case answers, and stops both on exit.
+#
+# The JSON body cases of bench/mapping.sh (POST of ~1 KB and ~100 KB JSON
+# through HTTP_PROXY, or through an HTTP integration with a request and a
+# response mapping template) are configured only when BENCH_CASES (or the
+# sourcing script's DEFAULT_CASES) names one of them, so the other cases
+# run in exactly the configuration they always had.
 #
 # Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
-#       CASES URL LABEL
-# Functions: die, port_busy, cpu_ns (gateway worker CPU time in ns),
+#       CASES URL LABEL BODY
+# Functions: die, port_busy, wrk_case (wrk on a case, with its body),
+#       cpu_ns (gateway worker CPU time in ns),
 #       cpu_snapshot / foreign_cpu (CPU used by other processes)
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,14 +27,24 @@ CONNS=${BENCH_CONNECTIONS:-64}
 PORT=${BENCH_PORT:-18480}
 PIN=${BENCH_PIN:-2}
 KEEPALIVE=${BENCH_KEEPALIVE:-$(( ${BENCH_CONNECTIONS:-64} > 32 ? ${BENCH_CONNECTIONS:-64} : 32 ))}
-read -ra CASES <<< "${BENCH_CASES:-return200 proxy_pass mock http_proxy}"
+read -ra CASES <<< \
+    "${BENCH_CASES:-${DEFAULT_CASES:-return200 proxy_pass mock http_proxy}}"
 
 declare -A LABEL=(
     [return200]='bare nginx `return 200`'
     [proxy_pass]='bare nginx `proxy_pass`'
     [mock]='apigw MOCK'
     [http_proxy]='apigw HTTP_PROXY'
+    [http_proxy_1k]='apigw HTTP_PROXY, 1 KB'
+    [mapping_1k]='apigw HTTP + templates, 1 KB'
+    [http_proxy_100k]='apigw HTTP_PROXY, 100 KB'
+    [mapping_100k]='apigw HTTP + templates, 100 KB'
 )
+
+# the JSON body cases: POSTed with bench/post.lua, answered by a static
+# JSON file of about the same size (at most SIZE_BYTES) from the backend
+declare -A SIZE_BYTES=([1k]=1024 [100k]=102400)
+BODY_CASES=0
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -37,7 +54,14 @@ command -v curl >/dev/null || die "curl not found"
 [ -f "$MODULE" ] || die "$MODULE not found (run: make build)"
 for c in "${CASES[@]}"; do
     [ -n "${LABEL[$c]:-}" ] || die "unknown case '$c' in BENCH_CASES"
+    case $c in
+        http_proxy_*|mapping_*) BODY_CASES=1 ;;
+    esac
 done
+if [ "$BODY_CASES" = 1 ]; then
+    command -v python3 >/dev/null \
+        || die "python3 not found (makes and checks the JSON bodies)"
+fi
 
 
 # --- ports -----------------------------------------------------------------
@@ -99,6 +123,56 @@ trap 'exit 143' TERM
 cp "$MODULE" "$SERVROOT/ngx_http_apigw_module.so" \
     || die "cannot copy $MODULE"
 MODULE_SUM=$(sha256sum "$SERVROOT/ngx_http_apigw_module.so" | cut -c1-12)
+
+
+# --- JSON bodies and templates of the body cases ----------------------------------
+
+# $SERVROOT/backend/html/json1k, json100k: {"customer": {..}, "note": "..",
+# "items": [{"id", "name", "price", "qty", "tags", "description"}, ..]}
+# of at most SIZE_BYTES bytes, as many items as fit; names hold quotes and
+# slashes for $util.escapeJavaScript to escape.  The same file is the body
+# wrk POSTs and the backend's answer.
+make_bodies() {
+    local dir=$SERVROOT/backend/html
+    mkdir -p "$dir"
+    python3 - "$dir" "${SIZE_BYTES[1k]}" "${SIZE_BYTES[100k]}" <<'PY'
+import json, sys
+
+out, sizes = sys.argv[1], [int(a) for a in sys.argv[2:]]
+colours = ["red", "green", "blue", "black", "white"]
+
+def item(i):
+    return {"id": "item-%05d" % i,
+            "name": 'Widget "%d" / %s' % (i, colours[i % 5]),
+            "price": round(1.25 + (i % 97) * 0.5, 2),
+            "qty": i % 7 + 1,
+            "tags": [colours[i % 5], "size-%d" % (i % 3)],
+            "description": "A widget for the benchmark, number %d." % i}
+
+for size in sizes:
+    doc = {"customer": {"name": 'Jane "JD" Doe', "email": "jane@example.com"},
+           "note": "Leave at the door.\nRing twice.", "items": []}
+    while True:
+        doc["items"].append(item(len(doc["items"]) + 1))
+        if len(json.dumps(doc, separators=(",", ":"))) > size:
+            doc["items"].pop()
+            break
+    with open("%s/json%dk" % (out, size // 1024), "w") as f:
+        f.write(json.dumps(doc, separators=(",", ":")))
+PY
+    # the backend's worker (nobody, when started as root) reads the files
+    chmod go+x "$SERVROOT"
+    chmod -R a+rX "$SERVROOT/backend"
+
+    # private copies of the templates, as of the module
+    mkdir -p "$SERVROOT/templates"
+    cp "$TOP"/bench/templates/*.vtl "$SERVROOT/templates/" \
+        || die "cannot copy bench/templates"
+}
+
+if [ "$BODY_CASES" = 1 ]; then
+    make_bodies
+fi
 
 
 # --- configuration ---------------------------------------------------------------
@@ -167,10 +241,62 @@ write_backend_conf() {
         location / {
             return 200 "hello";
         }
-    }
-}
 EOF
+        if [ "$BODY_CASES" = 1 ]; then
+            # a static file answers POST with 405; the error page is the
+            # file itself, fetched by an internal redirect as a GET
+            cat <<EOF
+
+        location /json {
+            root $dir/html;
+            default_type application/json;
+            error_page 405 =200 \$uri;
+        }
+EOF
+        fi
+        echo "    }"
+        echo "}"
     } > "$dir/conf/nginx.conf"
+}
+
+# the body cases in the apigw server: SIZE through HTTP_PROXY (/hpSIZE)
+# and through an HTTP integration with the two templates (/mapSIZE).  Both
+# keep the whole request body (client_body_buffer_size) and response
+# (proxy_buffers) in memory, so that neither writes temporary files.
+body_locations() {
+    local size
+    for size in 1k 100k; do
+        cat <<EOF
+
+        location /hp$size {
+            apigw_resource /hp$size;
+            client_body_buffer_size 128k;
+            proxy_buffers 32 4k;
+            apigw_method POST {
+                apigw_integration http_proxy http://backend/json$size;
+                proxy_http_version 1.1;
+                proxy_set_header Connection "";
+            }
+        }
+
+        location /map$size {
+            apigw_resource /map$size;
+            client_body_buffer_size 128k;
+            proxy_buffers 32 4k;
+            apigw_method POST {
+                apigw_integration http http://backend/json$size;
+                proxy_http_version 1.1;
+                proxy_set_header Connection "";
+                apigw_request_template application/json
+                    file=$SERVROOT/templates/request.vtl;
+                apigw_integration_response default status=200 {
+                    apigw_response_template application/json
+                        file=$SERVROOT/templates/response.vtl;
+                }
+            }
+        }
+EOF
+    done
 }
 
 write_gateway_conf() {
@@ -227,9 +353,12 @@ write_gateway_conf() {
                 proxy_set_header Connection "";
             }
         }
-    }
-}
 EOF
+        if [ "$BODY_CASES" = 1 ]; then
+            body_locations
+        fi
+        echo "    }"
+        echo "}"
     } > "$dir/conf/nginx.conf"
 }
 
@@ -251,15 +380,81 @@ declare -A URL=(
     [proxy_pass]="http://127.0.0.1:$BARE_PORT/proxy"
     [mock]="http://127.0.0.1:$GW_PORT/dev/mock"
     [http_proxy]="http://127.0.0.1:$GW_PORT/dev/proxy"
+    [http_proxy_1k]="http://127.0.0.1:$GW_PORT/dev/hp1k?x=wrk"
+    [mapping_1k]="http://127.0.0.1:$GW_PORT/dev/map1k?x=wrk"
+    [http_proxy_100k]="http://127.0.0.1:$GW_PORT/dev/hp100k?x=wrk"
+    [mapping_100k]="http://127.0.0.1:$GW_PORT/dev/map100k?x=wrk"
 )
+
+# what a case POSTs (none: a GET)
+declare -A BODY=()
+for c in "${CASES[@]}"; do
+    case $c in
+        http_proxy_*|mapping_*)
+            BODY[$c]=$SERVROOT/backend/html/json${c##*_} ;;
+    esac
+done
+
+# wrk on case C: wrk_case C [wrk options]; a body case POSTs its body,
+# and waits up to 30 s for an answer (wrk's default is 2 s: the slowest
+# case, 64 connections queued on one worker, gets near that)
+wrk_case() {
+    local c=$1
+    shift
+    if [ -n "${BODY[$c]:-}" ]; then
+        "${WRK[@]}" "$@" --timeout 30s -s "$TOP/bench/post.lua" "${URL[$c]}" \
+            -- "${BODY[$c]}"
+    else
+        "${WRK[@]}" "$@" "${URL[$c]}"
+    fi
+}
+
+# a body case must answer 200 with valid JSON: HTTP_PROXY with the
+# backend's file unchanged, the templates with one entry per item of that
+# file, the request's id and its ?x= parameter
+check_body_case() {
+    local c=$1 got code
+    got=$SERVROOT/check-$c.json
+    code=$(curl -s -o "$got" -w '%{http_code}' -X POST \
+           -H 'Content-Type: application/json' \
+           --data-binary "@${BODY[$c]}" "${URL[$c]}") || true
+    [ "$code" = 200 ] \
+        || die "case $c: ${URL[$c]} answered $code: $(head -c 300 "$got")"
+    python3 -m json.tool "$got" > /dev/null 2>&1 \
+        || die "case $c: the answer is not JSON: $(head -c 300 "$got")"
+    case $c in
+        http_proxy_*)
+            cmp -s "$got" "${BODY[$c]}" \
+                || die "case $c: the answer is not the backend's file"
+            ;;
+        mapping_*)
+            python3 - "$got" "${BODY[$c]}" <<'PY' || die "case $c: wrong answer"
+import json, sys
+got, sent = (json.load(open(f)) for f in sys.argv[1:])
+want = [{"id": i["id"], "name": i["name"], "price": i["price"],
+         "qty": i["qty"], "tags": i["tags"]} for i in sent["items"]]
+if got.get("items") != want or got.get("source") != "wrk" \
+        or not got.get("requestId"):
+    print("bench: unexpected answer: %s" % json.dumps(got)[:300],
+          file=sys.stderr)
+    sys.exit(1)
+PY
+            ;;
+    esac
+}
 
 write_backend_conf
 write_gateway_conf
 start_nginx backend "$BACKEND_PORT"
 start_nginx gateway "$GW_PORT"
 
-# every case must answer 200 "hello" before it is measured
+# every case must answer 200 "hello" (a body case: see above) before it
+# is measured
 for c in "${CASES[@]}"; do
+    if [ -n "${BODY[$c]:-}" ]; then
+        check_body_case "$c"
+        continue
+    fi
     out=$(curl -s -o - -w ' %{http_code}' "${URL[$c]}") || true
     [ "$out" = "hello 200" ] \
         || die "case $c: ${URL[$c]} answered '$out', expected 'hello 200'"

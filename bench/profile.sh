@@ -9,6 +9,7 @@
 #
 #   bash bench/profile.sh                 # MOCK and return 200, 10 s each
 #   BENCH_CASES="http_proxy proxy_pass" bash bench/profile.sh
+#   BENCH_CASES="mapping_1k http_proxy_1k" bash bench/profile.sh
 #
 # Environment: what bench/run.sh takes (BENCH_THREADS, BENCH_CONNECTIONS,
 # BENCH_PORT, BENCH_PIN, NGINX, MODULE), and
@@ -52,9 +53,9 @@ for c in "${CASES[@]}"; do
     data=$SERVROOT/perf-$c.data
     report=$OUT/profile-$c.txt
 
-    "${WRK[@]}" -t"$THREADS" -c"$CONNS" -d2s "${URL[$c]}" > /dev/null    # warm-up
+    wrk_case "$c" -t"$THREADS" -c"$CONNS" -d2s > /dev/null    # warm-up
 
-    "${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$((secs + 2))s" "${URL[$c]}" \
+    wrk_case "$c" -t"$THREADS" -c"$CONNS" -d"$((secs + 2))s" \
         > "$SERVROOT/wrk-$c.txt" &
     wrk_pid=$!
     sleep 1
