@@ -205,6 +205,18 @@ ngx_http_apigw_util_sanitize(u_char *d, u_char *p, size_t len,
     last = p + len;
     *changed = 0;
 
+    /* ASCII, the usual case, is what it is */
+
+    while (p < last && *p < 0x80) {
+        p++;
+    }
+
+    n = p - (last - len);
+
+    if (d) {
+        ngx_memcpy(d, last - len, n);
+    }
+
     while (p < last) {
         q = p;
         cp = ngx_http_apigw_util_decode(&p, last);
@@ -234,14 +246,18 @@ ngx_int_t
 ngx_http_apigw_util_utf8_sanitize(ngx_http_apigw_alloc_t *a, ngx_str_t *in,
     ngx_str_t *out)
 {
+    size_t      len;
     ngx_uint_t  changed;
 
-    if (ngx_http_apigw_util_alloc(a, out,
-                                  ngx_http_apigw_util_sanitize(NULL, in->data,
-                                                               in->len,
-                                                               &changed))
-        != NGX_OK)
-    {
+    len = ngx_http_apigw_util_sanitize(NULL, in->data, in->len, &changed);
+
+    if (!changed) {
+        /* well-formed: the input itself, not a copy */
+        *out = *in;
+        return NGX_OK;
+    }
+
+    if (ngx_http_apigw_util_alloc(a, out, len) != NGX_OK) {
         return NGX_ERROR;
     }
 

@@ -99,7 +99,10 @@ ngx_int_t ngx_http_apigw_util_json_dump(ngx_http_apigw_alloc_t *a, json_t *v,
  */
 u_char *ngx_http_apigw_util_format_double(u_char *buf, double d);
 
-/* the input with ill-formed UTF-8 replaced by U+FFFD, as above */
+/*
+ * the input with ill-formed UTF-8 replaced by U+FFFD, as above; the
+ * input itself (not a copy) when it is well-formed
+ */
 ngx_int_t ngx_http_apigw_util_utf8_sanitize(ngx_http_apigw_alloc_t *a,
     ngx_str_t *in, ngx_str_t *out);
 
