@@ -77,5 +77,9 @@ bench: build
 bench-mapping: build
 	bash bench/mapping.sh
 
+.PHONY: bench-lambda
+bench-lambda: build
+	bash bench/lambda.sh
+
 clean:
 	rm -rf $(BUILD) t/servroot*

@@ -1,13 +1,17 @@
 # shellcheck shell=bash disable=SC2016,SC2034
-# Shared by bench/run.sh, bench/mapping.sh and bench/profile.sh (sourced,
-# not run): starts the backend and gateway nginx described in bench/run.sh
-# in a fresh servroot, checks every case answers, and stops both on exit.
+# Shared by bench/run.sh, bench/mapping.sh, bench/lambda.sh and
+# bench/profile.sh (sourced, not run): starts the backend and gateway nginx
+# described in bench/run.sh in a fresh servroot, checks every case
+# answers, and stops both on exit.
 #
 # The JSON body cases of bench/mapping.sh (POST of ~1 KB and ~100 KB JSON
 # through HTTP_PROXY, or through an HTTP integration with a request and a
 # response mapping template) are configured only when BENCH_CASES (or the
 # sourcing script's DEFAULT_CASES) names one of them, so the other cases
-# run in exactly the configuration they always had.
+# run in exactly the configuration they always had.  So are the Lambda
+# cases of bench/lambda.sh: a fixed Invoke API answer in the backend (an
+# instant function, "hello"), POSTed to directly with bench/event.json or
+# invoked through a lambda proxy integration of the gateway.
 #
 # Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
 #       CASES URL LABEL BODY
@@ -39,12 +43,20 @@ declare -A LABEL=(
     [mapping_1k]='apigw HTTP + templates, 1 KB'
     [http_proxy_100k]='apigw HTTP_PROXY, 100 KB'
     [mapping_100k]='apigw HTTP + templates, 100 KB'
+    [hello_direct]='backend GET, direct (no gateway)'
+    [invoke_direct]='Invoke API POST, direct (no gateway)'
+    [lambda]='apigw Lambda proxy'
 )
 
 # the JSON body cases: POSTed with bench/post.lua, answered by a static
 # JSON file of about the same size (at most SIZE_BYTES) from the backend
 declare -A SIZE_BYTES=([1k]=1024 [100k]=102400)
 BODY_CASES=0
+
+# the Lambda cases: the function's answer, the Invoke API's path
+LAMBDA_RESULT='{"statusCode":200,"headers":{"Content-Type":"text/plain"},"body":"hello"}'
+INVOKE_PATH=/2015-03-31/functions/hello/invocations
+LAMBDA_CASES=0
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -56,9 +68,10 @@ for c in "${CASES[@]}"; do
     [ -n "${LABEL[$c]:-}" ] || die "unknown case '$c' in BENCH_CASES"
     case $c in
         http_proxy_*|mapping_*) BODY_CASES=1 ;;
+        lambda|invoke_direct) LAMBDA_CASES=1 ;;
     esac
 done
-if [ "$BODY_CASES" = 1 ]; then
+if [ "$BODY_CASES" = 1 ] || [ "$LAMBDA_CASES" = 1 ]; then
     command -v python3 >/dev/null \
         || die "python3 not found (makes and checks the JSON bodies)"
 fi
@@ -174,6 +187,12 @@ if [ "$BODY_CASES" = 1 ]; then
     make_bodies
 fi
 
+# the event wrk POSTs to the Invoke API directly: a private copy
+if [ "$LAMBDA_CASES" = 1 ]; then
+    cp "$TOP/bench/event.json" "$SERVROOT/event.json" \
+        || die "cannot copy bench/event.json"
+fi
+
 
 # --- configuration ---------------------------------------------------------------
 
@@ -251,6 +270,21 @@ EOF
             root $dir/html;
             default_type application/json;
             error_page 405 =200 \$uri;
+        }
+EOF
+        fi
+        if [ "$LAMBDA_CASES" = 1 ]; then
+            # an instant function: the Invoke API's answer, fixed
+            cat <<EOF
+
+        location = $INVOKE_PATH {
+            default_type application/json;
+            return 200 '$LAMBDA_RESULT';
+        }
+
+        # connections accepted: do Invoke calls reuse theirs?
+        location = /connections {
+            stub_status;
         }
 EOF
         fi
@@ -357,6 +391,19 @@ EOF
         if [ "$BODY_CASES" = 1 ]; then
             body_locations
         fi
+        if [ "$LAMBDA_CASES" = 1 ]; then
+            cat <<EOF
+
+        location /hello {
+            apigw_resource /hello;
+            apigw_lambda_endpoint http://backend;
+            apigw_method GET {
+                apigw_integration lambda hello proxy;
+                proxy_set_header Connection "";
+            }
+        }
+EOF
+        fi
         echo "    }"
         echo "}"
     } > "$dir/conf/nginx.conf"
@@ -384,6 +431,9 @@ declare -A URL=(
     [mapping_1k]="http://127.0.0.1:$GW_PORT/dev/map1k?x=wrk"
     [http_proxy_100k]="http://127.0.0.1:$GW_PORT/dev/hp100k?x=wrk"
     [mapping_100k]="http://127.0.0.1:$GW_PORT/dev/map100k?x=wrk"
+    [hello_direct]="http://127.0.0.1:$BACKEND_PORT/hello"
+    [invoke_direct]="http://127.0.0.1:$BACKEND_PORT$INVOKE_PATH"
+    [lambda]="http://127.0.0.1:$GW_PORT/dev/hello"
 )
 
 # what a case POSTs (none: a GET)
@@ -392,6 +442,8 @@ for c in "${CASES[@]}"; do
     case $c in
         http_proxy_*|mapping_*)
             BODY[$c]=$SERVROOT/backend/html/json${c##*_} ;;
+        invoke_direct)
+            BODY[$c]=$SERVROOT/event.json ;;
     esac
 done
 
@@ -411,7 +463,8 @@ wrk_case() {
 
 # a body case must answer 200 with valid JSON: HTTP_PROXY with the
 # backend's file unchanged, the templates with one entry per item of that
-# file, the request's id and its ?x= parameter
+# file, the request's id and its ?x= parameter; the Invoke API with the
+# function's result
 check_body_case() {
     local c=$1 got code
     got=$SERVROOT/check-$c.json
@@ -423,6 +476,10 @@ check_body_case() {
     python3 -m json.tool "$got" > /dev/null 2>&1 \
         || die "case $c: the answer is not JSON: $(head -c 300 "$got")"
     case $c in
+        invoke_direct)
+            [ "$(cat "$got")" = "$LAMBDA_RESULT" ] \
+                || die "case $c: unexpected answer: $(head -c 300 "$got")"
+            ;;
         http_proxy_*)
             cmp -s "$got" "${BODY[$c]}" \
                 || die "case $c: the answer is not the backend's file"

@@ -9,7 +9,8 @@
 # each case right after its baseline).
 #
 # Functions: run_rounds (all rounds; fills RPS P50 P99 CPU ERRS),
-#       check_logs, report (the Markdown table and the target lines),
+#       check_logs, report (the Markdown table and the target lines: the
+#       header lines of report_header, report_table, report_targets),
 #       write_results FILE TEXT (the text and the raw wrk output),
 #       median, pct, to_us, fmt_ms
 
@@ -147,7 +148,17 @@ check_logs() {
 
 # the header lines, the table and the target lines, in Markdown
 report() {
-    local c base rps cpu pr pc verdict model pairs best rounds
+    report_header
+    echo
+    report_table
+    echo
+    report_targets
+}
+
+# the title and what ran where; LOAD_DESC, when set, replaces the
+# description of the wrk runs
+report_header() {
+    local model
     model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 
     echo "# $TITLE"
@@ -162,14 +173,22 @@ report() {
                 *) echo '(BENCH_PIN=0: not pinned)' ;;
             esac)"
     echo "- module: ${MODULE#"$TOP"/} (sha256 $MODULE_SUM...)"
-    echo "- load: \`wrk -t$THREADS -c$CONNS -d$DURATION --latency\`" \
-         "after a $WARMUP warm-up, per case;" \
-         "$ROUNDS rounds, each case next to its baseline, medians shown"
+    if [ -n "${LOAD_DESC:-}" ]; then
+        echo "- load: $LOAD_DESC"
+    else
+        echo "- load: \`wrk -t$THREADS -c$CONNS -d$DURATION --latency\`" \
+             "after a $WARMUP warm-up, per case;" \
+             "$ROUNDS rounds, each case next to its baseline, medians shown"
+    fi
     echo "- load average before/after: $load_before / $load_after;" \
          "CPU used by other processes: ${foreign_before}% of one CPU" \
          "just before, ${foreign_during}% on average during the run" \
          "$([ "$foreign_during" -ge 20 ] && echo '(**noisy run**)')"
-    echo
+}
+
+# the table of CASES: medians, ratio to the baseline, CPU/req, rounds
+report_table() {
+    local c base rps cpu pr rounds
     echo "| case | req/s (median) | p50 | p99 | % of its baseline" \
          "| gateway CPU/req | req/s per round |"
     echo "|---|---:|---:|---:|---:|---:|---|"
@@ -192,7 +211,12 @@ report() {
             "$(fmt_ms "$(median ${P99[$c]})")" "$pr" "$cpu" \
             "${rounds// /, }"
     done
-    echo
+}
+
+# a line per case with a baseline: the ratio, PASS/MISS against TARGET;
+# then errors wrk saw and warnings in the error logs
+report_targets() {
+    local c base pr pc verdict pairs best
     echo "Targets (req/s medians; the CPU ratio is the baseline's gateway" \
          "CPU per request over the case's, the throughput the case would" \
          "reach if the gateway worker were the only bottleneck):"
