@@ -313,6 +313,17 @@ ngx_http_apigw_integration_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
             }
         }
 
+        /* keepalive to AWS's endpoints: no "Connection: close" */
+
+        ngx_str_set(&args[0], "Connection");
+        ngx_str_set(&args[1], "");
+
+        rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_header", args, 2,
+                                      0);
+        if (rv != NGX_CONF_OK) {
+            goto done;
+        }
+
         ngx_str_set(&args[0], "256k");
 
         rv = ngx_http_apigw_conf_set(cf, &ngx_http_core_module, ctx->loc_conf,
@@ -396,6 +407,16 @@ ngx_http_apigw_lambda_init(ngx_conf_t *cf, ngx_http_conf_ctx_t *ctx,
 
     ngx_str_set(&args[0], "X-Amz-Invocation-Type");
     ngx_str_set(&args[1], "RequestResponse");
+
+    rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_header", args, 2, 0);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    /* keepalive to the Invoke API's upstream: no "Connection: close" */
+
+    ngx_str_set(&args[0], "Connection");
+    ngx_str_set(&args[1], "");
 
     rv = ngx_http_apigw_proxy_set(cf, ctx, "proxy_set_header", args, 2, 0);
     if (rv != NGX_CONF_OK) {

@@ -157,3 +157,20 @@ apigw: lambda invoke failed with status 404
 [503, 503]
 --- response_body eval
 ['{"message":"try again","type":"INTEGRATION_FAILURE"}', '{"message":"try again","type":"INTEGRATION_FAILURE"}']
+
+
+
+=== TEST 7: Invoke calls keep the connection alive (no "Connection: close")
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /e {
+        apigw_resource /e;
+        apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_BACKEND_PORT;
+        apigw_method GET { apigw_integration lambda anything; }
+    }
+--- request
+GET /dev/e
+--- error_code: 200
+--- response_body_like: "path":"/2015-03-31/functions/anything/invocations"
+--- response_body_unlike: "connection"
