@@ -83,3 +83,7 @@ bench-lambda: build
 
 clean:
 	rm -rf $(BUILD) t/servroot*
+
+.PHONY: bench-keys
+bench-keys: build
+	bash bench/keys.sh
