@@ -81,6 +81,9 @@ typedef enum {
 typedef struct ngx_http_apigw_ctx_s  ngx_http_apigw_ctx_t;
 typedef struct ngx_http_apigw_mapping_conf_s  ngx_http_apigw_mapping_conf_t;
 typedef struct ngx_http_apigw_mapping_ctx_s  ngx_http_apigw_mapping_ctx_t;
+typedef struct ngx_http_apigw_cache_s  ngx_http_apigw_cache_t;
+typedef struct ngx_http_apigw_cache_ctx_s  ngx_http_apigw_cache_ctx_t;
+typedef struct ngx_http_apigw_cache_conf_s  ngx_http_apigw_cache_conf_t;
 
 typedef ngx_int_t (*ngx_http_apigw_context_get_pt)(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -112,6 +115,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                       name;
     ngx_array_t                     variables;  /* ngx_keyval_t */
+    ngx_http_apigw_cache_t         *cache;      /* NULL: no cache */
 } ngx_http_apigw_stage_t;
 
 
@@ -221,6 +225,7 @@ typedef struct {
     ngx_http_apigw_aws_t           *aws;
     ngx_array_t                    *binary_types;  /* ngx_str_t */
     ngx_http_apigw_mapping_conf_t  *mapping;    /* non-proxy mapping */
+    ngx_http_apigw_cache_conf_t    *cache;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -243,6 +248,7 @@ struct ngx_http_apigw_ctx_s {
     ngx_uint_t                      status_override;
 
     ngx_http_apigw_mapping_ctx_t   *mapping;    /* non-proxy mapping */
+    ngx_http_apigw_cache_ctx_t     *cache;      /* a stage with a cache */
 
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
