@@ -200,7 +200,62 @@ __DATA__
 
 
 
-=== TEST 5: a method's TTL overrides the stage's
+=== TEST 5: multivalue parameters key on every value, in order
+--- config
+    apigw_api petstore;
+    apigw_stage dev { cache; }
+    add_header X-Cache $apigw_cache_status always;
+    location /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_integration mock 'body={"pets":[]}';
+            apigw_cache_key method.request.multivaluequerystring.tag
+                            method.request.multivalueheader.X-Tag;
+        }
+    }
+--- request eval
+["GET /dev/pets?tag=a&tag=b", "GET /dev/pets?tag=b&tag=a",
+ "GET /dev/pets?tag=a&x=1&tag=b", "GET /dev/pets?tag=a",
+ "GET /dev/pets?tag=a&tag=b", "GET /dev/pets?tag=a&tag=b",
+ "GET /dev/pets?tag=a&tag=b"]
+--- more_headers eval
+["", "", "", "", "X-Tag: 1\nX-Tag: 2", "X-Tag: 1\nx-tag: 2", "X-Tag: 2"]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: MISS", "X-Cache: HIT", "X-Cache: MISS",
+ "X-Cache: MISS", "X-Cache: HIT", "X-Cache: MISS"]
+--- response_body eval
+[('{"pets":[]}') x 7]
+--- no_error_log
+[error]
+
+
+
+=== TEST 6: a chunked integration response is stored whole
+--- config
+    apigw_api petstore;
+    apigw_stage dev { cache; }
+    add_header X-Cache $apigw_cache_status always;
+    location /chunked {
+        apigw_resource /chunked;
+        apigw_method GET {
+            apigw_integration http_proxy
+                http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/chunked;
+        }
+    }
+--- request eval
+["GET /dev/chunked", "GET /dev/chunked"]
+--- response_headers eval
+["X-Cache: MISS\nContent-Type: text/plain",
+ "X-Cache: HIT\nContent-Type: text/plain\nContent-Length: 18\n"
+ . "! Transfer-Encoding"]
+--- response_body eval
+["chunk1chunk2chunk3", "chunk1chunk2chunk3"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 7: a method's TTL overrides the stage's
 --- config
     apigw_api petstore;
     apigw_stage dev { cache ttl=300; }
@@ -239,7 +294,7 @@ __DATA__
 
 
 
-=== TEST 6: GET is cached by default, other methods when enabled
+=== TEST 8: GET is cached by default, other methods when enabled
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -278,7 +333,7 @@ __DATA__
 
 
 
-=== TEST 7: a stage without a cache, or with ttl=0, caches nothing
+=== TEST 9: a stage without a cache, or with ttl=0, caches nothing
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -306,7 +361,7 @@ __DATA__
 
 
 
-=== TEST 8: errors are not stored, unless their status is listed
+=== TEST 10: errors are not stored, unless their status is listed
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -352,7 +407,7 @@ connect() failed
 
 
 
-=== TEST 9: max-age=0 refreshes the entry when no authorization is required
+=== TEST 11: max-age=0 refreshes the entry when no authorization is required
 --- config
     apigw_api petstore;
     apigw_stage dev { cache require_authorization=off; }
@@ -380,7 +435,7 @@ connect() failed
 
 
 
-=== TEST 10: an unauthorized max-age=0 fails with 403 under FAIL_WITH_403
+=== TEST 12: an unauthorized max-age=0 fails with 403 under FAIL_WITH_403
 --- config
     apigw_api petstore;
     apigw_stage dev { cache unauthorized=FAIL_WITH_403; }
@@ -414,7 +469,7 @@ cache invalidation by an unauthorized caller
 
 
 
-=== TEST 11: SUCCEED_WITH_RESPONSE_HEADER (the default) ignores it and warns
+=== TEST 13: SUCCEED_WITH_RESPONSE_HEADER (the default) ignores it and warns
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -443,7 +498,7 @@ cache invalidation by an unauthorized caller
 
 
 
-=== TEST 12: SUCCEED_WITHOUT_RESPONSE_HEADER ignores it silently
+=== TEST 14: SUCCEED_WITHOUT_RESPONSE_HEADER ignores it silently
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -469,7 +524,7 @@ cache invalidation by an unauthorized caller
 
 
 
-=== TEST 13: apigw_cache_invalidate says who is authorized
+=== TEST 15: apigw_cache_invalidate says who is authorized
 --- http_config
     map $http_x_cache_admin $apigw_test_invalidator {
         s3cret  1;
@@ -515,7 +570,7 @@ cache invalidation by an unauthorized caller
 
 
 
-=== TEST 14: the access phase runs on hits (auth_basic here; authorizers later)
+=== TEST 16: the access phase runs on hits (auth_basic here; authorizers later)
 --- user_files
 >>> htpasswd
 alice:{PLAIN}wonderland
@@ -549,7 +604,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 15: a full zone evicts the least recently used entries
+=== TEST 17: a full zone evicts the least recently used entries
 --- config
     apigw_api petstore;
     apigw_stage dev { cache size=32k; }
@@ -580,7 +635,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 16: entries over the limit are not stored: 1 MB, an eighth of the zone
+=== TEST 18: entries over the limit are not stored: 1 MB, an eighth of the zone
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -626,7 +681,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 17: what is stored is the method response, after mapping
+=== TEST 19: what is stored is the method response, after mapping
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -660,7 +715,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 18: CORS headers are the request's, not the entry's
+=== TEST 20: CORS headers are the request's, not the entry's
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -688,7 +743,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 19: Lambda proxy responses and MOCK answers are cached; HEAD is not
+=== TEST 21: Lambda proxy responses and MOCK answers are cached; HEAD is not
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -726,7 +781,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 20: the admin handler flushes a stage's cache and counts
+=== TEST 22: the admin handler flushes a stage's cache and counts
 --- config
     apigw_api petstore id=abcdef1234;
     apigw_stage dev { cache; }
@@ -768,7 +823,7 @@ cache of stage "dev" of API "petstore" flushed, 1 entries
 
 
 
-=== TEST 21: the cache does not change an uncached API
+=== TEST 23: the cache does not change an uncached API
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -793,7 +848,7 @@ cache of stage "dev" of API "petstore" flushed, 1 entries
 
 
 
-=== TEST 22: invalid ttl
+=== TEST 24: invalid ttl
 --- config
     apigw_api petstore;
     apigw_stage dev { cache ttl=3601; }
@@ -803,7 +858,7 @@ qr/\[emerg\] .*invalid cache ttl "3601": 0 to 3600 seconds, as on AWS in .*nginx
 
 
 
-=== TEST 23: too small a zone
+=== TEST 25: too small a zone
 --- config
     apigw_api petstore;
     apigw_stage dev { cache size=16k; }
@@ -813,7 +868,7 @@ qr/invalid cache size "16k": at least 32k in .*nginx.conf:\d+/
 
 
 
-=== TEST 24: unknown parameter of cache
+=== TEST 26: unknown parameter of cache
 --- config
     apigw_api petstore;
     apigw_stage dev { cache ttl=60 encrypted=on; }
@@ -823,7 +878,7 @@ qr/invalid parameter "encrypted=on" in .*nginx.conf:\d+/
 
 
 
-=== TEST 25: two caches in one stage
+=== TEST 27: two caches in one stage
 --- config
     apigw_api petstore;
     apigw_stage dev {
@@ -836,7 +891,7 @@ qr/duplicate "cache" in "apigw_stage dev" in .*nginx.conf:\d+/
 
 
 
-=== TEST 26: bad strategy, bad status list, bad require_authorization
+=== TEST 28: bad strategy, bad status list, bad require_authorization
 --- config
     apigw_api petstore;
     apigw_stage dev { cache unauthorized=FAIL; }
@@ -846,7 +901,7 @@ qr/invalid unauthorized "FAIL": FAIL_WITH_403, SUCCEED_WITH_RESPONSE_HEADER or S
 
 
 
-=== TEST 27: bad status list
+=== TEST 29: bad status list
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -863,7 +918,7 @@ qr/invalid cache status "2xx,6xx": a list of statuses \(100 to 599\) and classes
 
 
 
-=== TEST 28: bad require_authorization
+=== TEST 30: bad require_authorization
 --- config
     apigw_api petstore;
     apigw_stage dev { cache require_authorization=yes; }
@@ -873,7 +928,7 @@ qr/invalid require_authorization "yes": "on" or "off" expected/
 
 
 
-=== TEST 29: apigw_cache needs on or off
+=== TEST 31: apigw_cache needs on or off
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -890,7 +945,7 @@ qr/invalid value "ttl=10": "on" or "off" expected in .*nginx.conf:\d+/
 
 
 
-=== TEST 30: a cache key parameter AWS does not have
+=== TEST 32: a cache key parameter AWS does not have
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -907,7 +962,7 @@ qr/invalid cache key parameter "method.request.body": method.request.\(path\|que
 
 
 
-=== TEST 31: a path parameter the resource does not have
+=== TEST 33: a path parameter the resource does not have
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -924,7 +979,7 @@ qr/unknown path parameter "id" in "apigw_cache_key": resource "\/pets\/\{petId\}
 
 
 
-=== TEST 32: a duplicate key parameter
+=== TEST 34: a duplicate key parameter
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -940,7 +995,7 @@ qr/duplicate cache key parameter "method.request.header.accept" in .*nginx.conf:
 
 
 
-=== TEST 33: apigw_cache_invalidate with a constant
+=== TEST 35: apigw_cache_invalidate with a constant
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -951,7 +1006,7 @@ qr/invalid value "yes": "allow", "deny" or a value with variables expected in .*
 
 
 
-=== TEST 34: apigw_cache_admin inside an API
+=== TEST 36: apigw_cache_admin inside an API
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -962,7 +1017,7 @@ qr/"apigw_cache_admin" directive is not allowed in a server with "apigw_api": ev
 
 
 
-=== TEST 35: the same API and stage in two servers cannot differ in size
+=== TEST 37: the same API and stage in two servers cannot differ in size
 --- http_config
     server {
         listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
