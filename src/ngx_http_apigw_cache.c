@@ -2,13 +2,14 @@
 /*
  * Copyright (C) ngx_http_apigw_module authors
  *
- * Response caching, as API Gateway's stage cache.  Each stage with a
- * "cache" line has a shared-memory zone (rbtree by crc32 of the key, an
- * LRU queue) that all workers see and that survives a reload.  The
- * lookup runs in the content phase, after everything of the access phase
- * (authorizers, API keys, throttling run on hits as on AWS); a hit
- * answers from the zone, a miss calls the integration and the filters
- * store the method response (after mapping) when the whole body is there.
+ * Response caching, as API Gateway's stage cache: configuration, keys,
+ * lookups and storing (the store itself is cache_shm.c).  Each stage
+ * with a "cache" line has a shared-memory zone that all workers see and
+ * that survives a reload.  The lookup is the first thing of the content
+ * phase, so whatever runs in the access phase runs on hits too, as
+ * authorizers, API keys and throttling do on AWS; a hit answers from the
+ * zone, a miss calls the integration and the filters store the method
+ * response (after mapping) when the whole body has passed.
  */
 
 
@@ -55,7 +56,6 @@ static ngx_int_t ngx_http_apigw_cache_status_ok(ngx_array_t *ranges,
     ngx_uint_t status);
 static ngx_int_t ngx_http_apigw_cache_snapshot(ngx_http_request_t *r,
     ngx_http_apigw_cache_ctx_t *cc);
-
 
 static ngx_int_t ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r);
 static ngx_http_apigw_cache_zone_t *ngx_http_apigw_cache_zone_find(
