@@ -435,7 +435,33 @@ connect() failed
 
 
 
-=== TEST 12: an unauthorized max-age=0 fails with 403 under FAIL_WITH_403
+=== TEST 12: which Cache-Control values ask for a refresh
+--- config
+    apigw_api petstore;
+    apigw_stage dev { cache require_authorization=off; }
+    add_header X-Cache $apigw_cache_status always;
+    location /pets {
+        apigw_resource /pets;
+        apigw_method GET { apigw_integration mock 'body={"a":1}'; }
+    }
+--- request eval
+[("GET /dev/pets") x 10]
+--- more_headers eval
+["", 'Cache-Control: max-age="0"', "Cache-Control: max-age=00",
+ "Cache-Control: max-age=0x", 'Cache-Control: max-age="',
+ "Cache-Control: max-age=", "Cache-Control: s-maxage=0",
+ "Cache-Control: max-age=10", "Cache-Control: public,max-age=0",
+ "Cache-Control: no-store\nCache-Control: max-age=0"]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: REFRESH", "X-Cache: REFRESH", "X-Cache: HIT",
+ "X-Cache: HIT", "X-Cache: HIT", "X-Cache: HIT", "X-Cache: HIT",
+ "X-Cache: REFRESH", "X-Cache: REFRESH"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 13: an unauthorized max-age=0 fails with 403 under FAIL_WITH_403
 --- config
     apigw_api petstore;
     apigw_stage dev { cache unauthorized=FAIL_WITH_403; }
@@ -469,7 +495,7 @@ cache invalidation by an unauthorized caller
 
 
 
-=== TEST 13: SUCCEED_WITH_RESPONSE_HEADER (the default) ignores it and warns
+=== TEST 14: SUCCEED_WITH_RESPONSE_HEADER (the default) ignores it and warns
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -498,7 +524,7 @@ cache invalidation by an unauthorized caller
 
 
 
-=== TEST 14: SUCCEED_WITHOUT_RESPONSE_HEADER ignores it silently
+=== TEST 15: SUCCEED_WITHOUT_RESPONSE_HEADER ignores it silently
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -524,7 +550,7 @@ cache invalidation by an unauthorized caller
 
 
 
-=== TEST 15: apigw_cache_invalidate says who is authorized
+=== TEST 16: apigw_cache_invalidate says who is authorized
 --- http_config
     map $http_x_cache_admin $apigw_test_invalidator {
         s3cret  1;
@@ -570,7 +596,7 @@ cache invalidation by an unauthorized caller
 
 
 
-=== TEST 16: the access phase runs on hits (auth_basic here; authorizers later)
+=== TEST 17: the access phase runs on hits (auth_basic here; authorizers later)
 --- user_files
 >>> htpasswd
 alice:{PLAIN}wonderland
@@ -604,7 +630,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 17: a full zone evicts the least recently used entries
+=== TEST 18: a full zone evicts the least recently used entries
 --- config
     apigw_api petstore;
     apigw_stage dev { cache size=32k; }
@@ -635,7 +661,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 18: entries over the limit are not stored: 1 MB, an eighth of the zone
+=== TEST 19: entries over the limit are not stored: 1 MB, an eighth of the zone
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -681,7 +707,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 19: what is stored is the method response, after mapping
+=== TEST 20: what is stored is the method response, after mapping
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -715,7 +741,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 20: CORS headers are the request's, not the entry's
+=== TEST 21: CORS headers are the request's, not the entry's
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -743,7 +769,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 21: Lambda proxy responses and MOCK answers are cached; HEAD is not
+=== TEST 22: Lambda proxy responses and MOCK answers are cached; HEAD is not
 --- config
     apigw_api petstore;
     apigw_stage dev { cache; }
@@ -781,7 +807,7 @@ alice:{PLAIN}wonderland
 
 
 
-=== TEST 22: the admin handler flushes a stage's cache and counts
+=== TEST 23: the admin handler flushes a stage's cache and counts
 --- config
     apigw_api petstore id=abcdef1234;
     apigw_stage dev { cache; }
@@ -823,7 +849,7 @@ cache of stage "dev" of API "petstore" flushed, 1 entries
 
 
 
-=== TEST 23: the cache does not change an uncached API
+=== TEST 24: the cache does not change an uncached API
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -848,7 +874,7 @@ cache of stage "dev" of API "petstore" flushed, 1 entries
 
 
 
-=== TEST 24: invalid ttl
+=== TEST 25: invalid ttl
 --- config
     apigw_api petstore;
     apigw_stage dev { cache ttl=3601; }
@@ -858,7 +884,7 @@ qr/\[emerg\] .*invalid cache ttl "3601": 0 to 3600 seconds, as on AWS in .*nginx
 
 
 
-=== TEST 25: too small a zone
+=== TEST 26: too small a zone
 --- config
     apigw_api petstore;
     apigw_stage dev { cache size=16k; }
@@ -868,7 +894,7 @@ qr/invalid cache size "16k": at least 32k in .*nginx.conf:\d+/
 
 
 
-=== TEST 26: unknown parameter of cache
+=== TEST 27: unknown parameter of cache
 --- config
     apigw_api petstore;
     apigw_stage dev { cache ttl=60 encrypted=on; }
@@ -878,7 +904,7 @@ qr/invalid parameter "encrypted=on" in .*nginx.conf:\d+/
 
 
 
-=== TEST 27: two caches in one stage
+=== TEST 28: two caches in one stage
 --- config
     apigw_api petstore;
     apigw_stage dev {
@@ -891,7 +917,7 @@ qr/duplicate "cache" in "apigw_stage dev" in .*nginx.conf:\d+/
 
 
 
-=== TEST 28: bad strategy, bad status list, bad require_authorization
+=== TEST 29: bad strategy, bad status list, bad require_authorization
 --- config
     apigw_api petstore;
     apigw_stage dev { cache unauthorized=FAIL; }
@@ -901,7 +927,7 @@ qr/invalid unauthorized "FAIL": FAIL_WITH_403, SUCCEED_WITH_RESPONSE_HEADER or S
 
 
 
-=== TEST 29: bad status list
+=== TEST 30: bad status list
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -918,7 +944,7 @@ qr/invalid cache status "2xx,6xx": a list of statuses \(100 to 599\) and classes
 
 
 
-=== TEST 30: bad require_authorization
+=== TEST 31: bad require_authorization
 --- config
     apigw_api petstore;
     apigw_stage dev { cache require_authorization=yes; }
@@ -928,7 +954,7 @@ qr/invalid require_authorization "yes": "on" or "off" expected/
 
 
 
-=== TEST 31: apigw_cache needs on or off
+=== TEST 32: apigw_cache needs on or off
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -945,7 +971,7 @@ qr/invalid value "ttl=10": "on" or "off" expected in .*nginx.conf:\d+/
 
 
 
-=== TEST 32: a cache key parameter AWS does not have
+=== TEST 33: a cache key parameter AWS does not have
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -962,7 +988,7 @@ qr/invalid cache key parameter "method.request.body": method.request.\(path\|que
 
 
 
-=== TEST 33: a path parameter the resource does not have
+=== TEST 34: a path parameter the resource does not have
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -979,7 +1005,7 @@ qr/unknown path parameter "id" in "apigw_cache_key": resource "\/pets\/\{petId\}
 
 
 
-=== TEST 34: a duplicate key parameter
+=== TEST 35: a duplicate key parameter
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -995,7 +1021,7 @@ qr/duplicate cache key parameter "method.request.header.accept" in .*nginx.conf:
 
 
 
-=== TEST 35: apigw_cache_invalidate with a constant
+=== TEST 36: apigw_cache_invalidate with a constant
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -1006,7 +1032,7 @@ qr/invalid value "yes": "allow", "deny" or a value with variables expected in .*
 
 
 
-=== TEST 36: apigw_cache_admin inside an API
+=== TEST 37: apigw_cache_admin inside an API
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -1017,7 +1043,7 @@ qr/"apigw_cache_admin" directive is not allowed in a server with "apigw_api": ev
 
 
 
-=== TEST 37: the same API and stage in two servers cannot differ in size
+=== TEST 38: the same API and stage in two servers cannot differ in size
 --- http_config
     server {
         listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
