@@ -28,17 +28,24 @@ struct ngx_http_apigw_cache_sh_s {
 };
 
 
+/*
+ * The index node is small and apart from the entry's data: a lookup
+ * walks a tree of nodes packed in a few slab pages instead of touching
+ * one cold page per level.
+ */
+
 typedef struct {
     ngx_rbtree_node_t               node;       /* node.key: crc32 */
     ngx_queue_t                     queue;
     ngx_msec_t                      expires;
-    size_t                          size;
+    u_char                         *data;       /* key, type, headers, body */
+    void                           *dup;        /* an equal key, by insert */
+    size_t                          size;       /* node and data */
     ngx_uint_t                      status;
     uint32_t                        key_len;
     uint32_t                        ctype_len;
     uint32_t                        headers_len;
     uint32_t                        body_len;
-    u_char                          data[1];    /* key, type, headers, body */
 } ngx_http_apigw_cache_node_t;
 
 
@@ -50,6 +57,8 @@ static void ngx_http_apigw_cache_delete(ngx_http_apigw_cache_zone_t *zone,
     ngx_http_apigw_cache_node_t *cn);
 static void ngx_http_apigw_cache_expire(ngx_http_apigw_cache_zone_t *zone,
     ngx_uint_t n);
+static void *ngx_http_apigw_cache_alloc(ngx_http_apigw_cache_zone_t *zone,
+    size_t size);
 
 
 ngx_int_t
@@ -191,9 +200,10 @@ ngx_http_apigw_cache_shm_miss(ngx_http_apigw_cache_zone_t *zone)
 
 
 /*
- * Stores an entry (its body in e->chain, e->body.len bytes): replaces the
- * entry of the same key, expires what is old at the LRU end, and evicts
- * the least recently used entries until the new one fits.
+ * Stores an entry (its body in e->chain, e->body.len bytes): expires
+ * what is old at the LRU end, evicts the least recently used entries
+ * until the new one fits, and replaces an entry of the same key, found
+ * on the way down by the insertion.
  */
 
 void
@@ -201,39 +211,30 @@ ngx_http_apigw_cache_shm_put(ngx_http_apigw_cache_zone_t *zone,
     ngx_str_t *key, uint32_t hash, ngx_msec_t ttl,
     ngx_http_apigw_cache_entry_t *e, ngx_log_t *log)
 {
-    u_char                       *p;
+    u_char                       *p, *data;
     size_t                        size;
-    ngx_queue_t                  *q;
     ngx_chain_t                  *cl;
     ngx_http_apigw_cache_node_t  *cn;
 
-    size = offsetof(ngx_http_apigw_cache_node_t, data) + key->len
-           + e->content_type.len + e->headers.len + e->body.len;
+    size = key->len + e->content_type.len + e->headers.len + e->body.len;
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
-    cn = ngx_http_apigw_cache_find(zone->sh, key, hash);
-
-    if (cn) {
-        ngx_http_apigw_cache_delete(zone, cn);
-    }
-
     ngx_http_apigw_cache_expire(zone, 2);
 
-    cn = ngx_slab_alloc_locked(zone->shpool, size);
+    cn = ngx_http_apigw_cache_alloc(zone,
+                                    sizeof(ngx_http_apigw_cache_node_t));
+    data = ngx_http_apigw_cache_alloc(zone, size);
 
-    while (cn == NULL && !ngx_queue_empty(&zone->sh->queue)) {
-        q = ngx_queue_last(&zone->sh->queue);
+    if (cn == NULL || data == NULL) {
+        if (cn) {
+            ngx_slab_free_locked(zone->shpool, cn);
+        }
 
-        ngx_http_apigw_cache_delete(zone,
-                    ngx_queue_data(q, ngx_http_apigw_cache_node_t, queue));
+        if (data) {
+            ngx_slab_free_locked(zone->shpool, data);
+        }
 
-        (void) ngx_atomic_fetch_add(&zone->sh->evictions, 1);
-
-        cn = ngx_slab_alloc_locked(zone->shpool, size);
-    }
-
-    if (cn == NULL) {
         ngx_shmtx_unlock(&zone->shpool->mutex);
 
         ngx_log_error(NGX_LOG_ALERT, log, 0,
@@ -245,14 +246,16 @@ ngx_http_apigw_cache_shm_put(ngx_http_apigw_cache_zone_t *zone,
 
     cn->node.key = hash;
     cn->expires = ngx_current_msec + ttl;
-    cn->size = size;
+    cn->data = data;
+    cn->dup = NULL;
+    cn->size = sizeof(ngx_http_apigw_cache_node_t) + size;
     cn->status = e->status;
     cn->key_len = (uint32_t) key->len;
     cn->ctype_len = (uint32_t) e->content_type.len;
     cn->headers_len = (uint32_t) e->headers.len;
     cn->body_len = (uint32_t) e->body.len;
 
-    p = ngx_cpymem(cn->data, key->data, key->len);
+    p = ngx_cpymem(data, key->data, key->len);
     p = ngx_cpymem(p, e->content_type.data, e->content_type.len);
     p = ngx_cpymem(p, e->headers.data, e->headers.len);
 
@@ -264,12 +267,42 @@ ngx_http_apigw_cache_shm_put(ngx_http_apigw_cache_zone_t *zone,
     ngx_queue_insert_head(&zone->sh->queue, &cn->queue);
 
     zone->sh->entries++;
-    zone->sh->bytes += size;
+    zone->sh->bytes += cn->size;
+
+    if (cn->dup) {
+        /* a refresh, or another worker stored the same key meanwhile */
+        ngx_http_apigw_cache_delete(zone, cn->dup);
+    }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, log, 0,
                    "apigw cache stored %uz bytes, ttl %M", size, ttl);
+}
+
+
+/* with the zone locked: memory, evicting from the LRU end as needed */
+
+static void *
+ngx_http_apigw_cache_alloc(ngx_http_apigw_cache_zone_t *zone, size_t size)
+{
+    void         *p;
+    ngx_queue_t  *q;
+
+    p = ngx_slab_alloc_locked(zone->shpool, size);
+
+    while (p == NULL && !ngx_queue_empty(&zone->sh->queue)) {
+        q = ngx_queue_last(&zone->sh->queue);
+
+        ngx_http_apigw_cache_delete(zone,
+                    ngx_queue_data(q, ngx_http_apigw_cache_node_t, queue));
+
+        (void) ngx_atomic_fetch_add(&zone->sh->evictions, 1);
+
+        p = ngx_slab_alloc_locked(zone->shpool, size);
+    }
+
+    return p;
 }
 
 
@@ -320,6 +353,7 @@ static void
 ngx_http_apigw_cache_rbtree_insert_value(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
 {
+    ngx_int_t                      rc;
     ngx_rbtree_node_t            **p;
     ngx_http_apigw_cache_node_t   *cn, *cnt;
 
@@ -338,9 +372,14 @@ ngx_http_apigw_cache_rbtree_insert_value(ngx_rbtree_node_t *temp,
             cn = (ngx_http_apigw_cache_node_t *) node;
             cnt = (ngx_http_apigw_cache_node_t *) temp;
 
-            p = (ngx_memn2cmp(cn->data, cnt->data, cn->key_len, cnt->key_len)
-                 < 0)
-                ? &temp->left : &temp->right;
+            rc = ngx_memn2cmp(cn->data, cnt->data, cn->key_len, cnt->key_len);
+
+            if (rc == 0) {
+                /* the same key: the new entry replaces it (shm_put) */
+                cn->dup = cnt;
+            }
+
+            p = (rc < 0) ? &temp->left : &temp->right;
         }
 
         if (*p == sentinel) {
@@ -410,6 +449,7 @@ ngx_http_apigw_cache_delete(ngx_http_apigw_cache_zone_t *zone,
     zone->sh->entries--;
     zone->sh->bytes -= cn->size;
 
+    ngx_slab_free_locked(zone->shpool, cn->data);
     ngx_slab_free_locked(zone->shpool, cn);
 }
 

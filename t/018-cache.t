@@ -421,15 +421,16 @@ connect() failed
     }
 --- request eval
 ["GET /dev/pets", "GET /dev/pets", "GET /dev/pets", "GET /dev/pets",
- "GET /calls"]
+ "GET /calls", "GET /restapis/petstore/stages/dev/cache"]
 --- more_headers eval
 ["", "Cache-Control: max-age=0", "", "Cache-Control: no-cache, MAX-AGE = 0",
- "Host: helper"]
+ "Host: helper", "Host: helper"]
 --- response_headers eval
 ["X-Cache: MISS", "X-Cache: REFRESH\n! Warning", "X-Cache: HIT",
- "X-Cache: REFRESH", ""]
---- response_body eval
-[("backend /be/pets\n") x 4, "/be/pets\n/be/pets\n/be/pets\n"]
+ "X-Cache: REFRESH", "", ""]
+--- response_body_like eval
+[("^backend /be/pets\n\$") x 4, "^/be/pets\n/be/pets\n/be/pets\n\$",
+ '"entries":1,"bytes":\d+,"hits":1,"misses":3,']
 --- no_error_log
 [error]
 
