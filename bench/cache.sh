@@ -325,7 +325,9 @@ worker_of() {
         | head -1 | tr -d ' '
 }
 GW_WORKER=$(worker_of gateway)
+BACKEND_WORKER=$(worker_of backend)
 [ -n "$GW_WORKER" ] || die "gateway: no worker process"
+[ -n "$BACKEND_WORKER" ] || die "backend: no worker process"
 
 cpu_ns() {
     if [ -r "/proc/$GW_WORKER/schedstat" ]; then
@@ -337,15 +339,25 @@ cpu_ns() {
     fi
 }
 
-# CPU the rest of the machine used (not the gateway), in % of one CPU
-box_ticks() {
-    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+# CPU the rest of the machine used (not our two nginx workers, not our
+# wrk and curl), in % of one CPU, between two snapshots "box gateway
+# backend children uptime" (clock ticks)
+proc_ticks() {
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
-gw_ticks() {
-    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$GW_WORKER/stat"
+cpu_snapshot() {
+    echo "$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)" \
+         "$(proc_ticks "$GW_WORKER") $(proc_ticks "$BACKEND_WORKER")" \
+         "$(awk '{ sub(/^.*\) /, ""); print $14 + $15 }' "/proc/$$/stat")" \
+         "$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", $1 * hz }' \
+            /proc/uptime)"
 }
-uptime_ticks() {
-    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", $1 * hz }' /proc/uptime
+foreign_cpu() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        split(a, x, " "); split(b, y, " ");
+        t = y[5] - x[5];
+        f = (y[1] - x[1]) - (y[2] - x[2]) - (y[3] - x[3]) - (y[4] - x[4]);
+        printf "%.0f", (t > 0 && f > 0) ? 100 * f / t : 0 }'
 }
 
 
@@ -437,7 +449,17 @@ mkdir -p "$RAW"
 
 started=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-b0=$(box_ticks); g0=$(gw_ticks); u0=$(uptime_ticks)
+
+# is the machine quiet? what other processes use, over one second
+snap=$(cpu_snapshot)
+sleep 1
+foreign_before=$(foreign_cpu "$snap" "$(cpu_snapshot)")
+if [ "$foreign_before" -ge 20 ]; then
+    echo "bench: other processes use ${foreign_before}% of a CPU;" \
+         "the results will be noisy" >&2
+fi
+
+snap_start=$(cpu_snapshot)
 
 # pairs side by side; every other round backwards
 ORDER=(return200 cache_hit uncached cache_miss)
@@ -457,11 +479,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-b1=$(box_ticks); g1=$(gw_ticks); u1=$(uptime_ticks)
-# busy ticks of the whole box minus the gateway's, over elapsed ticks: what
-# the backend, wrk and every other process used
-others=$(awk -v b="$((b1 - b0))" -v g="$((g1 - g0))" -v t="$((u1 - u0))" \
-         'BEGIN { printf "%.0f", (t > 0 ? 100 * (b - g) / t : 0) }')
+foreign_during=$(foreign_cpu "$snap_start" "$(cpu_snapshot)")
 stats_end=$(curl -s "$STATS")
 
 
@@ -489,8 +507,9 @@ report() {
          "after a $WARMUP warm-up, per case; $ROUNDS rounds; medians shown"
     echo "- stage cache: size=$CACHE_SIZE; at the end: $stats_end"
     echo "- load average before/after: $load_before / $load_after;" \
-         "busy CPU outside the gateway worker (backend, wrk, others):" \
-         "${others}% of one CPU on average"
+         "CPU used by other processes: ${foreign_before}% of one CPU" \
+         "just before, ${foreign_during}% on average during the run" \
+         "$([ "$foreign_during" -ge 20 ] && echo '(**noisy run**)')"
     echo
     echo "| case | req/s (median) | p50 | p99 | % of its baseline" \
          "| gateway CPU/req | cache hits/misses (median) | req/s per round |"
