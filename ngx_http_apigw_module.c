@@ -9,6 +9,7 @@
 
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_mapping.h"
+#include "ngx_http_apigw_cache.h"
 
 
 static ngx_int_t ngx_http_apigw_preconfiguration(ngx_conf_t *cf);
@@ -183,6 +184,34 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       0,
       NULL },
 
+    { ngx_string("apigw_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_cache,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_cache_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_cache_key,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_cache_invalidate"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_cache_invalidate,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_cache_admin"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_apigw_cache_admin,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -221,7 +250,11 @@ ngx_module_t  ngx_http_apigw_module = {
 static ngx_int_t
 ngx_http_apigw_preconfiguration(ngx_conf_t *cf)
 {
-    return ngx_http_apigw_add_variables(cf);
+    if (ngx_http_apigw_add_variables(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_apigw_cache_add_variables(cf);
 }
 
 
@@ -299,7 +332,7 @@ ngx_http_apigw_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    return NGX_CONF_OK;
+    return ngx_http_apigw_cache_zones(cf, conf);
 }
 
 
@@ -331,6 +364,7 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
      *     alcf->responses = NULL;
      *     alcf->lambda_endpoint = { 0, NULL };
      *     alcf->aws_region = { 0, NULL };
+     *     alcf->cache = NULL;
      */
 
     return alcf;
@@ -388,6 +422,10 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         && conf->integration->type == NGX_HTTP_APIGW_INT_LAMBDA
         && ngx_http_apigw_lambda_conf(cf, conf) != NGX_OK)
     {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_apigw_cache_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
 

@@ -83,12 +83,16 @@ typedef struct ngx_http_apigw_mapping_conf_s  ngx_http_apigw_mapping_conf_t;
 typedef struct ngx_http_apigw_mapping_ctx_s  ngx_http_apigw_mapping_ctx_t;
 typedef struct ngx_http_apigw_api_key_s  ngx_http_apigw_api_key_t;
 typedef struct ngx_http_apigw_policy_s  ngx_http_apigw_policy_t;
+typedef struct ngx_http_apigw_cache_s  ngx_http_apigw_cache_t;
+typedef struct ngx_http_apigw_cache_ctx_s  ngx_http_apigw_cache_ctx_t;
+typedef struct ngx_http_apigw_cache_conf_s  ngx_http_apigw_cache_conf_t;
 
 
 typedef struct {
     ngx_array_t                     keys;     /* ngx_http_apigw_api_key_t */
     ngx_uint_t                      sorted;
 } ngx_http_apigw_keys_t;
+
 
 typedef ngx_int_t (*ngx_http_apigw_context_get_pt)(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -120,6 +124,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                       name;
     ngx_array_t                     variables;  /* ngx_keyval_t */
+    ngx_http_apigw_cache_t         *cache;      /* NULL: no cache */
 } ngx_http_apigw_stage_t;
 
 
@@ -233,6 +238,7 @@ typedef struct {
     ngx_http_apigw_keys_t          *keys;
     ngx_flag_t                      key_required;
     ngx_http_apigw_policy_t        *resource_policy;
+    ngx_http_apigw_cache_conf_t    *cache;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -255,6 +261,7 @@ struct ngx_http_apigw_ctx_s {
     ngx_uint_t                      status_override;
 
     ngx_http_apigw_mapping_ctx_t   *mapping;    /* non-proxy mapping */
+    ngx_http_apigw_cache_ctx_t     *cache;      /* a stage with a cache */
 
     ngx_str_t                       api_key;    /* a valid one */
     ngx_str_t                       api_key_id;

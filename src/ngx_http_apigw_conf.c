@@ -9,6 +9,7 @@
 
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_mapping.h"
+#include "ngx_http_apigw_cache.h"
 
 
 typedef struct {
@@ -343,6 +344,10 @@ ngx_http_apigw_stage_block(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
         kv->value = value[2];
 
         return NGX_CONF_OK;
+    }
+
+    if (value[0].len == 5 && ngx_strncmp(value[0].data, "cache", 5) == 0) {
+        return ngx_http_apigw_cache_stage(cf, stage);
     }
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

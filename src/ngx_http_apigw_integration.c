@@ -12,6 +12,7 @@
 
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_mapping.h"
+#include "ngx_http_apigw_cache.h"
 
 
 static ngx_int_t ngx_http_apigw_mock(ngx_http_request_t *r,
@@ -30,6 +31,7 @@ extern ngx_module_t  ngx_http_proxy_module;
 ngx_int_t
 ngx_http_apigw_content_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                      rc;
     ngx_http_apigw_ctx_t          *ctx;
     ngx_http_apigw_loc_conf_t     *alcf;
     ngx_http_apigw_integration_t  *in;
@@ -46,6 +48,16 @@ ngx_http_apigw_content_handler(ngx_http_request_t *r)
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "apigw content handler, integration %ui", in->type);
+
+    /* the stage's cache, after the access phase, before the integration */
+
+    if (ctx->stage && ctx->stage->cache && ctx->cache == NULL) {
+        rc = ngx_http_apigw_cache_handler(r, ctx, alcf);
+
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
 
     ctx->integration = 1;
 

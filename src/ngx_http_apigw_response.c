@@ -11,6 +11,7 @@
 
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_mapping.h"
+#include "ngx_http_apigw_cache.h"
 
 
 typedef struct {
@@ -274,6 +275,12 @@ ngx_http_apigw_send_headers(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
         }
     }
 
+    /* what a cache stores: the method response without ids and CORS */
+
+    if (ctx->cache && ngx_http_apigw_cache_header(r, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     if (ngx_http_apigw_id_headers(r, ctx) != NGX_OK) {
         return NGX_ERROR;
     }
@@ -307,6 +314,10 @@ ngx_http_apigw_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     }
 
     if (!ctx->replace_body) {
+        if (ctx->cache) {
+            ngx_http_apigw_cache_body(r, ctx, in);
+        }
+
         return ngx_http_next_body_filter(r, in);
     }
 
@@ -448,6 +459,10 @@ ngx_http_apigw_capture_finish(ngx_http_request_t *r,
         last.buf = b;
         last.next = NULL;
         out = &last;
+    }
+
+    if (ctx->cache && !ctx->replace_body) {
+        ngx_http_apigw_cache_body(r, ctx, out);
     }
 
     return ngx_http_next_body_filter(r, out);

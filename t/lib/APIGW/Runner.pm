@@ -66,6 +66,7 @@ my $LogLevel          = 'debug';      # Test::Nginx's default
 my $RootLocation      = 1;
 my $WorkerConnections = 1024;
 my $AccumErrorLog     = 0;
+my $UseHup            = 0;           # reload nginx between blocks
 my $DefaultTimeout    = 10;          # seconds, per request exchange
 my @EnvToNginx;
 my @BlockPreprocessors;
@@ -110,7 +111,11 @@ sub no_shuffle     { }
 sub shuffle        { }
 sub no_long_string { }
 sub no_check_leak  { }
-sub use_hup        { }
+
+# With master_on(): a block after the first reloads the running nginx with
+# its configuration (SIGHUP), as Test::Nginx does, instead of a restart;
+# the server root is kept, so shared memory and files outlive the block.
+sub use_hup        { $UseHup = 1 }
 
 sub server_port            { return $ServerPort }
 sub server_port_for_client { return $ServerPort }
@@ -454,6 +459,40 @@ sub start_nginx {
     Test::More::diag($block->name . ": nginx did not write its pid file within 10s");
     stop_nginx();
     return { running => 0, status => -1 };
+}
+
+# The pids of the processes whose parent is $ppid.
+sub child_pids {
+    my ($ppid) = @_;
+    my @pids;
+    opendir my $dh, '/proc' or return;
+    for my $pid (grep { /^\d+$/ } readdir $dh) {
+        my $stat = slurp("/proc/$pid/stat");
+        push @pids, $pid if $stat =~ /\)\s+\S+\s+(\d+)/ && $1 == $ppid;
+    }
+    closedir $dh;
+    return @pids;
+}
+
+# Reload the running nginx (use_hup): SIGHUP, then wait until none of the
+# old workers is left and the new ones run.
+sub reload_nginx {
+    my ($block) = @_;
+    my %old = map { $_ => 1 } child_pids($NginxPid);
+    kill 'HUP', $NginxPid;
+    my $deadline = Time::HiRes::time() + 10;
+    while (Time::HiRes::time() < $deadline) {
+        if (child_exited($NginxPid)) {
+            my $status = $?;
+            undef $NginxPid;
+            return { running => 0, status => $status };
+        }
+        my @now = child_pids($NginxPid);
+        return { running => 1 } if @now >= $Workers && !grep { $old{$_} } @now;
+        Time::HiRes::sleep(0.01);
+    }
+    Test::More::diag($block->name . ": nginx did not reload within 10s");
+    return { running => 1 };
 }
 
 sub stop_nginx {
@@ -1053,8 +1092,17 @@ sub run_block {
         return;
     }
 
-    prepare_servroot($block);
-    return run_must_die($block) if defined $block->must_die;
+    # use_hup(): reload the nginx of the block before, keeping its files
+    my $reload = $UseHup && $MasterOn && $NginxPid && !defined $block->must_die;
+    my $start_off;
+    if ($reload) {
+        $start_off = log_offsets();
+        write_user_files($block);
+        spew("$ServRoot/conf/nginx.conf", nginx_conf($block));
+    } else {
+        prepare_servroot($block);
+        return run_must_die($block) if defined $block->must_die;
+    }
 
     my @exchanges = block_exchanges($block);
     unless (@exchanges) {
@@ -1063,7 +1111,7 @@ sub run_block {
         return;
     }
 
-    my $st = start_nginx($block, 0);
+    my $st = $reload ? reload_nginx($block) : start_nginx($block, 0);
     unless ($st->{running}) {
         Test::More::diag("$name: nginx failed to start (exit status "
                          . ($st->{status} >> 8) . "):\n"
@@ -1079,7 +1127,8 @@ sub run_block {
     my $log = '';
     for my $r (0 .. $RepeatEach - 1) {
         my $rsfx = $RepeatEach > 1 ? " (repeat $r)" : '';
-        my $off = ($r == 0 || $AccumErrorLog) ? undef : log_offsets();
+        my $off = $AccumErrorLog ? undef
+                : $r == 0 ? $start_off : log_offsets();
         my $i = 0;
         for my $ex (@exchanges) {
             my $x = http_exchange(%$ex, timeout => $timeout);
@@ -1098,7 +1147,7 @@ sub run_block {
         $ok &= check_logs($block, $log, $r, $rsfx, !$st->{running});
     }
     report_failure($block, $log) unless $ok;
-    stop_nginx();
+    stop_nginx() unless $UseHup && $MasterOn;
 }
 
 sub run_tests {
@@ -1201,8 +1250,10 @@ Other Test::Nginx sections (stap, udp, tcp, curl, shutdown_error_log, todo,
 run_tests, repeat_each, workers, master_on, master_off,
 master_process_enabled, log_level (default C<debug>), worker_connections,
 no_root_location, env_to_nginx, add_block_preprocessor, check_accum_error_log,
-server_port, server_root, html_dir, bail_out; no_shuffle, shuffle,
-no_long_string, no_check_leak, use_hup are accepted and do nothing (blocks
+server_port, server_root, html_dir, bail_out, use_hup (with master_on: each
+block after the first reloads the running nginx with SIGHUP and waits for
+its new workers, keeping the server root and shared memory); no_shuffle,
+shuffle, no_long_string, no_check_leak are accepted and do nothing (blocks
 always run in file order).
 
 =head1 ENVIRONMENT
