@@ -1157,7 +1157,7 @@ ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
     }
 
     cc->key.len = p - cc->key.data;
-    cc->hash = ngx_crc32_short(cc->key.data, cc->key.len);
+    cc->hash = ngx_murmur_hash2(cc->key.data, cc->key.len);
 
     return NGX_OK;
 }

@@ -3,7 +3,7 @@
  * Copyright (C) ngx_http_apigw_module authors
  *
  * The response cache's store, in a shared-memory zone per stage: entries
- * in an rbtree keyed by the crc32 of the cache key (the whole key breaks
+ * in an rbtree keyed by a hash of the cache key (the whole key breaks
  * ties), an LRU queue (newest first), expiry on lookup and at the LRU
  * end when storing, eviction of the least recently used entries when the
  * zone is full.  The mutex is held around each operation only; an entry
@@ -35,7 +35,7 @@ struct ngx_http_apigw_cache_sh_s {
  */
 
 typedef struct {
-    ngx_rbtree_node_t               node;       /* node.key: crc32 */
+    ngx_rbtree_node_t               node;       /* node.key: the hash */
     ngx_queue_t                     queue;
     ngx_msec_t                      expires;
     u_char                         *data;       /* key, type, headers, body */
