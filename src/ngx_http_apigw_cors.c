@@ -9,6 +9,7 @@
 
 
 #include "ngx_http_apigw_common.h"
+#include "ngx_http_apigw_mapping.h"
 
 
 static ngx_int_t ngx_http_apigw_cors_origin(ngx_http_request_t *r,
@@ -178,9 +179,10 @@ static ngx_int_t
 ngx_http_apigw_cors_origin(ngx_http_request_t *r, ngx_http_apigw_cors_t *cors,
     ngx_str_t *origin)
 {
-    ngx_str_t         *allowed, name, value;
-    ngx_uint_t         i;
-    ngx_table_elt_t   *h;
+    ngx_str_t             *allowed, name, value;
+    ngx_uint_t             i;
+    ngx_table_elt_t       *h;
+    ngx_http_apigw_ctx_t  *ctx;
 
     if (cors->origins == NULL) {
         ngx_str_set(origin, "*");
@@ -189,7 +191,13 @@ ngx_http_apigw_cors_origin(ngx_http_request_t *r, ngx_http_apigw_cors_t *cors,
 
     ngx_str_set(&name, "Origin");
 
-    h = ngx_http_apigw_find_header(&r->headers_in.headers, &name);
+    /* the client's, though a mapping replaced the integration's headers */
+
+    ctx = ngx_http_apigw_get_ctx(r);
+
+    h = ngx_http_apigw_find_header(ctx && ctx->mapping
+                                   ? &ctx->mapping->client_headers
+                                   : &r->headers_in.headers, &name);
     if (h == NULL) {
         return NGX_DECLINED;
     }

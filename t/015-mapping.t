@@ -744,3 +744,24 @@ Content-Type: application/json
 ["X-Ok: fine", "!Set-Cookie", "!Set-Cookie\n!X-V"]
 --- error_log
 invalid mapped header
+
+
+
+=== TEST 24: CORS with a list of origins reads the client's Origin, though the mapping replaced the integration's headers
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    apigw_cors on origin=http://a.example,http://b.example;
+    location /c {
+        apigw_resource /c;
+        apigw_method GET {
+            apigw_integration http http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/echo;
+        }
+    }
+--- request
+GET /dev/c
+--- more_headers
+Origin: http://b.example
+--- error_code: 200
+--- response_headers
+Access-Control-Allow-Origin: http://b.example
