@@ -12,12 +12,16 @@
 #include "ngx_http_apigw_policy.h"
 
 
+/* $context.accountId and apiId, looked up once, at configuration time */
+static ngx_http_apigw_context_var_t  *ngx_http_apigw_account_var;
+static ngx_http_apigw_context_var_t  *ngx_http_apigw_api_var;
+
+
 static ngx_int_t ngx_http_apigw_resource_policy_check(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf);
 static ngx_int_t ngx_http_apigw_method_arn(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf,
     ngx_str_t *arn, ngx_str_t *alias);
-static void *ngx_http_apigw_access_alloc(void *data, size_t size);
 
 
 /* apigw_resource_policy FILE: an IAM resource policy, JSON */
@@ -29,7 +33,7 @@ ngx_http_apigw_resource_policy(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_http_apigw_loc_conf_t *alcf = conf;
 
     json_t                  *doc;
-    ngx_str_t               *value, name;
+    ngx_str_t               *value, name, var;
     const char              *err;
     json_error_t             jerr;
     ngx_http_apigw_alloc_t   a;
@@ -50,6 +54,14 @@ ngx_http_apigw_resource_policy(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
+    if (ngx_http_apigw_account_var == NULL) {
+        ngx_str_set(&var, "accountId");
+        ngx_http_apigw_account_var = ngx_http_apigw_context_var(&var);
+
+        ngx_str_set(&var, "apiId");
+        ngx_http_apigw_api_var = ngx_http_apigw_context_var(&var);
+    }
+
     doc = json_load_file((char *) name.data, 0, &jerr);
 
     if (doc == NULL) {
@@ -59,7 +71,7 @@ ngx_http_apigw_resource_policy(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
-    a.alloc = ngx_http_apigw_access_alloc;
+    a.alloc = ngx_http_apigw_pool_alloc;
     a.data = cf->pool;
     err = NULL;
 
@@ -180,22 +192,13 @@ static ngx_int_t
 ngx_http_apigw_method_arn(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_loc_conf_t *alcf, ngx_str_t *arn, ngx_str_t *alias)
 {
-    u_char                        *p;
-    size_t                         len;
-    ngx_str_t                      account, api, region, path, stage, name;
-    ngx_http_apigw_context_var_t  *cv;
+    u_char     *p;
+    size_t      len;
+    ngx_str_t   account, api, region, path, stage;
 
-    ngx_str_set(&name, "accountId");
-    cv = ngx_http_apigw_context_var(&name);
-
-    if (cv == NULL || cv->get(r, ctx, &account) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    ngx_str_set(&name, "apiId");
-    cv = ngx_http_apigw_context_var(&name);
-
-    if (cv == NULL || cv->get(r, ctx, &api) != NGX_OK) {
+    if (ngx_http_apigw_account_var->get(r, ctx, &account) != NGX_OK
+        || ngx_http_apigw_api_var->get(r, ctx, &api) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -244,9 +247,3 @@ ngx_http_apigw_method_arn(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     return NGX_OK;
 }
 
-
-static void *
-ngx_http_apigw_access_alloc(void *data, size_t size)
-{
-    return ngx_palloc((ngx_pool_t *) data, size);
-}

@@ -17,7 +17,6 @@ static char *ngx_http_apigw_aws_credentials_file(ngx_conf_t *cf,
     ngx_http_apigw_aws_t *aws, ngx_str_t *path, ngx_str_t *profile);
 static ngx_int_t ngx_http_apigw_aws_env(ngx_conf_t *cf, char *name,
     ngx_str_t *value);
-static void *ngx_http_apigw_aws_alloc(void *data, size_t size);
 
 
 char *
@@ -682,7 +681,7 @@ ngx_http_apigw_aws_sign_request(ngx_http_request_t *r,
     cred.secret_key = alcf->aws->secret_key;
     cred.session_token = alcf->aws->session_token;
 
-    a.alloc = ngx_http_apigw_aws_alloc;
+    a.alloc = ngx_http_apigw_pool_alloc;
     a.data = r->pool;
 
     if (ngx_http_apigw_sigv4_sign(&a, &req, NULL, &cred,
@@ -699,9 +698,3 @@ ngx_http_apigw_aws_sign_request(ngx_http_request_t *r,
     return NGX_OK;
 }
 
-
-static void *
-ngx_http_apigw_aws_alloc(void *data, size_t size)
-{
-    return ngx_palloc((ngx_pool_t *) data, size);
-}

@@ -311,6 +311,7 @@ ngx_int_t ngx_http_apigw_is_binary(ngx_http_request_t *r,
     ngx_http_apigw_loc_conf_t *alcf);
 
 /* conf.c */
+void *ngx_http_apigw_pool_alloc(void *pool, size_t size);
 void ngx_http_apigw_make_id(ngx_str_t *src, u_char *dst, size_t len);
 void ngx_http_apigw_random_id(u_char *dst, size_t len);
 
@@ -338,6 +339,8 @@ ngx_http_apigw_tpl_t *ngx_http_apigw_tpl_param(ngx_conf_t *cf,
     ngx_str_t *src);
 ngx_table_elt_t *ngx_http_apigw_find_header(ngx_list_t *headers,
     ngx_str_t *name);
+ngx_list_t *ngx_http_apigw_client_headers(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx);
 
 #define NGX_HTTP_APIGW_TPL_CONTEXT      0x01   /* $context.x, $stageVar.. */
 #define NGX_HTTP_APIGW_TPL_URI          0x02   /* ${stageVariables.x}, {p} */
@@ -376,6 +379,7 @@ ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,
 ngx_int_t ngx_http_apigw_lambda_event(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *out);
 ngx_int_t ngx_http_apigw_read_body(ngx_http_request_t *r, ngx_str_t *body);
+void ngx_http_apigw_unescape_arg(ngx_str_t *s);
 ngx_int_t ngx_http_apigw_lambda_response(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out);
 

@@ -166,6 +166,15 @@ invalid_id:
 }
 
 
+/* the engines' allocator (ngx_http_apigw_alloc_t) on a pool */
+
+void *
+ngx_http_apigw_pool_alloc(void *pool, size_t size)
+{
+    return ngx_palloc((ngx_pool_t *) pool, size);
+}
+
+
 void
 ngx_http_apigw_random_id(u_char *dst, size_t len)
 {

@@ -9,7 +9,6 @@
 
 
 #include "ngx_http_apigw_common.h"
-#include "ngx_http_apigw_mapping.h"
 
 
 static ngx_int_t ngx_http_apigw_cors_origin(ngx_http_request_t *r,
@@ -191,13 +190,10 @@ ngx_http_apigw_cors_origin(ngx_http_request_t *r, ngx_http_apigw_cors_t *cors,
 
     ngx_str_set(&name, "Origin");
 
-    /* the client's, though a mapping replaced the integration's headers */
-
     ctx = ngx_http_apigw_get_ctx(r);
 
-    h = ngx_http_apigw_find_header(ctx && ctx->mapping
-                                   ? &ctx->mapping->client_headers
-                                   : &r->headers_in.headers, &name);
+    h = ngx_http_apigw_find_header(ngx_http_apigw_client_headers(r, ctx),
+                                   &name);
     if (h == NULL) {
         return NGX_DECLINED;
     }

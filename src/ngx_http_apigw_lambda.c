@@ -21,7 +21,7 @@ static json_t *ngx_http_apigw_json_str_or_null(ngx_str_t *s);
 static ngx_int_t ngx_http_apigw_json_set(json_t *obj, const char *key,
     json_t *value);
 static ngx_int_t ngx_http_apigw_event_headers(ngx_http_request_t *r,
-    json_t *event, ngx_uint_t v2);
+    ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_event_query(ngx_http_request_t *r,
     json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_event_params(ngx_http_request_t *r,
@@ -37,7 +37,6 @@ static ngx_int_t ngx_http_apigw_lambda_result(ngx_http_request_t *r,
     ngx_chain_t **out);
 static ngx_int_t ngx_http_apigw_lambda_header(ngx_http_request_t *r,
     const char *name, json_t *value);
-static void ngx_http_apigw_unescape_arg(ngx_str_t *s);
 
 
 /* the Invoke API URI: endpoint, function name and qualifier */
@@ -171,7 +170,7 @@ ngx_http_apigw_lambda_event(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         }
     }
 
-    if (ngx_http_apigw_event_headers(r, event, v2) != NGX_OK
+    if (ngx_http_apigw_event_headers(r, ctx, event, v2) != NGX_OK
         || ngx_http_apigw_event_query(r, event, v2) != NGX_OK
         || ngx_http_apigw_event_params(r, ctx, event, v2) != NGX_OK
         || ngx_http_apigw_event_context(r, ctx, event, v2) != NGX_OK
@@ -238,7 +237,7 @@ ngx_http_apigw_request_values(ngx_http_request_t *r,
         goto failed;
     }
 
-    if (ngx_http_apigw_event_headers(r, event, 0) != NGX_OK
+    if (ngx_http_apigw_event_headers(r, ctx, event, 0) != NGX_OK
         || ngx_http_apigw_event_query(r, event, 0) != NGX_OK
         || ngx_http_apigw_event_params(r, ctx, event, 0) != NGX_OK
         || ngx_http_apigw_event_context(r, ctx, event, 0) != NGX_OK)
@@ -292,8 +291,8 @@ failed:
 
 
 static ngx_int_t
-ngx_http_apigw_event_headers(ngx_http_request_t *r, json_t *event,
-    ngx_uint_t v2)
+ngx_http_apigw_event_headers(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    json_t *event, ngx_uint_t v2)
 {
     u_char           *p, *last, *start;
     json_t           *headers, *multi, *list, *cookies, *old;
@@ -313,7 +312,9 @@ ngx_http_apigw_event_headers(ngx_http_request_t *r, json_t *event,
         goto failed;
     }
 
-    part = &r->headers_in.headers.part;
+    /* what the client sent, whatever the integration request became */
+
+    part = &ngx_http_apigw_client_headers(r, ctx)->part;
     h = part->elts;
     n = 0;
 
@@ -628,7 +629,7 @@ failed:
 
 /* query arguments decode "+" as a space, as AWS does */
 
-static void
+void
 ngx_http_apigw_unescape_arg(ngx_str_t *s)
 {
     u_char      *dst, *src;

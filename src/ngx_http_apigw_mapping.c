@@ -62,7 +62,6 @@ static ngx_int_t ngx_http_apigw_set_response_header(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_header_name_valid(ngx_str_t *name);
 static ngx_int_t ngx_http_apigw_header_value_valid(ngx_str_t *value);
-static void *ngx_http_apigw_pool_alloc(void *data, size_t size);
 
 
 static ngx_str_t  ngx_http_apigw_application_json =
@@ -1052,30 +1051,19 @@ static ngx_int_t
 ngx_http_apigw_mapping_env(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_mapping_ctx_t *mctx)
 {
-    ngx_list_t  saved;
-
     if (mctx->context) {
         return NGX_OK;
     }
-
-    /* what the client sent, whatever the integration request became */
-
-    saved = r->headers_in.headers;
-    r->headers_in.headers = mctx->client_headers;
 
     if (ngx_http_apigw_request_values(r, ctx, &mctx->params, &mctx->context,
                                       &mctx->stage)
         != NGX_OK)
     {
-        r->headers_in.headers = saved;
-
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "apigw: building the values of mapping templates "
                       "failed");
         return NGX_ERROR;
     }
-
-    r->headers_in.headers = saved;
 
     return NGX_OK;
 }
@@ -1565,9 +1553,8 @@ static ngx_int_t
 ngx_http_apigw_args_values(ngx_http_request_t *r, ngx_str_t *name,
     ngx_array_t *values)
 {
-    u_char     *p, *last, *start, *eq, *dst, *src;
+    u_char     *p, *last, *start, *eq, *src;
     ngx_str_t  *s, arg;
-    ngx_uint_t  i;
 
     p = r->args.data;
     last = p + r->args.len;
@@ -1609,17 +1596,7 @@ ngx_http_apigw_args_values(ngx_http_request_t *r, ngx_str_t *name,
         }
 
         ngx_memcpy(s->data, src, s->len);
-
-        for (i = 0; i < s->len; i++) {
-            if (s->data[i] == '+') {
-                s->data[i] = ' ';
-            }
-        }
-
-        dst = s->data;
-        src = s->data;
-        ngx_unescape_uri(&dst, &src, s->len, NGX_UNESCAPE_URI);
-        s->len = dst - s->data;
+        ngx_http_apigw_unescape_arg(s);
     }
 
     return NGX_OK;
@@ -1664,20 +1641,14 @@ static ngx_int_t
 ngx_http_apigw_kv_set(ngx_http_request_t *r, ngx_array_t *a, ngx_str_t *name,
     ngx_str_t *value, ngx_uint_t replace)
 {
-    ngx_uint_t     i;
     ngx_keyval_t  *kv;
 
-    kv = a->elts;
-
     if (replace) {
-        for (i = 0; i < a->nelts; i++) {
-            if (kv[i].key.len == name->len
-                && ngx_strncasecmp(kv[i].key.data, name->data, name->len)
-                   == 0)
-            {
-                kv[i].value = *value;
-                return NGX_OK;
-            }
+        kv = ngx_http_apigw_kv_find(a, name);
+
+        if (kv) {
+            kv->value = *value;
+            return NGX_OK;
         }
     }
 
@@ -1793,9 +1764,3 @@ ngx_http_apigw_mapping_query(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     return NGX_OK;
 }
 
-
-static void *
-ngx_http_apigw_pool_alloc(void *data, size_t size)
-{
-    return ngx_palloc(data, size);
-}

@@ -25,7 +25,6 @@ static char *ngx_http_apigw_add_param(ngx_conf_t *cf, ngx_array_t *a,
     ngx_str_t *dst, ngx_str_t *src, ngx_uint_t response);
 static char *ngx_http_apigw_int_response_block(ngx_conf_t *cf,
     ngx_command_t *dummy, void *conf);
-static void *ngx_http_apigw_conf_alloc(void *data, size_t size);
 
 
 static ngx_str_t  ngx_http_apigw_passthrough_names[] = {
@@ -433,7 +432,7 @@ ngx_http_apigw_add_template(ngx_conf_t *cf, ngx_array_t *a,
         return NGX_CONF_ERROR;
     }
 
-    alloc.alloc = ngx_http_apigw_conf_alloc;
+    alloc.alloc = ngx_http_apigw_pool_alloc;
     alloc.data = cf->pool;
 
     ngx_memzero(&err, sizeof(ngx_http_apigw_vtl_error_t));
@@ -768,7 +767,7 @@ ngx_http_apigw_add_param(ngx_conf_t *cf, ngx_array_t *a, ngx_str_t *dst,
             ngx_memcpy(path.data + 2, rest.data, rest.len);
         }
 
-        alloc.alloc = ngx_http_apigw_conf_alloc;
+        alloc.alloc = ngx_http_apigw_pool_alloc;
         alloc.data = cf->pool;
         err = NULL;
         pos = 0;
@@ -862,9 +861,3 @@ ngx_http_apigw_mapping_check(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf)
     return NGX_CONF_OK;
 }
 
-
-static void *
-ngx_http_apigw_conf_alloc(void *data, size_t size)
-{
-    return ngx_palloc(data, size);
-}

@@ -471,11 +471,7 @@ ngx_http_apigw_tpl_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
     case NGX_HTTP_APIGW_REF_HEADER:
 
-        /* the client's, though the integration request has others */
-
-        h = ngx_http_apigw_find_header(ctx && ctx->mapping
-                                       ? &ctx->mapping->client_headers
-                                       : &r->headers_in.headers,
+        h = ngx_http_apigw_find_header(ngx_http_apigw_client_headers(r, ctx),
                                        &ref->text);
 
         if (h) {
@@ -511,6 +507,23 @@ ngx_http_apigw_tpl_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * the headers the client sent: a non-proxy mapping replaces the request's
+ * with the integration request's (mapping.c)
+ */
+
+ngx_list_t *
+ngx_http_apigw_client_headers(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx)
+{
+    if (ctx && ctx->mapping) {
+        return &ctx->mapping->client_headers;
+    }
+
+    return &r->headers_in.headers;
 }
 
 
