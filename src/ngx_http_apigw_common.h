@@ -312,6 +312,8 @@ ngx_int_t ngx_http_apigw_is_binary(ngx_http_request_t *r,
 
 /* conf.c */
 void *ngx_http_apigw_pool_alloc(void *pool, size_t size);
+ngx_int_t ngx_http_apigw_conf_read_file(ngx_conf_t *cf, ngx_str_t *name,
+    size_t max, ngx_str_t *out);
 void ngx_http_apigw_make_id(ngx_str_t *src, u_char *dst, size_t len);
 void ngx_http_apigw_random_id(u_char *dst, size_t len);
 

@@ -166,6 +166,77 @@ invalid_id:
 }
 
 
+/*
+ * A whole file read at configuration time (templates, API keys), into
+ * memory from ngx_alloc() that the caller frees (and wipes, for secrets);
+ * at most max bytes.
+ */
+
+ngx_int_t
+ngx_http_apigw_conf_read_file(ngx_conf_t *cf, ngx_str_t *name, size_t max,
+    ngx_str_t *out)
+{
+    off_t            size;
+    ssize_t          n;
+    ngx_fd_t         fd;
+    ngx_int_t        rc;
+    ngx_file_info_t  fi;
+
+    ngx_str_null(out);
+
+    fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_file_n " \"%V\" failed", name);
+        return NGX_ERROR;
+    }
+
+    rc = NGX_ERROR;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_fd_info_n " \"%V\" failed", name);
+        goto done;
+    }
+
+    size = ngx_file_size(&fi);
+
+    if (size > (off_t) max) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" is over %uz bytes", name, max);
+        goto done;
+    }
+
+    out->data = ngx_alloc((size_t) size + 1, cf->log);
+    if (out->data == NULL) {
+        goto done;
+    }
+
+    n = ngx_read_fd(fd, out->data, (size_t) size);
+
+    if (n != (ssize_t) size) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_read_fd_n " \"%V\" failed", name);
+        ngx_free(out->data);
+        out->data = NULL;
+        goto done;
+    }
+
+    out->len = (size_t) size;
+    rc = NGX_OK;
+
+done:
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
+                           ngx_close_file_n " \"%V\" failed", name);
+    }
+
+    return rc;
+}
+
+
 /* the engines' allocator (ngx_http_apigw_alloc_t) on a pool */
 
 void *

@@ -81,12 +81,7 @@ ngx_http_apigw_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_apigw_loc_conf_t *alcf = conf;
 
     char                   *rv;
-    off_t                   size;
-    u_char                 *buf;
-    ssize_t                 n;
-    ngx_fd_t                fd;
-    ngx_str_t              *value, name;
-    ngx_file_info_t         fi;
+    ngx_str_t              *value, name, buf;
     ngx_http_apigw_keys_t  *keys;
 
     value = cf->args->elts;
@@ -101,53 +96,19 @@ ngx_http_apigw_api_keys(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    /* a buffer wiped after loading: keys must not stay in memory */
 
-    if (fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_open_file_n " \"%V\" failed", &name);
+    if (ngx_http_apigw_conf_read_file(cf, &name, NGX_MAX_SIZE_T_VALUE, &buf)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
-    rv = NGX_CONF_ERROR;
-    buf = NULL;
+    rv = ngx_http_apigw_keys_csv(cf, keys, &name, buf.data,
+                                 buf.data + buf.len);
 
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_fd_info_n " \"%V\" failed", &name);
-        goto done;
-    }
-
-    size = ngx_file_size(&fi);
-
-    /* read into a temporary buffer: keys must not stay in memory */
-
-    buf = ngx_alloc((size_t) size + 1, cf->log);
-    if (buf == NULL) {
-        goto done;
-    }
-
-    n = ngx_read_fd(fd, buf, (size_t) size);
-
-    if (n != (ssize_t) size) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_read_fd_n " \"%V\" failed", &name);
-        goto done;
-    }
-
-    rv = ngx_http_apigw_keys_csv(cf, keys, &name, buf, buf + size);
-
-done:
-
-    if (buf) {
-        ngx_explicit_memzero(buf, (size_t) size);
-        ngx_free(buf);
-    }
-
-    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
-                           ngx_close_file_n " \"%V\" failed", &name);
-    }
+    ngx_explicit_memzero(buf.data, buf.len);
+    ngx_free(buf.data);
 
     return rv;
 }

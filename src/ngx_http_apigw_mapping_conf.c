@@ -19,8 +19,6 @@ static ngx_http_apigw_mapping_conf_t *ngx_http_apigw_mapping_conf(
     ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf);
 static char *ngx_http_apigw_add_template(ngx_conf_t *cf, ngx_array_t *a,
     ngx_str_t *content_type, ngx_str_t *source);
-static ngx_int_t ngx_http_apigw_template_read(ngx_conf_t *cf,
-    ngx_str_t *name, ngx_str_t *src);
 static char *ngx_http_apigw_add_param(ngx_conf_t *cf, ngx_array_t *a,
     ngx_str_t *dst, ngx_str_t *src, ngx_uint_t response);
 static char *ngx_http_apigw_int_response_block(ngx_conf_t *cf,
@@ -420,7 +418,10 @@ ngx_http_apigw_add_template(ngx_conf_t *cf, ngx_array_t *a,
             return NGX_CONF_ERROR;
         }
 
-        if (ngx_http_apigw_template_read(cf, &name, &src) != NGX_OK) {
+        if (ngx_http_apigw_conf_read_file(cf, &name,
+                                          NGX_HTTP_APIGW_TEMPLATE_MAX, &src)
+            != NGX_OK)
+        {
             return NGX_CONF_ERROR;
         }
     }
@@ -439,11 +440,21 @@ ngx_http_apigw_add_template(ngx_conf_t *cf, ngx_array_t *a,
 
     t = ngx_array_push(a);
     if (t == NULL) {
+        if (name.len) {
+            ngx_free(src.data);
+        }
+
         return NGX_CONF_ERROR;
     }
 
     t->content_type = ct;
     t->vtl = ngx_http_apigw_vtl_parse(&alloc, &src, &err);
+
+    /* the parsed template keeps a copy of what it needs */
+
+    if (name.len) {
+        ngx_free(src.data);
+    }
 
     if (t->vtl == NULL) {
         if (name.len) {
@@ -464,67 +475,6 @@ ngx_http_apigw_add_template(ngx_conf_t *cf, ngx_array_t *a,
     }
 
     return NGX_CONF_OK;
-}
-
-
-static ngx_int_t
-ngx_http_apigw_template_read(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *src)
-{
-    off_t            size;
-    ssize_t          n;
-    ngx_fd_t         fd;
-    ngx_int_t        rc;
-    ngx_file_info_t  fi;
-
-    fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-
-    if (fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_open_file_n " \"%V\" failed", name);
-        return NGX_ERROR;
-    }
-
-    rc = NGX_ERROR;
-
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_fd_info_n " \"%V\" failed", name);
-        goto done;
-    }
-
-    size = ngx_file_size(&fi);
-
-    if (size > NGX_HTTP_APIGW_TEMPLATE_MAX) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "mapping template \"%V\" over %uz bytes", name,
-                           (size_t) NGX_HTTP_APIGW_TEMPLATE_MAX);
-        goto done;
-    }
-
-    src->data = ngx_pnalloc(cf->pool, (size_t) size + 1);
-    if (src->data == NULL) {
-        goto done;
-    }
-
-    n = ngx_read_fd(fd, src->data, (size_t) size);
-
-    if (n != (ssize_t) size) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_read_fd_n " \"%V\" failed", name);
-        goto done;
-    }
-
-    src->len = (size_t) size;
-    rc = NGX_OK;
-
-done:
-
-    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
-                           ngx_close_file_n " \"%V\" failed", name);
-    }
-
-    return rc;
 }
 
 
