@@ -344,7 +344,7 @@ GET /dev/big
 === TEST 15: https:// integrations go over TLS
 --- http_config
     server {
-        listen 127.0.0.1:1987 ssl;
+        listen 127.0.0.1:$TEST_NGINX_TLS_PORT ssl;
         ssl_certificate $TEST_NGINX_CERTS/cert.pem;
         ssl_certificate_key $TEST_NGINX_CERTS/key.pem;
         location / { return 200 "tls $ssl_protocol $request_uri"; }
@@ -355,7 +355,7 @@ GET /dev/big
     location /secure {
         apigw_resource /secure;
         apigw_method GET {
-            apigw_integration http_proxy https://127.0.0.1:1987/backend;
+            apigw_integration http_proxy https://127.0.0.1:$TEST_NGINX_TLS_PORT/backend;
         }
     }
 --- request

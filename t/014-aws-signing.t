@@ -21,14 +21,16 @@ INI
 close $fh;
 $ENV{TEST_NGINX_CREDENTIALS} = "$dir/credentials";
 
+my ($P1, $P2) = @ENV{qw(TEST_NGINX_AWS_PORT TEST_NGINX_AWS_PORT2)};
+
 # one endpoint with long-term credentials, one with a session token
-t::APIGW::start_process(1989, 't/lib/aws_endpoint.py', 1989, 'AKIDEXAMPLE',
+t::APIGW::start_process($P1, 't/lib/aws_endpoint.py', $P1, 'AKIDEXAMPLE',
                         'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
                         'eu-west-1');
-t::APIGW::start_process(1990, 't/lib/aws_endpoint.py', 1990,
+t::APIGW::start_process($P2, 't/lib/aws_endpoint.py', $P2,
                         'ASIAEXAMPLETEMP', 'temporary/secret+key',
                         'eu-west-1', 'FwoGZXIvYXdzEXAMPLESESSIONTOKEN');
-t::APIGW::wait_backend($_) for 1989, 1990;
+t::APIGW::wait_backend($_) for $P1, $P2;
 
 $ENV{AWS_ACCESS_KEY_ID} = 'AKIDEXAMPLE';
 $ENV{AWS_SECRET_ACCESS_KEY} = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -45,7 +47,7 @@ __DATA__
     apigw_stage dev {}
     apigw_aws_region eu-west-1;
     apigw_aws_credentials file=$TEST_NGINX_CREDENTIALS;
-    apigw_lambda_endpoint http://127.0.0.1:1989;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT;
     location /pets {
         apigw_resource /pets;
         apigw_method POST { apigw_integration lambda pets proxy; }
@@ -66,7 +68,7 @@ POST /dev/pets?x=1
     apigw_stage live { variable alias v2; }
     apigw_aws_region eu-west-1;
     apigw_aws_credentials file=$TEST_NGINX_CREDENTIALS profile=default;
-    apigw_lambda_endpoint http://127.0.0.1:1989;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT;
     location /a {
         apigw_resource /a;
         apigw_method GET { apigw_integration lambda "pets:${stageVariables.alias}" proxy; }
@@ -95,7 +97,7 @@ POST /dev/pets?x=1
     apigw_api petstore;
     apigw_aws_region eu-west-1;
     apigw_aws_credentials file=$TEST_NGINX_CREDENTIALS profile=temporary;
-    apigw_lambda_endpoint http://127.0.0.1:1990;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT2;
     location /t {
         apigw_resource /t;
         apigw_method GET { apigw_integration lambda fn proxy payload=2.0; }
@@ -117,7 +119,7 @@ GET /t
     apigw_api petstore;
     apigw_aws_region eu-west-1;
     apigw_aws_credentials env;
-    apigw_lambda_endpoint http://127.0.0.1:1989;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT;
     location /t {
         apigw_resource /t;
         apigw_method GET { apigw_integration lambda fn proxy; }
@@ -136,7 +138,7 @@ GET /t
     apigw_api petstore;
     apigw_aws_region eu-west-1;
     apigw_aws_credentials file=$TEST_NGINX_CREDENTIALS profile=temporary;
-    apigw_lambda_endpoint http://127.0.0.1:1989;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT;
     location /t {
         apigw_resource /t;
         apigw_method GET { apigw_integration lambda fn proxy; }
@@ -155,7 +157,7 @@ apigw: lambda invoke failed with status 403
     apigw_api petstore;
     apigw_aws_region eu-west-1;
     apigw_aws_credentials file=$TEST_NGINX_CREDENTIALS;
-    apigw_lambda_endpoint http://127.0.0.1:1989;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT;
     location /t {
         apigw_resource /t;
         apigw_method GET { apigw_integration lambda fn proxy; }
@@ -202,7 +204,7 @@ qr/no aws_access_key_id and aws_secret_access_key for profile "nope" in "\S+cred
 --- config
     apigw_api petstore;
     apigw_aws_credentials file=$TEST_NGINX_CREDENTIALS;
-    apigw_lambda_endpoint http://127.0.0.1:1989;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT;
     location /t {
         apigw_resource /t;
         apigw_method GET { apigw_integration lambda fn proxy; }

@@ -20,16 +20,16 @@ aws_secret_access_key = not-the-secret
 INI
 close $fh;
 $ENV{TEST_NGINX_CREDENTIALS} = "$dir/credentials";
-$ENV{TEST_NGINX_AWS_PORT} = 1991;
+my $P = $ENV{TEST_NGINX_SERVICES_PORT};
 
-t::APIGW::start_process(1991, 't/lib/aws_services.py', 1991, 'AKIDEXAMPLE',
+t::APIGW::start_process($P, 't/lib/aws_services.py', $P, 'AKIDEXAMPLE',
                         'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
                         'eu-west-1');
-t::APIGW::wait_backend(1991);
+t::APIGW::wait_backend($P);
 
 add_block_preprocessor(sub {
     my $block = shift;
-    my $port = $ENV{TEST_NGINX_AWS_PORT};
+    my $port = $ENV{TEST_NGINX_SERVICES_PORT};
     $block->set_value(http_config =>
         "    apigw_aws_region eu-west-1;\n"
         . "    apigw_aws_credentials file=$ENV{TEST_NGINX_CREDENTIALS};\n"

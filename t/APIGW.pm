@@ -33,6 +33,28 @@ BEGIN {
     unshift @INC, "$TDir/lib" unless grep { $_ eq "$TDir/lib" } @INC;
 }
 
+# TEST_NGINX_PORT_BASE=N moves every port of the suite to N..N+9, so
+# that several checkouts can run their tests at once:
+#   N nginx, N+1/N+2 backends, N+3 TLS, N+4 Lambda runtime,
+#   N+5/N+6 AWS endpoints (t/014), N+7 AWS services (t/017)
+BEGIN {
+    if (my $b = $ENV{TEST_NGINX_PORT_BASE}) {
+        $ENV{TEST_NGINX_PORT}          ||= $b;
+        $ENV{TEST_NGINX_BACKEND_PORT}  ||= $b + 1;
+        $ENV{TEST_NGINX_BACKEND_PORT2} ||= $b + 2;
+        $ENV{TEST_NGINX_TLS_PORT}      ||= $b + 3;
+        $ENV{TEST_NGINX_LAMBDA_PORT}   ||= $b + 4;
+        $ENV{TEST_NGINX_AWS_PORT}      ||= $b + 5;
+        $ENV{TEST_NGINX_AWS_PORT2}     ||= $b + 6;
+        $ENV{TEST_NGINX_SERVICES_PORT} ||= $b + 7;
+        $ENV{TEST_NGINX_SERVROOT}      ||= "t/servroot-$b";
+    }
+    $ENV{TEST_NGINX_TLS_PORT}      ||= 1987;
+    $ENV{TEST_NGINX_AWS_PORT}      ||= 1989;
+    $ENV{TEST_NGINX_AWS_PORT2}     ||= 1990;
+    $ENV{TEST_NGINX_SERVICES_PORT} ||= 1991;
+}
+
 our $UseCPAN;
 BEGIN {
     $UseCPAN = ($ENV{TEST_APIGW_RUNNER} || '') ne 'own'
