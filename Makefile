@@ -87,3 +87,7 @@ clean:
 .PHONY: bench-keys
 bench-keys: build
 	bash bench/keys.sh
+
+.PHONY: bench-cache
+bench-cache: build
+	bash bench/cache.sh

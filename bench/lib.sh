@@ -13,8 +13,21 @@
 # instant function, "hello"), POSTed to directly with bench/event.json or
 # invoked through a lambda proxy integration of the gateway.
 #
+# A benchmark with cases of its own (bench/cache.sh) declares their
+# LABELs before sourcing this file and defines any of these functions,
+# each optional, which this file calls at the right places:
+#   extra_backend_locations   locations of the backend's server
+#   extra_bare_locations      locations of the gateway's bare server
+#   extra_gateway_server      directives and locations of the apigw server
+#   extra_urls                sets URL[case] (and SCRIPT[case], a wrk Lua
+#                             script for a GET case) once the ports are known
+#   check_case C              checks that case C answers; returns 1 for a
+#                             case it leaves to the default check
+# and measure.sh's run_case calls case_started C / case_finished C ROUND
+# around each measured run.
+#
 # Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
-#       CASES URL LABEL BODY
+#       CASES URL LABEL BODY SCRIPT
 # Functions: die, port_busy, wrk_case (wrk on a case, with its body),
 #       cpu_ns (gateway worker CPU time in ns),
 #       cpu_snapshot / foreign_cpu (CPU used by other processes)
@@ -34,7 +47,8 @@ KEEPALIVE=${BENCH_KEEPALIVE:-$(( ${BENCH_CONNECTIONS:-64} > 32 ? ${BENCH_CONNECT
 read -ra CASES <<< \
     "${BENCH_CASES:-${DEFAULT_CASES:-return200 proxy_pass mock http_proxy}}"
 
-declare -A LABEL=(
+declare -A LABEL
+LABEL+=(
     [return200]='bare nginx `return 200`'
     [proxy_pass]='bare nginx `proxy_pass`'
     [mock]='apigw MOCK'
@@ -288,6 +302,9 @@ EOF
         }
 EOF
         fi
+        if declare -F extra_backend_locations > /dev/null; then
+            extra_backend_locations
+        fi
         echo "    }"
         echo "}"
     } > "$dir/conf/nginx.conf"
@@ -363,6 +380,11 @@ write_gateway_conf() {
             proxy_http_version 1.1;
             proxy_set_header Connection "";
         }
+EOF
+        if declare -F extra_bare_locations > /dev/null; then
+            extra_bare_locations
+        fi
+        cat <<EOF
     }
 
     # cases 3 and 4: the same two answers through the API Gateway module
@@ -404,6 +426,9 @@ EOF
         }
 EOF
         fi
+        if declare -F extra_gateway_server > /dev/null; then
+            extra_gateway_server
+        fi
         echo "    }"
         echo "}"
     } > "$dir/conf/nginx.conf"
@@ -436,6 +461,12 @@ declare -A URL=(
     [lambda]="http://127.0.0.1:$GW_PORT/dev/hello"
 )
 
+# a wrk Lua script of a GET case (none: plain GETs of its URL)
+declare -A SCRIPT=()
+if declare -F extra_urls > /dev/null; then
+    extra_urls
+fi
+
 # what a case POSTs (none: a GET)
 declare -A BODY=()
 for c in "${CASES[@]}"; do
@@ -456,6 +487,8 @@ wrk_case() {
     if [ -n "${BODY[$c]:-}" ]; then
         "${WRK[@]}" "$@" --timeout 30s -s "$TOP/bench/post.lua" "${URL[$c]}" \
             -- "${BODY[$c]}"
+    elif [ -n "${SCRIPT[$c]:-}" ]; then
+        "${WRK[@]}" "$@" -s "${SCRIPT[$c]}" "${URL[$c]}"
     else
         "${WRK[@]}" "$@" "${URL[$c]}"
     fi
@@ -508,6 +541,9 @@ start_nginx gateway "$GW_PORT"
 # every case must answer 200 "hello" (a body case: see above) before it
 # is measured
 for c in "${CASES[@]}"; do
+    if declare -F check_case > /dev/null && check_case "$c"; then
+        continue
+    fi
     if [ -n "${BODY[$c]:-}" ]; then
         check_body_case "$c"
         continue
