@@ -3,13 +3,15 @@
  * Copyright (C) ngx_http_apigw_module authors
  *
  * The access phase of API methods, in API Gateway's order: the resource
- * policy first (apigw_resource_policy), then the API key.  Each check
- * fails closed with AWS's answer.
+ * policy first (apigw_resource_policy), then the method's authorizer
+ * (apigw_authorization), then the API key (an authorizer may give it).
+ * Each check fails closed with AWS's answer.
  */
 
 
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_policy.h"
+#include "ngx_http_apigw_authorizer.h"
 
 
 /* $context.accountId and apiId, looked up once, at configuration time */
@@ -19,9 +21,6 @@ static ngx_http_apigw_context_var_t  *ngx_http_apigw_api_var;
 
 static ngx_int_t ngx_http_apigw_resource_policy_check(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf);
-static ngx_int_t ngx_http_apigw_method_arn(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf,
-    ngx_str_t *arn, ngx_str_t *alias);
 
 
 /* apigw_resource_policy FILE: an IAM resource policy, JSON */
@@ -112,6 +111,11 @@ ngx_http_apigw_access_handler(ngx_http_request_t *r)
         }
     }
 
+    rc = ngx_http_apigw_authorize(r, ctx, alcf);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
     return ngx_http_apigw_keys_handler(r);
 }
 
@@ -188,7 +192,7 @@ ngx_http_apigw_resource_policy_check(ngx_http_request_t *r,
  * short form policies may use, execute-api:/STAGE/METHOD/PATH
  */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_apigw_method_arn(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_loc_conf_t *alcf, ngx_str_t *arn, ngx_str_t *alias)
 {

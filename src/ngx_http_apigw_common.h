@@ -86,6 +86,9 @@ typedef struct ngx_http_apigw_policy_s  ngx_http_apigw_policy_t;
 typedef struct ngx_http_apigw_cache_s  ngx_http_apigw_cache_t;
 typedef struct ngx_http_apigw_cache_ctx_s  ngx_http_apigw_cache_ctx_t;
 typedef struct ngx_http_apigw_cache_conf_s  ngx_http_apigw_cache_conf_t;
+typedef struct ngx_http_apigw_authorizer_s  ngx_http_apigw_authorizer_t;
+typedef struct ngx_http_apigw_authorization_s
+    ngx_http_apigw_authorization_t;
 
 
 typedef struct {
@@ -239,6 +242,9 @@ typedef struct {
     ngx_flag_t                      key_required;
     ngx_http_apigw_policy_t        *resource_policy;
     ngx_http_apigw_cache_conf_t    *cache;
+    ngx_array_t                    *authorizers;
+                                    /* ngx_http_apigw_authorizer_t * */
+    ngx_http_apigw_authorization_t *authorization;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -266,6 +272,14 @@ struct ngx_http_apigw_ctx_s {
     ngx_str_t                       api_key;    /* a valid one */
     ngx_str_t                       api_key_id;
 
+    /* what an authorizer (or IAM) found out about the caller */
+    ngx_str_t                       principal_id;
+    struct json_t                  *authorizer; /* requestContext.
+                                                   authorizer, 1.0 event */
+    ngx_str_t                       usage_key;  /* usageIdentifierKey */
+    void                           *auth;       /* the authorizer's state */
+    ngx_str_t                       method_arn;
+
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
     ngx_str_t                       aws_authorization;
@@ -286,6 +300,7 @@ struct ngx_http_apigw_ctx_s {
     unsigned                        function_error:1;
     unsigned                        signed_request:1;
     unsigned                        iam_message:1;
+    unsigned                        authorized:1;
 };
 
 
