@@ -137,6 +137,49 @@ ngx_http_apigw_sigv4_sha256_hex(const u_char *data, size_t len, u_char *out)
 }
 
 
+void
+ngx_http_apigw_sigv4_sha256_hex_parts(ngx_str_t *parts, ngx_uint_t n,
+    u_char *out)
+{
+    u_char        md[EVP_MAX_MD_SIZE];
+    ngx_uint_t    i;
+    EVP_MD_CTX   *ctx;
+    unsigned int  len;
+
+    len = 0;
+    ctx = EVP_MD_CTX_new();
+
+    if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+        goto failed;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (parts[i].len
+            && EVP_DigestUpdate(ctx, parts[i].data, parts[i].len) != 1)
+        {
+            goto failed;
+        }
+    }
+
+    if (EVP_DigestFinal_ex(ctx, md, &len) != 1 || len != 32) {
+        goto failed;
+    }
+
+    EVP_MD_CTX_free(ctx);
+    ngx_http_apigw_sigv4_hex(out, md, 32);
+
+    return;
+
+failed:
+
+    /* a hash no body has: the signature cannot match */
+
+    EVP_MD_CTX_free(ctx);
+    ngx_memzero(md, 32);
+    ngx_http_apigw_sigv4_hex(out, md, 32);
+}
+
+
 ngx_int_t
 ngx_http_apigw_sigv4_canonical_request(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_sigv4_request_t *req, ngx_str_t *signed_headers_filter,
@@ -702,6 +745,9 @@ ngx_http_apigw_sigv4_parse_query(ngx_http_apigw_alloc_t *a,
         "e.g. keyid/date/region/service/term, got '");
     static ngx_str_t  bad_expires = ngx_string(
         "X-Amz-Expires must be a non-negative integer, got '");
+    static ngx_str_t  long_expires = ngx_string(
+        "X-Amz-Expires must be less than a week (in seconds) that is "
+        "604800");
     static ngx_str_t  bad_algorithm = ngx_string(
         "Unsupported AWS 'algorithm': '");
     static ngx_str_t  only = ngx_string(
@@ -866,6 +912,12 @@ ngx_http_apigw_sigv4_parse_query(ngx_http_apigw_alloc_t *a,
             return ngx_http_apigw_sigv4_error(a, err,
                                               ngx_http_apigw_sigv4_incomplete,
                                               parts, 3);
+        }
+
+        if (expires > NGX_HTTP_APIGW_SIGV4_MAX_EXPIRES) {
+            return ngx_http_apigw_sigv4_error(a, err,
+                                              ngx_http_apigw_sigv4_incomplete,
+                                              &long_expires, 1);
         }
 
         auth->expires = expires;
@@ -1045,7 +1097,9 @@ ngx_http_apigw_sigv4_check(ngx_http_apigw_alloc_t *a,
                                           parts, 7);
     }
 
-    if (!auth->presigned && t + (time_t) skew < now) {
+    /* presigned without X-Amz-Expires: as long as a header would last */
+
+    if ((!auth->presigned || auth->expires < 0) && t + (time_t) skew < now) {
         (void) ngx_http_apigw_sigv4_format_time(times[0], now - skew);
         (void) ngx_http_apigw_sigv4_format_time(times[1], now);
 
