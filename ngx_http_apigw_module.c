@@ -192,6 +192,13 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       0,
       NULL },
 
+    { ngx_string("apigw_iam_credentials"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_iam_credentials,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("apigw_cors"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_apigw_cors,
@@ -369,6 +376,7 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
     alcf->resource_policy = NGX_CONF_UNSET_PTR;
     alcf->authorizers = NGX_CONF_UNSET_PTR;
     alcf->authorization = NGX_CONF_UNSET_PTR;
+    alcf->iam_credentials = NGX_CONF_UNSET_PTR;
 
     /*
      * set by ngx_pcalloc():
@@ -425,6 +433,10 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     if (ngx_http_apigw_authorization_merge(cf, prev, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_apigw_iam_merge(cf, prev, conf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 

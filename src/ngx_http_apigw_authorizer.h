@@ -90,6 +90,10 @@ char *ngx_http_apigw_lambda_auth_conf(ngx_conf_t *cf,
 /* iam_auth.c: AWS_IAM, SigV4 verification of callers */
 ngx_int_t ngx_http_apigw_iam_authorize(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_authorization_t *authz);
+char *ngx_http_apigw_iam_credentials(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_apigw_iam_merge(ngx_conf_t *cf,
+    ngx_http_apigw_loc_conf_t *prev, ngx_http_apigw_loc_conf_t *conf);
 
 /* access.c */
 ngx_int_t ngx_http_apigw_method_arn(ngx_http_request_t *r,

@@ -89,6 +89,8 @@ typedef struct ngx_http_apigw_cache_conf_s  ngx_http_apigw_cache_conf_t;
 typedef struct ngx_http_apigw_authorizer_s  ngx_http_apigw_authorizer_t;
 typedef struct ngx_http_apigw_authorization_s
     ngx_http_apigw_authorization_t;
+typedef struct ngx_http_apigw_iam_credentials_s
+    ngx_http_apigw_iam_credentials_t;
 
 
 typedef struct {
@@ -215,6 +217,15 @@ typedef struct {
 } ngx_http_apigw_aws_t;
 
 
+/* a caller authenticated by SigV4 (iam_auth.c): $context.identity.* */
+typedef struct {
+    ngx_str_t                       access_key;
+    ngx_str_t                       account;    /* from the ARN */
+    ngx_str_t                       user_id;    /* caller, user */
+    ngx_str_t                       arn;        /* userArn */
+} ngx_http_apigw_iam_caller_t;
+
+
 typedef struct {
     ngx_str_t                       name;       /* apigw_api NAME */
     ngx_str_t                       id;         /* $context.apiId */
@@ -245,6 +256,7 @@ typedef struct {
     ngx_array_t                    *authorizers;
                                     /* ngx_http_apigw_authorizer_t * */
     ngx_http_apigw_authorization_t *authorization;
+    ngx_http_apigw_iam_credentials_t  *iam_credentials;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -261,6 +273,7 @@ struct ngx_http_apigw_ctx_s {
 
     ngx_http_apigw_gr_type_e        error_type;
     ngx_str_t                       error_message;
+    ngx_str_t                       error_amzn_type; /* if not the type's */
     ngx_chain_t                    *error_body;
 
     ngx_uint_t                      status;     /* MOCK, lambda */
@@ -279,6 +292,7 @@ struct ngx_http_apigw_ctx_s {
     ngx_str_t                       usage_key;  /* usageIdentifierKey */
     void                           *auth;       /* the authorizer's state */
     ngx_str_t                       method_arn;
+    ngx_http_apigw_iam_caller_t    *iam_caller;
 
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
