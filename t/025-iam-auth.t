@@ -116,6 +116,7 @@ sub main::signed {
     push @cmd, '--body', $o{body} if defined $o{body};
     push @cmd, '--date', $o{date} if defined $o{date};
     push @cmd, '--presign', $o{presign} if defined $o{presign};
+    push @cmd, '--date-header' if $o{date_header};
     push @cmd, '--region', $o{region} if defined $o{region};
     push @cmd, '--service', $o{service} if defined $o{service};
     push @cmd, map { ('--header', $_) } @{ $o{headers} || [] };
@@ -856,5 +857,22 @@ qr/\[emerg\] invalid IAM credentials "\S+nowhere\.json": unable to open/
 ::hdr("GET", "/dev/pets")
 --- error_code: 200
 --- response_body: ok
+--- no_error_log
+[error]
+
+
+
+=== TEST 34: the Date header instead of X-Amz-Date, on time and too old
+--- request eval
+[::req("GET", "/dev/pets", date_header => 1),
+ ::req("GET", "/dev/pets", date_header => 1, date => "20200101T000000Z")]
+--- more_headers eval
+[::hdr("GET", "/dev/pets", date_header => 1),
+ ::hdr("GET", "/dev/pets", date_header => 1, date => "20200101T000000Z")]
+--- error_code eval
+[200, 403]
+--- response_body_like eval
+[qr/"userArn": "arn:aws:iam::123456789012:user\/alice"/,
+ qr/^\{"message":"Signature expired: 20200101T000000Z is now earlier than /]
 --- no_error_log
 [error]

@@ -21,12 +21,17 @@ Options:
     --presign SECONDS                      a presigned URL (SigV4QueryAuth)
                                            valid that long, instead of the
                                            Authorization header
+    --date-header                          the time in a Date header, not
+                                           X-Amz-Date (botocore's own steps
+                                           of add_auth, without the one
+                                           that adds X-Amz-Date)
 """
 
 import argparse
 import datetime
 import sys
 import types
+from email.utils import format_datetime
 from unittest import mock
 from urllib.parse import urlsplit
 
@@ -49,6 +54,7 @@ def main():
     ap.add_argument('--body', default='')
     ap.add_argument('--date')
     ap.add_argument('--presign', type=int)
+    ap.add_argument('--date-header', action='store_true')
     a = ap.parse_args()
 
     headers = {}
@@ -72,7 +78,19 @@ def main():
     req = AWSRequest(method=a.method, url=a.url, params=params or None,
                      data=a.body.encode('utf-8'), headers=headers)
 
-    if a.date:
+    if a.date_header:
+        now = datetime.datetime.utcnow()
+        if a.date:
+            now = datetime.datetime.strptime(a.date, '%Y%m%dT%H%M%SZ')
+        req.context['timestamp'] = now.strftime('%Y%m%dT%H%M%SZ')
+        req.headers['Date'] = format_datetime(
+            now.replace(tzinfo=datetime.timezone.utc), usegmt=True)
+        if a.token:
+            req.headers['X-Amz-Security-Token'] = a.token
+        canonical = signer.canonical_request(req)
+        sts = signer.string_to_sign(req, canonical)
+        signer._inject_signature_to_request(req, signer.signature(sts, req))
+    elif a.date:
         fixed = datetime.datetime.strptime(a.date, '%Y%m%dT%H%M%SZ')
 
         class Clock(datetime.datetime):
