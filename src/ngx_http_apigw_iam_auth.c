@@ -813,7 +813,10 @@ ngx_http_apigw_iam_authorize(ngx_http_request_t *r,
         return NGX_DONE;
     }
 
-    if (ngx_http_apigw_iam_body_hash(r, hash) != NGX_OK) {
+    if (ictx == NULL || !ictx->body_read) {
+        ngx_memcpy(hash, NGX_HTTP_APIGW_SIGV4_EMPTY_SHA256, sizeof(hash));
+
+    } else if (ngx_http_apigw_iam_body_hash(r, hash) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
