@@ -130,7 +130,9 @@ ngx_http_apigw_sigv4_sha256_hex(const u_char *data, size_t len, u_char *out)
 
     n = 0;
 
-    if (EVP_Digest(data, len, md, &n, ngx_http_apigw_sigv4_md(), NULL) != 1 || n != 32) {
+    if (EVP_Digest(data, len, md, &n, ngx_http_apigw_sigv4_md(), NULL) != 1
+        || n != 32)
+    {
         ngx_memzero(md, 32);
     }
 
@@ -150,7 +152,9 @@ ngx_http_apigw_sigv4_sha256_hex_parts(ngx_str_t *parts, ngx_uint_t n,
     len = 0;
     ctx = EVP_MD_CTX_new();
 
-    if (ctx == NULL || EVP_DigestInit_ex(ctx, ngx_http_apigw_sigv4_md(), NULL) != 1) {
+    if (ctx == NULL
+        || EVP_DigestInit_ex(ctx, ngx_http_apigw_sigv4_md(), NULL) != 1)
+    {
         goto failed;
     }
 
@@ -2098,7 +2102,9 @@ ngx_http_apigw_sigv4_hmac(const u_char *key, size_t key_len,
     n = 0;
 
     if (key_len > 64 || len > sizeof(buf) - 64) {
-        if (HMAC(ngx_http_apigw_sigv4_md(), key, (int) key_len, data, len, md, &n) == NULL
+        if (HMAC(ngx_http_apigw_sigv4_md(), key, (int) key_len, data, len,
+                 md, &n)
+            == NULL
             || n != 32)
         {
             goto failed;
@@ -2249,7 +2255,9 @@ ngx_http_apigw_sigv4_hash_b64(ngx_str_t *header, u_char *out)
 
     n = 0;
 
-    if (EVP_Digest(header->data, header->len, md, &n, ngx_http_apigw_sigv4_md(), NULL) != 1
+    if (EVP_Digest(header->data, header->len, md, &n,
+                   ngx_http_apigw_sigv4_md(), NULL)
+        != 1
         || n != 32
         || EVP_EncodeBlock(b64, md, 32) != 44)
     {
