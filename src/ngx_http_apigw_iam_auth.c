@@ -95,9 +95,16 @@ static u_char *ngx_http_apigw_iam_signing_key(ngx_http_apigw_iam_key_t *k,
 static ngx_int_t ngx_http_apigw_iam_decide(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf,
     ngx_http_apigw_iam_key_t *k);
+static ngx_int_t ngx_http_apigw_iam_evaluate(ngx_http_request_t *r,
+    ngx_http_apigw_loc_conf_t *alcf, ngx_http_apigw_iam_key_t *k,
+    ngx_str_t *action, ngx_str_t *arn, ngx_str_t *alias);
+static ngx_int_t ngx_http_apigw_iam_denial(ngx_http_request_t *r,
+    ngx_http_apigw_iam_key_t *k, ngx_str_t *action, ngx_str_t *arn,
+    ngx_int_t result, ngx_str_t *message);
 
 
 static ngx_str_t  ngx_http_apigw_iam_service = ngx_string("execute-api");
+static ngx_str_t  ngx_http_apigw_iam_invoke = ngx_string("execute-api:Invoke");
 static ngx_str_t  ngx_http_apigw_iam_region = ngx_string("us-east-1");
 
 static ngx_str_t  ngx_http_apigw_iam_unrecognized =
@@ -1102,24 +1109,14 @@ ngx_http_apigw_iam_signing_key(ngx_http_apigw_iam_key_t *k,
 }
 
 
-/*
- * The caller's identity policies and the API's resource policy, as
- * AWS's tables A (same account) and B (another account) combine them.
- */
+/* execute-api:Invoke on the method: NGX_OK, or AWS's 403 */
 
 static ngx_int_t
 ngx_http_apigw_iam_decide(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_loc_conf_t *alcf, ngx_http_apigw_iam_key_t *k)
 {
-    u_char                           *p;
-    ngx_int_t                         identity, resource, result, rc;
-    ngx_str_t                         arn, alias, aliases[2];
-    ngx_uint_t                        i, same;
-    ngx_http_apigw_srv_conf_t        *ascf;
-    ngx_http_apigw_policy_kv_t        kv[4];
-    ngx_http_apigw_policy_request_t   req;
-
-    static const char  *results[] = { "none", "allow", "explicit deny" };
+    ngx_int_t  result, rc;
+    ngx_str_t  arn, alias, message;
 
     if (ngx_http_apigw_method_arn(r, ctx, alcf, &arn, &alias) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1127,11 +1124,103 @@ ngx_http_apigw_iam_decide(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
     ctx->method_arn = arn;
 
+    result = ngx_http_apigw_iam_evaluate(r, alcf, k,
+                                         &ngx_http_apigw_iam_invoke, &arn,
+                                         &alias);
+
+    if (result == NGX_HTTP_APIGW_POLICY_ALLOW) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_apigw_iam_denial(r, k, &ngx_http_apigw_iam_invoke, &arn,
+                                  result, &message)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* AWS's words, "Message" capitalised */
+
+    rc = ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_ACCESS_DENIED);
+
+    ctx->error_message = message;
+    ctx->iam_message = 1;
+
+    return rc;
+}
+
+
+/*
+ * May the IAM caller of this request perform another action on its
+ * method, e.g. execute-api:InvalidateCache (cache.c)?  1 or 0, with
+ * AWS's denial in message; 0 without an IAM caller.
+ */
+
+ngx_int_t
+ngx_http_apigw_iam_permitted(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_str_t *action, ngx_str_t *message)
+{
+    ngx_int_t                   result;
+    ngx_str_t                   arn, alias;
+    ngx_http_apigw_iam_key_t   *k;
+    ngx_http_apigw_loc_conf_t  *alcf;
+
+    if (ctx->iam_caller == NULL) {
+        return 0;
+    }
+
+    /* the caller is the first member of its key */
+
+    k = (ngx_http_apigw_iam_key_t *) ((u_char *) ctx->iam_caller
+                                 - offsetof(ngx_http_apigw_iam_key_t, caller));
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_apigw_module);
+
+    if (ngx_http_apigw_method_arn(r, ctx, alcf, &arn, &alias) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    result = ngx_http_apigw_iam_evaluate(r, alcf, k, action, &arn, &alias);
+
+    if (result == NGX_HTTP_APIGW_POLICY_ALLOW) {
+        return 1;
+    }
+
+    if (message
+        && ngx_http_apigw_iam_denial(r, k, action, &arn, result, message)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return 0;
+}
+
+
+/*
+ * The caller's identity policies and the API's resource policy, as
+ * AWS's tables A (same account) and B (another account) combine them.
+ */
+
+static ngx_int_t
+ngx_http_apigw_iam_evaluate(ngx_http_request_t *r,
+    ngx_http_apigw_loc_conf_t *alcf, ngx_http_apigw_iam_key_t *k,
+    ngx_str_t *action, ngx_str_t *arn, ngx_str_t *alias)
+{
+    ngx_int_t                         identity, resource, result, rc;
+    ngx_str_t                         aliases[2];
+    ngx_uint_t                        i, same;
+    ngx_http_apigw_srv_conf_t        *ascf;
+    ngx_http_apigw_policy_kv_t        kv[4];
+    ngx_http_apigw_policy_request_t   req;
+
+    static const char  *results[] = { "none", "allow", "explicit deny" };
+
     ngx_memzero(&req, sizeof(ngx_http_apigw_policy_request_t));
 
-    ngx_str_set(&req.action, "execute-api:Invoke");
-    req.resource = arn;
-    req.resource_alias = alias;
+    req.action = *action;
+    req.resource = *arn;
+    req.resource_alias = *alias;
 
     /* the caller, and its account: {"AWS": "123456789012"} or its root */
 
@@ -1197,36 +1286,40 @@ ngx_http_apigw_iam_decide(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                  : NGX_HTTP_APIGW_POLICY_IMPLICIT_DENY;
     }
 
-    if (result == NGX_HTTP_APIGW_POLICY_ALLOW) {
-        return NGX_OK;
+    if (result != NGX_HTTP_APIGW_POLICY_ALLOW) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "apigw: IAM: \"%V\" may not %V \"%V\" (identity "
+                      "policies: %s, resource policy: %s, %s account)",
+                      &k->caller.arn, action, arn, results[identity],
+                      results[resource], same ? "same" : "another");
     }
 
-    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                  "apigw: IAM: \"%V\" may not invoke \"%V\" (identity "
-                  "policies: %s, resource policy: %s, %s account)",
-                  &k->caller.arn, &arn, results[identity], results[resource],
-                  same ? "same" : "another");
+    return result;
+}
 
-    /* AWS's words, "Message" capitalised */
 
-    p = ngx_pnalloc(r->pool, sizeof("User:  is not authorized to perform: "
-                                    "execute-api:Invoke on resource:  with "
-                                    "an explicit deny")
-                             + k->caller.arn.len + arn.len);
+/* User: ARN is not authorized to perform: ACTION on resource: ARN ... */
+
+static ngx_int_t
+ngx_http_apigw_iam_denial(ngx_http_request_t *r, ngx_http_apigw_iam_key_t *k,
+    ngx_str_t *action, ngx_str_t *arn, ngx_int_t result, ngx_str_t *message)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(r->pool, sizeof("User:  is not authorized to perform:  "
+                                    "on resource:  with an explicit deny")
+                             + k->caller.arn.len + action->len + arn->len);
     if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
-    rc = ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_ACCESS_DENIED);
-
-    ctx->error_message.data = p;
-    ctx->error_message.len =
-        ngx_sprintf(p, "User: %V is not authorized to perform: "
-                    "execute-api:Invoke on resource: %V%s", &k->caller.arn,
-                    &arn, result == NGX_HTTP_APIGW_POLICY_EXPLICIT_DENY
-                          ? " with an explicit deny" : "")
+    message->data = p;
+    message->len =
+        ngx_sprintf(p, "User: %V is not authorized to perform: %V on "
+                    "resource: %V%s", &k->caller.arn, action, arn,
+                    result == NGX_HTTP_APIGW_POLICY_EXPLICIT_DENY
+                    ? " with an explicit deny" : "")
         - p;
-    ctx->iam_message = 1;
 
-    return rc;
+    return NGX_OK;
 }

@@ -510,7 +510,7 @@ x-amzn-ErrorType: IncompleteSignatureException
 --- response_headers_like eval
 ["x-amzn-ErrorType: AccessDeniedException", "", "", "x-amzn-ErrorType: AccessDeniedException", "x-amzn-ErrorType: AccessDeniedException"]
 --- error_log
-may not invoke "arn:aws:execute-api:us-east-1:123456789012:abc1234567/dev/GET/pets/secret1" (identity policies: explicit deny, resource policy: none, same account)
+may not execute-api:Invoke "arn:aws:execute-api:us-east-1:123456789012:abc1234567/dev/GET/pets/secret1" (identity policies: explicit deny, resource policy: none, same account)
 --- no_error_log
 [error]
 
@@ -874,5 +874,41 @@ qr/\[emerg\] invalid IAM credentials "\S+nowhere\.json": unable to open/
 --- response_body_like eval
 [qr/"userArn": "arn:aws:iam::123456789012:user\/alice"/,
  qr/^\{"message":"Signature expired: 20200101T000000Z is now earlier than /]
+--- no_error_log
+[error]
+
+
+
+=== TEST 35: Cache-Control: max-age=0 needs execute-api:InvalidateCache, an IAM permission
+--- config
+    apigw_api petstore id=abc1234567 account=123456789012;
+    apigw_stage dev { cache size=1m ttl=60 unauthorized=FAIL_WITH_403; }
+    apigw_iam_credentials ../html/creds.json;
+    location /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization aws_iam;
+            add_header X-Cache $apigw_cache_status;
+            apigw_integration mock 'body=pets';
+        }
+    }
+--- request eval
+[::req("GET", "/dev/pets", key => "AKIDDAVE"),
+ ::req("GET", "/dev/pets", key => "AKIDDAVE", headers => ["Cache-Control: max-age=0"]),
+ ::req("GET", "/dev/pets", key => "AKIDALICE", headers => ["Cache-Control: max-age=0"]),
+ ::req("GET", "/dev/pets", key => "AKIDALICE")]
+--- more_headers eval
+[::hdr("GET", "/dev/pets", key => "AKIDDAVE"),
+ ::hdr("GET", "/dev/pets", key => "AKIDDAVE", headers => ["Cache-Control: max-age=0"]),
+ ::hdr("GET", "/dev/pets", key => "AKIDALICE", headers => ["Cache-Control: max-age=0"]),
+ ::hdr("GET", "/dev/pets", key => "AKIDALICE")]
+--- error_code eval
+[200, 200, 403, 200]
+--- response_body eval
+["pets", "pets",
+ '{"message":"User: arn:aws:iam::123456789012:user/alice is not authorized to perform: execute-api:InvalidateCache on resource: arn:aws:execute-api:us-east-1:123456789012:abc1234567/dev/GET/pets"}',
+ "pets"]
+--- response_headers_like eval
+["X-Cache: MISS", "X-Cache: REFRESH", "x-amzn-ErrorType: AccessDeniedException", "X-Cache: HIT"]
 --- no_error_log
 [error]
