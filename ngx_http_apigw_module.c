@@ -10,6 +10,7 @@
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_mapping.h"
 #include "ngx_http_apigw_cache.h"
+#include "ngx_http_apigw_authorizer.h"
 
 
 static ngx_int_t ngx_http_apigw_preconfiguration(ngx_conf_t *cf);
@@ -173,6 +174,27 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
     { ngx_string("apigw_resource_policy"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_apigw_resource_policy,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_authorizer"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_2MORE,
+      ngx_http_apigw_authorizer,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_authorization"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_apigw_authorization,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_iam_credentials"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_iam_credentials,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -352,6 +374,9 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
     alcf->keys = NGX_CONF_UNSET_PTR;
     alcf->key_required = NGX_CONF_UNSET;
     alcf->resource_policy = NGX_CONF_UNSET_PTR;
+    alcf->authorizers = NGX_CONF_UNSET_PTR;
+    alcf->authorization = NGX_CONF_UNSET_PTR;
+    alcf->iam_credentials = NGX_CONF_UNSET_PTR;
 
     /*
      * set by ngx_pcalloc():
@@ -404,6 +429,14 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                              NULL);
 
     if (conf->keys && ngx_http_apigw_keys_init(cf, conf->keys) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_apigw_authorization_merge(cf, prev, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_apigw_iam_merge(cf, prev, conf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 

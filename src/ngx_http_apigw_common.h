@@ -86,6 +86,11 @@ typedef struct ngx_http_apigw_policy_s  ngx_http_apigw_policy_t;
 typedef struct ngx_http_apigw_cache_s  ngx_http_apigw_cache_t;
 typedef struct ngx_http_apigw_cache_ctx_s  ngx_http_apigw_cache_ctx_t;
 typedef struct ngx_http_apigw_cache_conf_s  ngx_http_apigw_cache_conf_t;
+typedef struct ngx_http_apigw_authorizer_s  ngx_http_apigw_authorizer_t;
+typedef struct ngx_http_apigw_authorization_s
+    ngx_http_apigw_authorization_t;
+typedef struct ngx_http_apigw_iam_credentials_s
+    ngx_http_apigw_iam_credentials_t;
 
 
 typedef struct {
@@ -212,6 +217,15 @@ typedef struct {
 } ngx_http_apigw_aws_t;
 
 
+/* a caller authenticated by SigV4 (iam_auth.c): $context.identity.* */
+typedef struct {
+    ngx_str_t                       access_key;
+    ngx_str_t                       account;    /* from the ARN */
+    ngx_str_t                       user_id;    /* caller, user */
+    ngx_str_t                       arn;        /* userArn */
+} ngx_http_apigw_iam_caller_t;
+
+
 typedef struct {
     ngx_str_t                       name;       /* apigw_api NAME */
     ngx_str_t                       id;         /* $context.apiId */
@@ -239,6 +253,10 @@ typedef struct {
     ngx_flag_t                      key_required;
     ngx_http_apigw_policy_t        *resource_policy;
     ngx_http_apigw_cache_conf_t    *cache;
+    ngx_array_t                    *authorizers;
+                                    /* ngx_http_apigw_authorizer_t * */
+    ngx_http_apigw_authorization_t *authorization;
+    ngx_http_apigw_iam_credentials_t  *iam_credentials;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -255,6 +273,7 @@ struct ngx_http_apigw_ctx_s {
 
     ngx_http_apigw_gr_type_e        error_type;
     ngx_str_t                       error_message;
+    ngx_str_t                       error_amzn_type; /* if not the type's */
     ngx_chain_t                    *error_body;
 
     ngx_uint_t                      status;     /* MOCK, lambda */
@@ -265,6 +284,15 @@ struct ngx_http_apigw_ctx_s {
 
     ngx_str_t                       api_key;    /* a valid one */
     ngx_str_t                       api_key_id;
+
+    /* what an authorizer (or IAM) found out about the caller */
+    ngx_str_t                       principal_id;
+    struct json_t                  *authorizer; /* requestContext.
+                                                   authorizer, 1.0 event */
+    ngx_str_t                       usage_key;  /* usageIdentifierKey */
+    void                           *auth;       /* the authorizer's state */
+    ngx_str_t                       method_arn;
+    ngx_http_apigw_iam_caller_t    *iam_caller;
 
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
@@ -286,6 +314,7 @@ struct ngx_http_apigw_ctx_s {
     unsigned                        function_error:1;
     unsigned                        signed_request:1;
     unsigned                        iam_message:1;
+    unsigned                        authorized:1;
 };
 
 

@@ -28,6 +28,8 @@ static ngx_int_t ngx_http_apigw_event_params(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_event_context(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
+static ngx_int_t ngx_http_apigw_event_iam(json_t *obj,
+    ngx_http_apigw_iam_caller_t *caller, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_event_body(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_ctx_string(ngx_http_request_t *r,
@@ -820,6 +822,12 @@ ngx_http_apigw_event_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
             goto failed;
         }
 
+        if (ctx->iam_caller
+            && ngx_http_apigw_event_iam(rc, ctx->iam_caller, 1) != NGX_OK)
+        {
+            goto failed;
+        }
+
         return ngx_http_apigw_json_set(event, "requestContext", rc);
     }
 
@@ -872,6 +880,12 @@ ngx_http_apigw_event_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         goto failed;
     }
 
+    if (ctx->iam_caller
+        && ngx_http_apigw_event_iam(sub, ctx->iam_caller, 0) != NGX_OK)
+    {
+        goto failed;
+    }
+
     for (i = 0; v1_tail[i]; i++) {
         if (ngx_http_apigw_ctx_string(r, ctx, v1_tail[i], &value) != NGX_OK
             || ngx_http_apigw_json_set(rc, v1_tail[i],
@@ -910,6 +924,78 @@ failed:
     json_decref(rc);
 
     return NGX_ERROR;
+}
+
+
+/*
+ * An IAM caller: 1.0's requestContext.identity (its keys are there,
+ * null, and keep their place), 2.0's requestContext.authorizer.iam
+ */
+
+static ngx_int_t
+ngx_http_apigw_event_iam(json_t *obj, ngx_http_apigw_iam_caller_t *caller,
+    ngx_uint_t v2)
+{
+    json_t  *authorizer, *iam;
+
+    if (v2) {
+        /* json_object_set_new() takes the reference even when it fails */
+
+        authorizer = json_object();
+
+        if (ngx_http_apigw_json_set(obj, "authorizer", authorizer) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        iam = json_object();
+
+        if (ngx_http_apigw_json_set(authorizer, "iam", iam) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        obj = iam;
+    }
+
+    if (ngx_http_apigw_json_set(obj, "accessKey",
+                                ngx_http_apigw_json_str(&caller->access_key))
+        != NGX_OK
+        || ngx_http_apigw_json_set(obj, "accountId",
+                                   ngx_http_apigw_json_str(&caller->account))
+           != NGX_OK
+        || ngx_http_apigw_json_set(obj, v2 ? "callerId" : "caller",
+                                   ngx_http_apigw_json_str(&caller->user_id))
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (v2) {
+        return (ngx_http_apigw_json_set(obj, "cognitoIdentity", json_null())
+                != NGX_OK
+                || ngx_http_apigw_json_set(obj, "principalOrgId",
+                                           json_null())
+                   != NGX_OK
+                || ngx_http_apigw_json_set(obj, "userArn",
+                                       ngx_http_apigw_json_str(&caller->arn))
+                   != NGX_OK
+                || ngx_http_apigw_json_set(obj, "userId",
+                                   ngx_http_apigw_json_str(&caller->user_id))
+                   != NGX_OK)
+               ? NGX_ERROR : NGX_OK;
+    }
+
+    if (ngx_http_apigw_json_set(obj, "user",
+                                ngx_http_apigw_json_str(&caller->user_id))
+        != NGX_OK
+        || ngx_http_apigw_json_set(obj, "userArn",
+                                   ngx_http_apigw_json_str(&caller->arn))
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 

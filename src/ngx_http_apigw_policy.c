@@ -547,6 +547,12 @@ ngx_http_apigw_policy_eval(ngx_http_apigw_policy_t *policy,
                 || (req->principal.len
                     && ngx_http_apigw_policy_any(&st->principals,
                                                  &req->principal, 0));
+
+            for (k = 0; !m && k < req->nprincipal_aliases; k++) {
+                m = ngx_http_apigw_policy_any(&st->principals,
+                                              &req->principal_aliases[k], 0);
+            }
+
             if (m == st->not_principal) {
                 continue;
             }

@@ -205,6 +205,7 @@ ngx_http_apigw_send_error(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ctx->error = 1;
     ctx->error_type = type;
     ctx->error_message = ngx_http_apigw_gr_info[type].message;
+    ctx->error_amzn_type.len = 0;
 
     return ngx_http_apigw_gr_info[type].status;
 }
@@ -641,10 +642,14 @@ ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
     r->headers_out.content_type_lowcase = NULL;
     r->headers_out.content_length_n = body.len;
 
-    if (info->error_type.len) {
+    /* IAM's errors tell apart what one gateway response type covers */
+
+    if (ctx->error_amzn_type.len || info->error_type.len) {
         if (ngx_http_apigw_add_header(r, &(ngx_str_t)
                                           ngx_string("x-amzn-ErrorType"),
-                                      &info->error_type)
+                                      ctx->error_amzn_type.len
+                                      ? &ctx->error_amzn_type
+                                      : &info->error_type)
             == NULL)
         {
             return NGX_ERROR;

@@ -59,6 +59,14 @@ static ngx_int_t ngx_http_apigw_ctx_api_key_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_user_agent(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_access_key(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_caller_account(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_caller(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_user_arn(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_error_message(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_error_message_string(
@@ -136,6 +144,22 @@ static ngx_http_apigw_context_var_t  ngx_http_apigw_context_vars[] = {
 
     { ngx_string("identity.apiKeyId"), ngx_string("apigw_api_key_id"),
       ngx_http_apigw_ctx_api_key_id },
+
+    { ngx_string("identity.accessKey"), ngx_string("apigw_access_key"),
+      ngx_http_apigw_ctx_access_key },
+
+    { ngx_string("identity.accountId"),
+      ngx_string("apigw_identity_account_id"),
+      ngx_http_apigw_ctx_caller_account },
+
+    { ngx_string("identity.caller"), ngx_string("apigw_caller"),
+      ngx_http_apigw_ctx_caller },
+
+    { ngx_string("identity.user"), ngx_string("apigw_user"),
+      ngx_http_apigw_ctx_caller },
+
+    { ngx_string("identity.userArn"), ngx_string("apigw_user_arn"),
+      ngx_http_apigw_ctx_user_arn },
 
     { ngx_string("error.message"), ngx_string("apigw_error_message"),
       ngx_http_apigw_ctx_error_message },
@@ -696,6 +720,56 @@ ngx_http_apigw_ctx_api_key_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
 {
     *value = ctx->api_key_id;
+
+    return NGX_OK;
+}
+
+
+/* the IAM caller's: empty (null in events) without IAM authorization */
+
+static ngx_int_t
+ngx_http_apigw_ctx_access_key(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    if (ctx->iam_caller) {
+        *value = ctx->iam_caller->access_key;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_caller_account(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    if (ctx->iam_caller) {
+        *value = ctx->iam_caller->account;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_caller(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_str_t *value)
+{
+    if (ctx->iam_caller) {
+        *value = ctx->iam_caller->user_id;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_user_arn(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    if (ctx->iam_caller) {
+        *value = ctx->iam_caller->arn;
+    }
 
     return NGX_OK;
 }

@@ -32,6 +32,12 @@ print $policy '{"Statement": [{"Effect": "Allow", "Principal": "*", '
               . '"Action": "execute-api:Invoke", "Resource": "*"}]}';
 close $policy;
 
+# examples with IAM authorization: a credentials file
+my $iam = File::Temp->new;
+print $iam '{"AKIDEXAMPLE": {"secret": "example", '
+           . '"arn": "arn:aws:iam::123456789012:user/example"}}';
+close $iam;
+
 $ENV{AWS_ACCESS_KEY_ID} = 'AKIDEXAMPLE';
 $ENV{AWS_SECRET_ACCESS_KEY} = 'example';
 my $examples = 0;
@@ -70,6 +76,7 @@ CONF
         $conf =~ s/(apigw_aws_credentials\s+file=)\S+?([\s;])/$1$creds$2/g;
         $conf =~ s/(apigw_api_keys\s+)\S+?;/$1$keys;/g;
         $conf =~ s/(apigw_resource_policy\s+)\/\S+?;/$1$policy;/g;
+        $conf =~ s/(apigw_iam_credentials\s+)\/\S+?;/$1$iam;/g;
 
         open my $fh, '>', "$dir/nginx.conf" or die;
         print $fh $conf;

@@ -77,6 +77,34 @@ eval(ngx_http_apigw_policy_t *p, const char *action, const char *resource,
 }
 
 
+static ngx_int_t
+eval_aliases(ngx_http_apigw_policy_t *p, const char *principal,
+    const char *alias1, const char *alias2)
+{
+    ngx_str_t                        aliases[2];
+    ngx_http_apigw_policy_request_t  req;
+
+    memset(&req, 0, sizeof(req));
+
+    req.action.data = (u_char *) "execute-api:Invoke";
+    req.action.len = 18;
+    req.resource.data = (u_char *) ARN "x";
+    req.resource.len = sizeof(ARN "x") - 1;
+    req.principal.data = (u_char *) principal;
+    req.principal.len = strlen(principal);
+
+    aliases[0].data = (u_char *) alias1;
+    aliases[0].len = strlen(alias1);
+    aliases[1].data = (u_char *) alias2;
+    aliases[1].len = strlen(alias2);
+
+    req.principal_aliases = aliases;
+    req.nprincipal_aliases = 2;
+
+    return ngx_http_apigw_policy_eval(p, &req);
+}
+
+
 static int
 match(const char *pattern, const char *value, ngx_uint_t icase)
 {
@@ -226,6 +254,28 @@ main(void)
            "another user");
     tap_ok(eval(p, "execute-api:Invoke", ARN "x", "", "") == IMPLICIT,
            "an anonymous caller");
+
+    /* a caller is also its account: Principal {"AWS": ACCOUNT} */
+
+    p = parse("{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": "
+              "{\"AWS\": \"111122223333\"}, \"Action\": "
+              "\"execute-api:Invoke\", \"Resource\": \"*\"}, "
+              "{\"Effect\": \"Deny\", \"Principal\": {\"AWS\": "
+              "\"arn:aws:iam::444455556666:root\"}, \"Action\": \"*\", "
+              "\"Resource\": \"*\"}]}");
+    tap_ok(p != NULL, "account principals parse");
+    tap_ok(eval_aliases(p, "arn:aws:iam::111122223333:user/carol",
+                        "111122223333", "arn:aws:iam::111122223333:root")
+           == ALLOW, "a user of an allowed account, by its account id");
+    tap_ok(eval_aliases(p, "arn:aws:iam::444455556666:user/dave",
+                        "444455556666", "arn:aws:iam::444455556666:root")
+           == DENY, "a user of a denied account, by its root ARN");
+    tap_ok(eval_aliases(p, "arn:aws:iam::777788889999:user/erin",
+                        "777788889999", "arn:aws:iam::777788889999:root")
+           == IMPLICIT, "a user of another account");
+    tap_ok(eval(p, "execute-api:Invoke", ARN "x",
+                "arn:aws:iam::111122223333:user/carol", "") == IMPLICIT,
+           "without its aliases the account does not match");
 
     /* string conditions */
 
