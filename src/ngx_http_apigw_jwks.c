@@ -292,6 +292,13 @@ ngx_http_apigw_jwks_location(ngx_conf_t *cf,
         { ngx_string("proxy_ssl_verify"), ngx_string("on") },
         { ngx_string("proxy_ssl_verify_depth"), ngx_string("5") },
         { ngx_string("proxy_ssl_server_name"), ngx_string("on") },
+
+        /*
+         * sessions are kept per upstream server, which locations with
+         * the same proxy_pass share: no resumption of a session another
+         * location verified against other CAs
+         */
+        { ngx_string("proxy_ssl_session_reuse"), ngx_string("off") },
         { ngx_null_string, ngx_null_string }
     };
 

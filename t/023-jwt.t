@@ -22,6 +22,12 @@ our %T = %{ JSON::PP::decode_json(do {
 }) };
 
 $ENV{TEST_NGINX_JWT_DIR} = $Dir;
+
+# a certificate for 127.0.0.1, the key-set server's over TLS
+system("openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+       . "-addext subjectAltName=IP:127.0.0.1 -days 2 "
+       . "-keyout $Dir/key.pem -out $Dir/cert.pem >/dev/null 2>&1") == 0
+    or die "openssl failed";
 $ENV{TEST_NGINX_JWKS_PORT} ||= ($ENV{TEST_NGINX_PORT_BASE} || 1984) + 8;
 
 t::APIGW::start_process($ENV{TEST_NGINX_JWKS_PORT}, $tool, 'serve',
@@ -516,3 +522,457 @@ does not authenticate the request: no key has the token's "kid"
 does not authenticate the request: the token has an invalid "token_use"
 --- no_error_log
 [error]
+
+
+
+=== TEST 25: the claims in a 1.0 Lambda event, as REST's Cognito authorizer passes them: strings, Java dates, joined arrays
+--- config
+    apigw_api petstore id=abc1234567;
+    apigw_stage dev {}
+    location = /me {
+        apigw_resource /me;
+        apigw_method GET {
+            apigw_authorization pool;
+            apigw_integration lambda echo proxy;
+        }
+    }
+--- request
+GET /dev/me
+--- more_headers eval
+"Authorization: Bearer $::T{cognito_id}"
+--- error_code: 200
+--- response_body_like eval
+[
+qr/"requestContext": \{"accountId": "\d{12}", "apiId": "abc1234567", "authorizer": \{"claims": \{/,
+qr/"claims": \{"sub": "c0ffee-1", "iss": "https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_TestPool1", "token_use": "id", "aud": "client-a", "cognito:username": "jane", "cognito:groups": "g1,g2", "email": "jane\@example\.com", "email_verified": "true", "auth_time": "1573022214", "exp": "Sun Mar 17 17:46:40 UTC 2030", "iat": "\w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}", "event_id": "e-1"\}\}, "domainName"/,
+]
+--- no_error_log
+[error]
+
+
+
+=== TEST 26: the claims in a 2.0 Lambda event, as HTTP APIs pass them: authorizer.jwt.claims and scopes
+--- config
+    apigw_api petstore id=abc1234567;
+    apigw_stage dev {}
+    location = /me {
+        apigw_resource /me;
+        apigw_method GET {
+            apigw_authorization idp scopes=read;
+            apigw_integration lambda echo proxy payload=2.0;
+        }
+    }
+--- request
+GET /dev/me
+--- more_headers eval
+"Authorization: Bearer $::T{good}"
+--- error_code: 200
+--- response_body_like eval
+[
+qr/"requestContext": \{"accountId": "\d{12}", "apiId": "abc1234567", "authorizer": \{"jwt": \{"claims": \{/,
+qr/"claims": \{"iss": "https:\/\/issuer\.example\.com\/", "aud": "api:\/\/default", "sub": "user-1", "exp": "\d+", "iat": "\d+", "scope": "read write", "email": "jane\@example\.com", "groups": "\[admin dev\]", "n": "42", "flag": "true", "obj": "\{\\"a\\":1\}"\}, "scopes": \["read", "write"\]\}\}, "domainName"/,
+]
+--- no_error_log
+[error]
+
+
+
+=== TEST 27: a JWT authorizer's claims in a 1.0 event: strings, epoch seconds
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /me {
+        apigw_resource /me;
+        apigw_method GET {
+            apigw_authorization idp;
+            apigw_integration lambda echo proxy;
+        }
+    }
+--- request
+GET /dev/me
+--- more_headers eval
+"Authorization: Bearer $::T{good}"
+--- error_code: 200
+--- response_body_like eval
+qr/"authorizer": \{"claims": \{"iss": "https:\/\/issuer\.example\.com\/", "aud": "api:\/\/default", "sub": "user-1", "exp": "\d{10}", "iat": "\d{10}", "scope": "read write", "email": "jane\@example\.com", "groups": "admin,dev", "n": "42", "flag": "true", "obj": "\{\\"a\\":1\}"\}\}/
+--- no_error_log
+[error]
+
+
+
+=== TEST 28: no authorizer, no requestContext.authorizer
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /me {
+        apigw_resource /me;
+        apigw_method GET { apigw_integration lambda echo proxy; }
+    }
+--- request
+GET /dev/me
+--- more_headers eval
+"Authorization: Bearer $::T{good}"
+--- error_code: 200
+--- response_body_unlike: "authorizer"
+--- no_error_log
+[error]
+
+
+
+=== TEST 29: $context.authorizer.claims in mapping templates, Cognito's names with a colon too
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /me {
+        apigw_resource /me;
+        apigw_method GET {
+            apigw_authorization pool;
+            apigw_integration mock;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json
+                    '{"sub": "$context.authorizer.claims.sub", "user": "$context.authorizer.claims[\'cognito:username\']", "groups": "$context.authorizer.claims[\'cognito:groups\']", "exp": "$context.authorizer.claims.exp", "none": "$context.authorizer.claims.nothing"}';
+            }
+        }
+    }
+--- request
+GET /dev/me
+--- more_headers eval
+"Authorization: Bearer $::T{cognito_id}"
+--- error_code: 200
+--- response_body: {"sub": "c0ffee-1", "user": "jane", "groups": "g1,g2", "exp": "Sun Mar 17 17:46:40 UTC 2030", "none": ""}
+--- no_error_log
+[error]
+
+
+
+=== TEST 30: nginx variables: $apigw_principal_id, $apigw_authorizer_claims_NAME
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /me {
+        apigw_resource /me;
+        apigw_method GET {
+            apigw_authorization idp;
+            apigw_integration mock;
+            add_header X-Principal $apigw_principal_id;
+            add_header X-Email $apigw_authorizer_claims_email;
+            add_header X-Groups $apigw_authorizer_claims_groups;
+            add_header X-Obj $apigw_authorizer_claims_obj;
+            add_header X-None "[$apigw_authorizer_claims_nothing]";
+            add_header X-Claims "[$apigw_authorizer_claims]";
+        }
+    }
+--- request
+GET /dev/me
+--- more_headers eval
+"Authorization: Bearer $::T{good}"
+--- error_code: 200
+--- response_headers
+X-Principal: user-1
+X-Email: jane@example.com
+X-Groups: admin,dev
+X-Obj: {"a":1}
+X-None: []
+--- response_headers_like
+X-Claims: ^\[\{"iss":"https://issuer\.example\.com/",.*"sub":"user-1",.*\}\]$
+--- no_error_log
+[error]
+
+
+
+=== TEST 31: the variables are empty without an authorizer's answer
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /me {
+        apigw_resource /me;
+        apigw_method GET {
+            apigw_integration mock;
+            add_header X-Principal "[$apigw_principal_id]";
+            add_header X-Email "[$apigw_authorizer_claims_email]";
+        }
+    }
+--- request
+GET /dev/me
+--- error_code: 200
+--- response_headers
+X-Principal: []
+X-Email: []
+--- no_error_log
+[error]
+
+
+
+=== TEST 32: a key set from a URL: fetched when first needed, then cached
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/jwks.json;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name aux;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+    }
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /dev/pets", "GET /dev/pets", "GET /dev/pets", "GET /hits/jwks.json"]
+--- more_headers eval
+["Authorization: Bearer $::T{good}", "Authorization: Bearer $::T{es256}",
+ "Authorization: Bearer $::T{expired}", "Host: aux"]
+--- error_code eval
+[200, 200, 401, 200]
+--- response_body eval
+["", "", '{"message":"Unauthorized"}', "1"]
+--- error_log
+fetching the key set of authorizer "url" from "http://127.0.0.1:
+the key set of authorizer "url" has 5 keys
+--- no_error_log
+[error]
+
+
+
+=== TEST 33: keys rotated: a token with a new kid fetches the set again and passes
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default jwks_refetch=0s
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/r33;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name aux;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+    }
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /rotate/r33?to=jwks.json", "GET /dev/pets", "GET /dev/pets",
+ "GET /rotate/r33?to=jwks-rotated.json", "GET /dev/pets", "GET /dev/pets",
+ "GET /hits/r33"]
+--- more_headers eval
+["Host: aux", "Authorization: Bearer $::T{good}",
+ "Authorization: Bearer $::T{rotated}", "Host: aux",
+ "Authorization: Bearer $::T{rotated}", "Authorization: Bearer $::T{good}",
+ "Host: aux"]
+--- error_code eval
+[200, 200, 401, 200, 200, 200, 200]
+--- response_body eval
+['{"rotated":true}', "", '{"message":"Unauthorized"}', '{"rotated":true}',
+ "", "", "3"]
+--- grep_error_log eval
+qr/the key set of authorizer "url" has \d+ keys/
+--- grep_error_log_out
+the key set of authorizer "url" has 5 keys
+the key set of authorizer "url" has 5 keys
+the key set of authorizer "url" has 2 keys
+--- no_error_log
+[error]
+
+
+
+=== TEST 34: an unknown kid fetches the set at most once per jwks_refetch (5 min by default): then 401
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/r34;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name aux;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+    }
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /rotate/r34?to=jwks.json", "GET /dev/pets",
+ "GET /rotate/r34?to=jwks-rotated.json", "GET /dev/pets", "GET /dev/pets",
+ "GET /dev/pets", "GET /hits/r34"]
+--- more_headers eval
+["Host: aux", "Authorization: Bearer $::T{good}", "Host: aux",
+ "Authorization: Bearer $::T{rotated}", "Authorization: Bearer $::T{unknown_kid2}",
+ "Authorization: Bearer $::T{good}", "Host: aux"]
+--- error_code eval
+[200, 200, 200, 401, 401, 200, 200]
+--- response_body eval
+['{"rotated":true}', "", '{"rotated":true}', '{"message":"Unauthorized"}',
+ '{"message":"Unauthorized"}', "", "1"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 35: the set cannot be fetched: AUTHORIZER_CONFIGURATION_ERROR, retried after a while, not per request
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/missing.json;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name aux;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+    }
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /dev/pets", "GET /dev/pets", "GET /hits/missing.json"]
+--- more_headers eval
+["Authorization: Bearer $::T{good}", "Authorization: Bearer $::T{good}",
+ "Host: aux"]
+--- error_code eval
+[500, 500, 200]
+--- response_body eval
+['{"message":"Internal server error"}', '{"message":"Internal server error"}',
+ "1"]
+--- response_headers eval
+["x-amzn-ErrorType: AuthorizerConfigurationException",
+ "x-amzn-ErrorType: AuthorizerConfigurationException", ""]
+--- error_log
+fetching the key set of authorizer "url" from "http://127.0.0.1:
+/jwks/missing.json" failed: status 404
+authorizer "url" has no key set
+
+
+
+=== TEST 36: a fetched document that is not a key set
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/jwks-bad.json;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+--- request
+GET /dev/pets
+--- more_headers eval
+"Authorization: Bearer $::T{good}"
+--- error_code: 500
+--- error_log
+the key set of authorizer "url" from "http://127.0.0.1:
+is invalid: the key set is not a JSON object
+
+
+
+=== TEST 37: requests arriving while the set is fetched wait for that one fetch
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/r37?delay=0.5;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name aux;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+    }
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+    location = /fanout {
+        apigw_resource /fanout;
+        apigw_method POST { apigw_integration lambda fanout proxy; }
+    }
+--- request eval
+["GET /rotate/r37?to=jwks.json",
+ "POST /dev/fanout\n" . JSON::PP::encode_json({
+     url => "http://127.0.0.1:$ENV{TEST_NGINX_SERVER_PORT}/dev/pets",
+     n => 6, headers => { Authorization => "Bearer $::T{good}",
+                          Host => 'localhost' } }),
+ "GET /hits/r37"]
+--- more_headers eval
+["Host: aux", "", "Host: aux"]
+--- error_code eval
+[200, 200, 200]
+--- response_body eval
+['{"rotated":true}', "[200, 200, 200, 200, 200, 200]", "1"]
+--- grep_error_log eval
+qr/fetching the key set of authorizer "url"|waiting for the key set of "url"/
+--- grep_error_log_out eval
+"fetching the key set of authorizer \"url\"\n"
+. "waiting for the key set of \"url\"\n" x 5
+--- no_error_log
+[error]
+
+
+
+=== TEST 38: over TLS, verified against jwks_ca
+--- http_config
+    apigw_authorizer tls jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=https://127.0.0.1:$TEST_NGINX_TLS_PORT/jwks/jwks.json
+        jwks_ca=$TEST_NGINX_JWT_DIR/cert.pem;
+    apigw_authorizer untrusted jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=https://127.0.0.1:$TEST_NGINX_TLS_PORT/jwks/jwks.json;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_TLS_PORT ssl;
+        ssl_certificate $TEST_NGINX_JWT_DIR/cert.pem;
+        ssl_certificate_key $TEST_NGINX_JWT_DIR/key.pem;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+    }
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /tls {
+        apigw_resource /tls;
+        apigw_method GET {
+            apigw_authorization tls;
+            apigw_integration mock;
+        }
+    }
+    location = /untrusted {
+        apigw_resource /untrusted;
+        apigw_method GET {
+            apigw_authorization untrusted;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /dev/tls", "GET /dev/untrusted"]
+--- more_headers eval
+main::bearer(qw(good good))
+--- error_code eval
+[200, 500]
+--- error_log eval
+qr/upstream SSL certificate verify error/
