@@ -263,11 +263,9 @@ ngx_http_apigw_jwt_conf(ngx_conf_t *cf, ngx_http_apigw_authorizer_t *a,
         jc->algs = ~NGX_HTTP_APIGW_JWS_HMAC
                    & ~NGX_HTTP_APIGW_JWS_BIT(NGX_HTTP_APIGW_JWS_NONE);
 
-        if ((jwks.len > 7
-             && ngx_strncasecmp(jwks.data, (u_char *) "http://", 7) == 0)
-            || (jwks.len > 8
-                && ngx_strncasecmp(jwks.data, (u_char *) "https://", 8)
-                   == 0))
+        if (ngx_strlcasestrn(jwks.data, jwks.data + jwks.len,
+                             (u_char *) "://", 3 - 1)
+            != NULL)
         {
             jc->source = ngx_http_apigw_jwks_url(cf, &a->name, &jwks, &ca,
                                                  refresh, refetch);
@@ -283,7 +281,9 @@ ngx_http_apigw_jwt_conf(ngx_conf_t *cf, ngx_http_apigw_authorizer_t *a,
             }
         }
 
-    } else if (ca.len) {
+    }
+
+    if (ca.len && jc->source == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"jwks_ca\" needs \"jwks=URL\"");
         return NGX_CONF_ERROR;

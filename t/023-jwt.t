@@ -976,3 +976,187 @@ main::bearer(qw(good good))
 [200, 500]
 --- error_log eval
 qr/upstream SSL certificate verify error/
+
+
+
+=== TEST 39: configuration errors: a jwt authorizer needs an issuer
+--- http_config
+    apigw_authorizer a jwt audience=x jwks=$TEST_NGINX_JWT_DIR/jwks.json;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] a jwt authorizer needs "issuer=" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 40: an audience
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ jwks=$TEST_NGINX_JWT_DIR/jwks.json;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] a jwt authorizer needs "audience=" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 41: keys or a secret
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] a jwt authorizer needs "jwks=" or "secret=" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 42: a secret of at least 32 bytes
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x secret=short;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] "secret" must have at least 32 bytes in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 43: unknown parameters, and parameters of the other type
+--- http_config
+    apigw_authorizer a cognito pool=us-east-1_X issuer=https://i/;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid parameter "issuer=https:\/\/i\/" for a cognito authorizer in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 44: a key set file that does not exist
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=$TEST_NGINX_JWT_DIR/nothing.json;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] open\(\) "\S+nothing\.json" failed \(2: No such file or directory\) in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 45: a key set file that is not a key set
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=$TEST_NGINX_JWT_DIR/jwks-bad.json;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid key set "\S+jwks-bad\.json": the key set is not a JSON object in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 46: a key set without a usable key
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=$TEST_NGINX_JWT_DIR/jwks-empty.json;
+--- config
+--- must_die
+--- error_log eval
+[qr/\[warn\] key set "\S+jwks-empty\.json": key 0 "" left out: symmetric key \(use "secret="\) in \S+nginx\.conf:\d+/,
+ qr/\[emerg\] invalid key set "\S+jwks-empty\.json": no key to verify signatures with in \S+nginx\.conf:\d+/]
+
+
+
+=== TEST 47: a key set URL that is neither http nor https
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=ftp://127.0.0.1/jwks.json;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid key set URL "ftp:\/\/127\.0\.0\.1\/jwks\.json": http:\/\/ or https:\/\/ expected in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 48: a cognito authorizer needs a pool, REGION_ID
+--- http_config
+    apigw_authorizer a cognito client_id=x;
+    apigw_authorizer b cognito pool=TestPool1;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] a cognito authorizer needs "pool=REGION_ID" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 49: a user pool id is REGION_ID
+--- http_config
+    apigw_authorizer b cognito pool=TestPool1
+        jwks=$TEST_NGINX_JWT_DIR/jwks.json;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid user pool id "TestPool1": REGION_ID expected, e\.g\. "us-east-1_AbCdEf123" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 50: algorithms: known ones, with their keys
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=$TEST_NGINX_JWT_DIR/jwks.json algorithms=RS256,HS256;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] algorithm "HS256" needs "secret=" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 51: "none" is no algorithm
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=$TEST_NGINX_JWT_DIR/jwks.json algorithms=none;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] unsupported algorithm "none" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 52: jwks_ca needs a URL
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=$TEST_NGINX_JWT_DIR/jwks.json jwks_ca=/etc/ssl/certs/ca-certificates.crt;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] "jwks_ca" needs "jwks=URL" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 53: an invalid leeway, identity
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=$TEST_NGINX_JWT_DIR/jwks.json leeway=soon;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid parameter "leeway=soon" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 54: an identity source that is not a header
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=$TEST_NGINX_JWT_DIR/jwks.json
+        identity=method.request.querystring.token;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid parameter "identity=method\.request\.querystring\.token": a header name expected in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 55: an empty audience in a list
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x,,y
+        jwks=$TEST_NGINX_JWT_DIR/jwks.json;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid parameter "audience=x,,y": empty name in \S+nginx\.conf:\d+/
