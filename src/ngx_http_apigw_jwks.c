@@ -38,6 +38,7 @@ struct ngx_http_apigw_jwks_source_s {
     ngx_http_apigw_jwks_t          *set;
     ngx_pool_t                     *pool;       /* the set's memory */
     time_t                          loaded;     /* 0: never */
+    ngx_uint_t                      generation; /* of the set, 0: none */
     time_t                          attempted;
     ngx_http_request_t             *owner;      /* fetching for it */
     ngx_http_request_t             *sr;
@@ -731,6 +732,7 @@ ngx_http_apigw_jwks_load(ngx_http_apigw_jwks_source_t *src, ngx_str_t *text,
     src->pool = pool;
     src->set = set;
     src->loaded = ngx_time();
+    src->generation++;
 
     ngx_log_error(NGX_LOG_INFO, log, 0,
                   "apigw: the key set of authorizer \"%V\" has %ui keys",
@@ -806,6 +808,13 @@ ngx_http_apigw_jwks_wait_cleanup(void *data)
 
         ngx_http_apigw_jwks_wake_all(src);
     }
+}
+
+
+ngx_uint_t
+ngx_http_apigw_jwks_generation(ngx_http_apigw_jwks_source_t *src)
+{
+    return src->generation;
 }
 
 

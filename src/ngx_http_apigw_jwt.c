@@ -33,9 +33,36 @@ typedef struct {
     ngx_uint_t                      algs;       /* allowed ones */
     ngx_http_apigw_jwks_t           keys;       /* from a file */
     ngx_http_apigw_jwks_source_t   *source;     /* from a URL */
+
+    /* this worker's verified tokens, most recently used first */
+    ngx_uint_t                      cache_max;
+    ngx_uint_t                      cache_n;
+    ngx_rbtree_t                    cache;
+    ngx_rbtree_node_t               sentinel;
+    ngx_queue_t                     lru;
+
     unsigned                        cognito:1;
     unsigned                        authorization:1;
 } ngx_http_apigw_jwt_conf_t;
+
+
+/*
+ * A token verified, with its claims and the requestContext.authorizer
+ * made of them; kept until evicted, expired, or the key set it was
+ * verified with is replaced.  Its time and scope checks are made again
+ * for every request.
+ */
+typedef struct {
+    ngx_str_node_t                  sn;       /* the token */
+    ngx_queue_t                     queue;
+    json_t                         *claims;
+    json_t                         *authorizer;
+    ngx_uint_t                      keys;     /* the set's generation */
+} ngx_http_apigw_jwt_entry_t;
+
+
+/* longer tokens are verified every time */
+#define NGX_HTTP_APIGW_JWT_CACHE_TOKEN  8192
 
 
 static ngx_int_t ngx_http_apigw_jwt_authorize(ngx_http_request_t *r,
@@ -45,9 +72,19 @@ static ngx_int_t ngx_http_apigw_jwt_token(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_jwt_reject(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jwt_conf_t *jc,
     ngx_http_apigw_gr_type_e type, const char *why);
+static void ngx_http_apigw_jwt_checks(ngx_http_request_t *r,
+    ngx_http_apigw_jwt_conf_t *jc, ngx_http_apigw_authorization_t *authz,
+    ngx_http_apigw_jwt_checks_t *checks);
+static ngx_uint_t ngx_http_apigw_jwt_keys(ngx_http_apigw_jwt_conf_t *jc);
+static void ngx_http_apigw_jwt_cache_add(ngx_http_request_t *r,
+    ngx_http_apigw_jwt_conf_t *jc, ngx_str_t *token, uint32_t hash,
+    json_t *claims, json_t *authorizer, ngx_uint_t keys);
+static void ngx_http_apigw_jwt_cache_remove(ngx_http_apigw_jwt_conf_t *jc,
+    ngx_http_apigw_jwt_entry_t *e);
+static void ngx_http_apigw_jwt_cache_cleanup(void *data);
 static ngx_int_t ngx_http_apigw_jwt_context(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jwt_conf_t *jc,
-    ngx_http_apigw_jwt_t *jwt);
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jwt_conf_t *jc, json_t *token,
+    json_t *authorizer);
 static json_t *ngx_http_apigw_jwt_claims(ngx_http_apigw_jwt_conf_t *jc,
     json_t *claims, ngx_uint_t v2);
 static json_t *ngx_http_apigw_jwt_claim(json_t *v, ngx_uint_t v2,
@@ -80,6 +117,7 @@ ngx_http_apigw_jwt_conf(ngx_conf_t *cf, ngx_http_apigw_authorizer_t *a,
 {
     char                       *rv;
     time_t                      refresh, refetch, *tp;
+    ngx_pool_cleanup_t         *cln;
     ngx_str_t                   value, jwks, ca, pool, algorithms;
     ngx_int_t                   n;
     ngx_uint_t                  i;
@@ -95,6 +133,18 @@ ngx_http_apigw_jwt_conf(ngx_conf_t *cf, ngx_http_apigw_authorizer_t *a,
                    && ngx_strncmp(a->type.data, "cognito", a->type.len) == 0);
     jc->authorization = 1;
     ngx_str_set(&jc->header, "authorization");
+
+    jc->cache_max = 1024;
+    ngx_rbtree_init(&jc->cache, &jc->sentinel, ngx_str_rbtree_insert_value);
+    ngx_queue_init(&jc->lru);
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_apigw_jwt_cache_cleanup;
+    cln->data = jc;
 
     ngx_str_null(&jwks);
     ngx_str_null(&ca);
@@ -183,6 +233,26 @@ ngx_http_apigw_jwt_conf(ngx_conf_t *cf, ngx_http_apigw_authorizer_t *a,
             == NGX_OK)
         {
             algorithms = value;
+            continue;
+        }
+
+        if (ngx_http_apigw_authorizer_arg(&args[i], "cache", &value)
+            == NGX_OK)
+        {
+            if (value.len == 3 && ngx_strncmp(value.data, "off", 3) == 0) {
+                jc->cache_max = 0;
+                continue;
+            }
+
+            n = ngx_atoi(value.data, value.len);
+
+            if (n == NGX_ERROR || n == 0 || n > 1000000) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid parameter \"%V\"", &args[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            jc->cache_max = n;
             continue;
         }
 
@@ -552,6 +622,8 @@ static ngx_int_t
 ngx_http_apigw_jwt_authorize(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_authorization_t *authz)
 {
+    uint32_t                      hash;
+    ngx_uint_t                    keys;
     ngx_int_t                     rc;
     ngx_str_t                     token, *secret;
     const char                   *err;
@@ -559,6 +631,7 @@ ngx_http_apigw_jwt_authorize(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_jwk_t         *key;
     ngx_http_apigw_alloc_t        a;
     ngx_http_apigw_jwt_conf_t    *jc;
+    ngx_http_apigw_jwt_entry_t   *e;
     ngx_http_apigw_jwt_checks_t   checks;
 
     jc = authz->authorizer->data;
@@ -570,6 +643,61 @@ ngx_http_apigw_jwt_authorize(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         return ngx_http_apigw_jwt_reject(r, ctx, jc,
                                          NGX_HTTP_APIGW_GR_UNAUTHORIZED,
                                          "no token");
+    }
+
+    ngx_http_apigw_jwt_checks(r, jc, authz, &checks);
+
+    /* a token this worker has verified with the keys it still has */
+
+    e = NULL;
+    hash = 0;
+
+    if (jc->cache_max && token.len <= NGX_HTTP_APIGW_JWT_CACHE_TOKEN) {
+        hash = ngx_murmur_hash2(token.data, token.len);
+
+        e = (ngx_http_apigw_jwt_entry_t *)
+                ngx_str_rbtree_lookup(&jc->cache, &token, hash);
+
+        if (e && e->keys != ngx_http_apigw_jwt_keys(jc)) {
+            ngx_http_apigw_jwt_cache_remove(jc, e);
+            e = NULL;
+        }
+    }
+
+    if (e) {
+        ngx_memzero(&jwt, sizeof(ngx_http_apigw_jwt_t));
+        jwt.claims = e->claims;
+
+        rc = ngx_http_apigw_jwt_check(&jwt, &checks, &err);
+
+        if (rc == NGX_DECLINED) {
+            return ngx_http_apigw_jwt_reject(r, ctx, jc,
+                                             NGX_HTTP_APIGW_GR_ACCESS_DENIED,
+                                             err);
+        }
+
+        if (rc != NGX_OK) {
+            /* expired since, most likely: verified again if ever sent */
+            ngx_http_apigw_jwt_cache_remove(jc, e);
+
+            return ngx_http_apigw_jwt_reject(r, ctx, jc,
+                                             NGX_HTTP_APIGW_GR_UNAUTHORIZED,
+                                             err);
+        }
+
+        ngx_queue_remove(&e->queue);
+        ngx_queue_insert_head(&jc->lru, &e->queue);
+
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "apigw jwt: a verified token");
+
+        if (ngx_http_apigw_jwt_context(r, ctx, jc, e->claims, e->authorizer)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_OK;
     }
 
     a.alloc = ngx_http_apigw_pool_alloc;
@@ -627,37 +755,13 @@ ngx_http_apigw_jwt_authorize(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         goto unauthorized;
     }
 
+    /* the set the key came from: a fetched one may be replaced */
+
+    keys = ngx_http_apigw_jwt_keys(jc);
+
     if (ngx_http_apigw_jws_verify(&jwt, key, secret, &err) != NGX_OK) {
         goto unauthorized;
     }
-
-    ngx_memzero(&checks, sizeof(ngx_http_apigw_jwt_checks_t));
-
-    checks.issuer = jc->issuer;
-
-    if (jc->audiences) {
-        checks.audiences = jc->audiences->elts;
-        checks.naudiences = jc->audiences->nelts;
-    }
-
-    if (authz->scopes) {
-        checks.scopes = authz->scopes->elts;
-        checks.nscopes = authz->scopes->nelts;
-    }
-
-    if (jc->cognito) {
-        /* REST APIs take ID tokens, and access tokens for scopes */
-
-        if (checks.nscopes) {
-            ngx_str_set(&checks.token_use, "access");
-
-        } else {
-            ngx_str_set(&checks.token_use, "id");
-        }
-    }
-
-    checks.now = ngx_time();
-    checks.leeway = jc->leeway;
 
     rc = ngx_http_apigw_jwt_check(&jwt, &checks, &err);
 
@@ -671,7 +775,12 @@ ngx_http_apigw_jwt_authorize(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         goto unauthorized;
     }
 
-    rc = ngx_http_apigw_jwt_context(r, ctx, jc, &jwt);
+    rc = ngx_http_apigw_jwt_context(r, ctx, jc, jwt.claims, NULL);
+
+    if (rc == NGX_OK && hash) {
+        ngx_http_apigw_jwt_cache_add(r, jc, &token, hash, jwt.claims,
+                                     ctx->authorizer, keys);
+    }
 
     ngx_http_apigw_jwt_free(&jwt);
 
@@ -687,6 +796,128 @@ unauthorized:
 
     return ngx_http_apigw_jwt_reject(r, ctx, jc,
                                      NGX_HTTP_APIGW_GR_UNAUTHORIZED, err);
+}
+
+
+/* what the claims must say for this method */
+
+static void
+ngx_http_apigw_jwt_checks(ngx_http_request_t *r,
+    ngx_http_apigw_jwt_conf_t *jc, ngx_http_apigw_authorization_t *authz,
+    ngx_http_apigw_jwt_checks_t *checks)
+{
+    ngx_memzero(checks, sizeof(ngx_http_apigw_jwt_checks_t));
+
+    checks->issuer = jc->issuer;
+
+    if (jc->audiences) {
+        checks->audiences = jc->audiences->elts;
+        checks->naudiences = jc->audiences->nelts;
+    }
+
+    if (authz->scopes) {
+        checks->scopes = authz->scopes->elts;
+        checks->nscopes = authz->scopes->nelts;
+    }
+
+    if (jc->cognito) {
+        /* REST APIs take ID tokens, and access tokens for scopes */
+
+        if (checks->nscopes) {
+            ngx_str_set(&checks->token_use, "access");
+
+        } else {
+            ngx_str_set(&checks->token_use, "id");
+        }
+    }
+
+    checks->now = ngx_time();
+    checks->leeway = jc->leeway;
+}
+
+
+/*
+ * which key set tokens are verified with now (a fetched one is replaced
+ * in time; a file's and a secret stay)
+ */
+
+static ngx_uint_t
+ngx_http_apigw_jwt_keys(ngx_http_apigw_jwt_conf_t *jc)
+{
+    if (jc->source) {
+        return ngx_http_apigw_jwks_generation(jc->source);
+    }
+
+    return 1;
+}
+
+
+static void
+ngx_http_apigw_jwt_cache_add(ngx_http_request_t *r,
+    ngx_http_apigw_jwt_conf_t *jc, ngx_str_t *token, uint32_t hash,
+    json_t *claims, json_t *authorizer, ngx_uint_t keys)
+{
+    ngx_queue_t                 *q;
+    ngx_http_apigw_jwt_entry_t  *e;
+
+    if (jc->cache_n >= jc->cache_max) {
+        q = ngx_queue_last(&jc->lru);
+        e = ngx_queue_data(q, ngx_http_apigw_jwt_entry_t, queue);
+        ngx_http_apigw_jwt_cache_remove(jc, e);
+    }
+
+    e = ngx_alloc(sizeof(ngx_http_apigw_jwt_entry_t) + token->len,
+                  r->connection->log);
+    if (e == NULL) {
+        return;
+    }
+
+    e->sn.node.key = hash;
+    e->sn.str.len = token->len;
+    e->sn.str.data = (u_char *) e + sizeof(ngx_http_apigw_jwt_entry_t);
+    ngx_memcpy(e->sn.str.data, token->data, token->len);
+
+    e->claims = json_incref(claims);
+    e->authorizer = json_incref(authorizer);
+    e->keys = keys;
+
+    ngx_rbtree_insert(&jc->cache, &e->sn.node);
+    ngx_queue_insert_head(&jc->lru, &e->queue);
+
+    jc->cache_n++;
+}
+
+
+static void
+ngx_http_apigw_jwt_cache_remove(ngx_http_apigw_jwt_conf_t *jc,
+    ngx_http_apigw_jwt_entry_t *e)
+{
+    ngx_rbtree_delete(&jc->cache, &e->sn.node);
+    ngx_queue_remove(&e->queue);
+
+    json_decref(e->claims);
+    json_decref(e->authorizer);
+    ngx_free(e);
+
+    jc->cache_n--;
+}
+
+
+/* the configuration is released: so are the tokens its workers cached */
+
+static void
+ngx_http_apigw_jwt_cache_cleanup(void *data)
+{
+    ngx_http_apigw_jwt_conf_t *jc = data;
+
+    ngx_queue_t                 *q;
+    ngx_http_apigw_jwt_entry_t  *e;
+
+    while (!ngx_queue_empty(&jc->lru)) {
+        q = ngx_queue_head(&jc->lru);
+        e = ngx_queue_data(q, ngx_http_apigw_jwt_entry_t, queue);
+        ngx_http_apigw_jwt_cache_remove(jc, e);
+    }
 }
 
 
@@ -789,12 +1020,13 @@ ngx_http_apigw_jwt_reject(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
 static ngx_int_t
 ngx_http_apigw_jwt_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
-    ngx_http_apigw_jwt_conf_t *jc, ngx_http_apigw_jwt_t *jwt)
+    ngx_http_apigw_jwt_conf_t *jc, json_t *token, json_t *authorizer)
 {
     json_t                        *v, *claims, *jwt2, *scopes, *s;
     ngx_str_t                     *list;
     ngx_uint_t                     i, n;
     ngx_pool_cleanup_t            *cln;
+    ngx_http_apigw_jwt_t           jwt;
     ngx_http_apigw_alloc_t         a;
     ngx_http_apigw_integration_t  *in;
 
@@ -806,7 +1038,7 @@ ngx_http_apigw_jwt_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     cln->handler = ngx_http_apigw_jwt_cleanup;
     cln->data = ctx;
 
-    v = json_object_get(jwt->claims, "sub");
+    v = json_object_get(token, "sub");
 
     if (json_is_string(v)) {
         ctx->principal_id.len = json_string_length(v);
@@ -819,14 +1051,20 @@ ngx_http_apigw_jwt_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                    ctx->principal_id.len);
     }
 
-    claims = ngx_http_apigw_jwt_claims(jc, jwt->claims, 0);
-    ctx->authorizer = json_object();
+    if (authorizer) {
+        /* the cached answer: shared, never changed */
+        ctx->authorizer = json_incref(authorizer);
 
-    if (claims == NULL || ctx->authorizer == NULL
-        || json_object_set_new(ctx->authorizer, "claims", claims) != 0)
-    {
-        json_decref(claims);
-        return NGX_ERROR;
+    } else {
+        claims = ngx_http_apigw_jwt_claims(jc, token, 0);
+        ctx->authorizer = json_object();
+
+        if (claims == NULL || ctx->authorizer == NULL
+            || json_object_set_new(ctx->authorizer, "claims", claims) != 0)
+        {
+            json_decref(claims);
+            return NGX_ERROR;
+        }
     }
 
     in = ctx->method ? ctx->method->integration : NULL;
@@ -840,7 +1078,10 @@ ngx_http_apigw_jwt_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     a.alloc = ngx_http_apigw_pool_alloc;
     a.data = r->pool;
 
-    if (ngx_http_apigw_jwt_scopes(jwt, &a, &list, &n) != NGX_OK) {
+    ngx_memzero(&jwt, sizeof(ngx_http_apigw_jwt_t));
+    jwt.claims = token;
+
+    if (ngx_http_apigw_jwt_scopes(&jwt, &a, &list, &n) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -863,7 +1104,7 @@ ngx_http_apigw_jwt_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         scopes = json_null();
     }
 
-    claims = ngx_http_apigw_jwt_claims(jc, jwt->claims, 1);
+    claims = ngx_http_apigw_jwt_claims(jc, token, 1);
     jwt2 = json_object();
     ctx->authorizer_v2 = json_object();
 

@@ -43,5 +43,9 @@ ngx_int_t ngx_http_apigw_jwks_key(ngx_http_request_t *r,
     ngx_http_apigw_jwks_source_t *src, ngx_str_t *kid,
     ngx_http_apigw_jwk_t **key, ngx_http_apigw_jwks_wait_t **wait);
 
+/* which set is in use: a number that changes when it is replaced */
+ngx_uint_t ngx_http_apigw_jwks_generation(
+    ngx_http_apigw_jwks_source_t *src);
+
 
 #endif /* _NGX_HTTP_APIGW_JWT_H_INCLUDED_ */
