@@ -10,7 +10,7 @@ use File::Temp ();
 use JSON::PP ();
 
 our $Dir = File::Temp::tempdir(CLEANUP => 1);
-my $tool = File::Spec->rel2abs('t/lib/jwt_tool.py');
+our $tool = File::Spec->rel2abs('t/lib/jwt_tool.py');
 
 system('/usr/bin/python3', $tool, 'setup', $Dir) == 0
     or die "t/lib/jwt_tool.py setup failed\n";
@@ -1160,3 +1160,114 @@ qr/\[emerg\] invalid parameter "identity=method\.request\.querystring\.token": a
 --- must_die
 --- error_log eval
 qr/\[emerg\] invalid parameter "audience=x,,y": empty name in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 56: a verified token is not verified again, but still expires
+--- http_config
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name aux;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+
+        # the API with a token that the key-set server mints when first
+        # asked, expiring 2 s later
+        location = /via {
+            auth_request /mint;
+            auth_request_set $token $upstream_http_x_token;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT$arg_path;
+            proxy_set_header Host localhost;
+            proxy_set_header Authorization "Bearer $token";
+        }
+        location = /mint {
+            internal;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT/token/t56?seconds=2;
+        }
+    }
+--- request eval
+["GET /via?path=/dev/idp", "GET /via?path=/dev/idp",
+ "GET /via?path=/dev/idp/scoped", "GET /jwks/none?delay=3",
+ "GET /via?path=/dev/idp"]
+--- more_headers
+Host: aux
+--- error_code eval
+[200, 200, 403, 404, 401]
+--- response_body eval
+['{"sub": "user-2"}', '{"sub": "user-2"}', '{"message":"Forbidden"}',
+ '{"error":"no such set"}', '{"message":"Unauthorized"}']
+--- grep_error_log eval
+qr/apigw jwt: a verified token|does not authenticate the request: [^,]*|denies the request: [^,]*/
+--- grep_error_log_out
+apigw jwt: a verified token
+denies the request: the token does not have a required scope
+does not authenticate the request: the token has expired
+--- timeout: 10
+--- no_error_log
+[error]
+
+
+
+=== TEST 57: verified tokens are verified again with a new key set: a key gone is a token refused
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default jwks_refetch=0s
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/r57;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name aux;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+    }
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /rotate/r57?to=jwks.json", "GET /dev/pets", "GET /dev/pets",
+ "GET /rotate/r57?to=jwks-cognito.json", "GET /dev/pets", "GET /dev/pets"]
+--- more_headers eval
+["Host: aux", "Authorization: Bearer $::T{good}",
+ "Authorization: Bearer $::T{good}", "Host: aux",
+ "Authorization: Bearer $::T{unknown_kid}",
+ "Authorization: Bearer $::T{good}"]
+--- error_code eval
+[200, 200, 200, 200, 401, 401]
+--- grep_error_log eval
+qr/apigw jwt: a verified token|does not authenticate the request: [^,"]*"kid"/
+--- grep_error_log_out
+apigw jwt: a verified token
+does not authenticate the request: no key has the token's "kid"
+does not authenticate the request: no key has the token's "kid"
+--- no_error_log
+[error]
+
+
+
+=== TEST 58: cache=off: every request verifies the token
+--- http_config
+    apigw_authorizer nocache jwt issuer=https://issuer.example.com/
+        audience=api://default jwks=$TEST_NGINX_JWT_DIR/jwks.json cache=off;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization nocache;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /dev/pets", "GET /dev/pets"]
+--- more_headers eval
+main::bearer(qw(good good))
+--- error_code eval
+[200, 200]
+--- no_error_log
+apigw jwt: a verified token
+[error]

@@ -5,11 +5,16 @@ python3-jwt); and a small key-set server whose sets can be rotated.
 
 Usage:
   jwt_tool.py setup DIR          keys, key sets and tokens.json into DIR
+  jwt_tool.py token DIR SECONDS  a token of DIR's key rsa1 (RS256) that
+                                 expires in SECONDS
   jwt_tool.py serve PORT DIR     serve DIR's files over HTTP on PORT:
       GET /jwks/NAME             the file DIR/NAME (or what it was rotated to),
                                  after ?delay=SECONDS
       GET /rotate/NAME?to=OTHER  from now on /jwks/NAME serves DIR/OTHER
       GET /hits/NAME             how many times /jwks/NAME was served
+      GET /token/NAME?seconds=N  a token of rsa1 named NAME, minted at the
+                                 first request and expiring N seconds
+                                 later; also in the header X-Token
 """
 
 import base64
@@ -265,12 +270,14 @@ class Server(BaseHTTPRequestHandler):
     lock = threading.Lock()
     hits = {}
     served = {}
+    tokens = {}
     directory = "."
 
     def log_message(self, fmt, *args):
         pass
 
     def reply(self, status, body, ctype="application/json"):
+        """the answer, with its length"""
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -299,6 +306,19 @@ class Server(BaseHTTPRequestHandler):
             with self.lock:
                 self.served[name] = query.get("to", [name])[0]
             return self.reply(200, b'{"rotated":true}')
+        if what == "token":
+            with self.lock:
+                if name not in self.tokens:
+                    seconds = int(query.get("seconds", ["60"])[0])
+                    self.tokens[name] = mint(self.directory, seconds)
+                t = self.tokens[name]
+            self.send_response(200)
+            self.send_header("X-Token", t)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(t)))
+            self.end_headers()
+            self.wfile.write(t.encode())
+            return None
         if what == "hits":
             with self.lock:
                 n = self.hits.get(name, 0)
@@ -312,9 +332,21 @@ def serve(port, d):
     ThreadingHTTPServer(("127.0.0.1", port), Server).serve_forever()
 
 
+def mint(d, seconds):
+    with open(os.path.join(d, "rsa1.pem"), "rb") as f:
+        key = serialization.load_pem_private_key(f.read(), None)
+    now = int(time.time())
+    return sign(key, "RS256",
+                {"iss": ISSUER, "aud": AUDIENCE, "sub": "user-2",
+                 "iat": now, "exp": now + seconds, "scope": "read"},
+                {"kid": "rsa1"})
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "setup":
         setup(sys.argv[2])
+    elif len(sys.argv) == 4 and sys.argv[1] == "token":
+        print(mint(sys.argv[2], int(sys.argv[3])))
     elif len(sys.argv) == 4 and sys.argv[1] == "serve":
         serve(int(sys.argv[2]), sys.argv[3])
     else:
