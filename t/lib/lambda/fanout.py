@@ -1,6 +1,8 @@
 """Sends N requests at once to a URL and answers with their statuses, in
 order: how the JWT tests make requests wait together for a key set.
-The event's body: {"url": URL, "n": N, "headers": {...}}."""
+The event's body: {"url": URL, "n": N, "headers": {...}}; with
+"header": NAME, the answer is {"statuses": [...], "values": [...]}, the
+values of that response header."""
 
 import json
 import threading
@@ -12,6 +14,8 @@ def lambda_handler(event, context):
     spec = json.loads(event['body'])
     n = int(spec['n'])
     statuses = [0] * n
+    values = [None] * n
+    header = spec.get('header')
     start = threading.Barrier(n)
 
     def one(i):
@@ -21,8 +25,10 @@ def lambda_handler(event, context):
         try:
             with urllib.request.urlopen(req, timeout=5) as resp:
                 statuses[i] = resp.status
+                values[i] = resp.headers.get(header) if header else None
         except urllib.error.HTTPError as e:
             statuses[i] = e.code
+            values[i] = e.headers.get(header) if header else None
         except Exception:
             statuses[i] = 0
 
@@ -32,4 +38,9 @@ def lambda_handler(event, context):
     for t in threads:
         t.join()
 
-    return {'statusCode': 200, 'body': json.dumps(statuses)}
+    if header:
+        body = {'statuses': statuses, 'values': values}
+    else:
+        body = statuses
+
+    return {'statusCode': 200, 'body': json.dumps(body)}
