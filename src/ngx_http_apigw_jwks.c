@@ -464,13 +464,23 @@ ngx_http_apigw_jwks_key(ngx_http_request_t *r,
     ngx_http_apigw_jwks_wait_t  *w;
 
     *key = NULL;
+    w = *wait;
+
+    if (w && w->event.posted) {
+        /* here again before its wake-up event: that is not needed now */
+        ngx_delete_posted_event(&w->event);
+    }
 
     if (src->sr) {
+        if (src->owner == r) {
+            /* resumed by its own subrequest when that is done */
+            return NGX_AGAIN;
+        }
+
         return ngx_http_apigw_jwks_wait(r, src, wait);
     }
 
     now = ngx_time();
-    w = *wait;
 
     if (src->loaded) {
         *key = ngx_http_apigw_jwks_find(src->set, kid);
@@ -643,8 +653,20 @@ ngx_http_apigw_jwks_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 {
     ngx_http_apigw_jwks_source_t *src = data;
 
-    ngx_str_t   body;
-    ngx_buf_t  *b;
+    ngx_str_t    body;
+    ngx_buf_t   *b;
+    ngx_uint_t   failed;
+
+    failed = (rc != NGX_OK);
+
+    /*
+     * the fetch's failure (say, a set over 256 KB) is the authorizer's,
+     * answered to the request as such, not an end of the connection
+     */
+
+    if (rc == NGX_ERROR && !sr->connection->error) {
+        rc = NGX_OK;
+    }
 
     if (src->sr != sr) {
         /* called again for the same subrequest */
@@ -656,7 +678,7 @@ ngx_http_apigw_jwks_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 
     b = sr->out ? sr->out->buf : NULL;
 
-    if (rc == NGX_OK && sr->headers_out.status == NGX_HTTP_OK && b) {
+    if (!failed && sr->headers_out.status == NGX_HTTP_OK && b) {
         body.data = b->pos;
         body.len = b->last - b->pos;
 
@@ -777,7 +799,9 @@ ngx_http_apigw_jwks_wake(ngx_event_t *ev)
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, c->log, 0,
                    "apigw jwks: resuming \"%V\"", &r->uri);
 
-    ngx_http_core_run_phases(r);
+    /* the phases, unless the request has gone past them meanwhile */
+
+    r->write_event_handler(r);
     ngx_http_run_posted_requests(c);
 }
 

@@ -48,7 +48,7 @@ our $Authorizers = <<'END';
         secret=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef;
     apigw_authorizer lee jwt issuer=https://issuer.example.com/
         audience=api://default,api://other jwks=$TEST_NGINX_JWT_DIR/jwks.json
-        leeway=30s;
+        leeway=5m;
     apigw_authorizer es jwt issuer=https://issuer.example.com/
         audience=api://default jwks=$TEST_NGINX_JWT_DIR/jwks.json
         algorithms=ES256;
@@ -205,7 +205,7 @@ does not authenticate the request: the token was issued in the future
 
 
 
-=== TEST 7: leeway: a token expired 20 s ago passes a 30 s leeway, not 100 s
+=== TEST 7: leeway: a token expired 20 s ago passes a 5 min leeway, not one expired 10 min ago
 --- request eval
 main::reqs("/dev/lee", qw(expired_20s expired))
 --- more_headers eval
@@ -1271,3 +1271,32 @@ main::bearer(qw(good good))
 --- no_error_log
 apigw jwt: a verified token
 [error]
+
+
+
+=== TEST 59: a key set over 256 KB is not taken: nginx ends the request that fetched it; the next ones get AUTHORIZER_CONFIGURATION_ERROR
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/jwks-big.json;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /dev/pets", "GET /dev/pets"]
+--- more_headers eval
+main::bearer(qw(good good))
+--- error_code eval
+["", 500]
+--- response_headers eval
+["", "x-amzn-ErrorType: AuthorizerConfigurationException"]
+--- error_log
+too big subrequest response
+authorizer "url" has no key set

@@ -115,6 +115,8 @@ def setup(d):
                                            "RS256")]},
         "jwks-empty.json": {"keys": [{"kty": "oct", "k": "AAAA"}]},
         "jwks-bad.json": "not a key set",
+        "jwks-big.json": {"keys": [jwk(keys["rsa1"], "rsa1")],
+                          "pad": "x" * 300000},
     }
     for name, doc in files.items():
         with open(os.path.join(d, name), "w") as f:
@@ -155,7 +157,7 @@ def setup(d):
         t[alg.lower()] = sign(SECRET, alg, base)
     t["hs256_wrong_secret"] = sign(SECRET[::-1], "HS256", base)
 
-    t["expired"] = sign(rsa1, "RS256", claims(exp=now - 100),
+    t["expired"] = sign(rsa1, "RS256", claims(exp=now - 600),
                         {"kid": "rsa1"})
     t["expired_20s"] = sign(rsa1, "RS256", claims(exp=now - 20),
                             {"kid": "rsa1"})
