@@ -84,6 +84,7 @@ static void ngx_http_apigw_jwks_set_cleanup(void *data);
 
 
 extern ngx_module_t  ngx_http_proxy_module;
+extern ngx_module_t  ngx_http_log_module;
 
 
 ngx_int_t
@@ -407,6 +408,16 @@ ngx_http_apigw_jwks_location(ngx_conf_t *cf,
         if (rv != NGX_CONF_OK) {
             goto done;
         }
+    }
+
+    /* subrequests are not logged: no default access log to open */
+
+    ngx_str_set(&args[0], "off");
+
+    rv = ngx_http_apigw_conf_set(cf, &ngx_http_log_module, ctx->loc_conf,
+                                 "access_log", args, 1, 0);
+    if (rv != NGX_CONF_OK) {
+        goto done;
     }
 
     /* the whole set is held in memory */
