@@ -8,10 +8,16 @@
  * (proxy_pass to the URL's host, TLS verified against a CA file), and a
  * request that needs the set starts a subrequest that runs in that
  * location; the requests that arrive meanwhile wait in a queue and
- * resume when the set is here.  Each worker keeps its set: fetched when
- * first needed, again once older than "jwks_refresh", and on a token
- * whose "kid" the set lacks at most once per "jwks_refetch" (keys are
- * rotated; a flood of made-up kids must not become a flood of fetches).
+ * resume when the set is here.  The set is fetched when first needed,
+ * again once older than "jwks_refresh", and on a token whose "kid" the
+ * set lacks at most once per "jwks_refetch" (keys are rotated; a flood
+ * of made-up kids must not become a flood of fetches).
+ *
+ * Each worker verifies with keys of its own, made of the set's text;
+ * the text, its age and the time of the last fetch are shared through
+ * a shared memory zone ("apigw_jwks"): a worker that needs a fetch first
+ * takes a newer set another worker fetched, and the limits apply to all
+ * workers together.  The zone survives reloads, and so do the sets.
  */
 
 
@@ -23,10 +29,39 @@
 
 #define NGX_HTTP_APIGW_JWKS_CA      "/etc/ssl/certs/ca-certificates.crt"
 
+#define NGX_HTTP_APIGW_JWKS_ZONE    (1024 * 1024)
+
+
+/* the zone: a list of the sets of all URLs */
+
+typedef struct {
+    ngx_queue_t                     records;
+    ngx_uint_t                      full;       /* said so once */
+} ngx_http_apigw_jwks_sh_t;
+
+
+typedef struct {
+    ngx_http_apigw_jwks_sh_t       *sh;
+    ngx_slab_pool_t                *shpool;
+} ngx_http_apigw_jwks_shctx_t;
+
+
+typedef struct {
+    ngx_queue_t                     queue;
+    ngx_uint_t                      generation; /* of the text */
+    time_t                          loaded;     /* fetched, 0: never */
+    time_t                          attempted;
+    size_t                          url_len;
+    u_char                         *url;        /* and the CA file */
+    size_t                          len;
+    u_char                         *text;
+} ngx_http_apigw_jwks_record_t;
+
 
 struct ngx_http_apigw_jwks_source_s {
     ngx_str_t                       name;       /* the authorizer's */
     ngx_str_t                       url;
+    ngx_str_t                       id;         /* URL and CA: the zone's */
     ngx_str_t                       uri;
     ngx_str_t                       args;
     void                          **loc_conf;   /* the fetch location */
@@ -34,12 +69,17 @@ struct ngx_http_apigw_jwks_source_s {
     time_t                          refresh;
     time_t                          refetch;
 
+    ngx_shm_zone_t                 *zone;
+
     /* this worker's */
+    ngx_http_apigw_jwks_record_t   *record;     /* in the zone */
+    ngx_uint_t                      shared;     /* its generation here */
     ngx_http_apigw_jwks_t          *set;
     ngx_pool_t                     *pool;       /* the set's memory */
     time_t                          loaded;     /* 0: never */
     ngx_uint_t                      generation; /* of the set, 0: none */
-    time_t                          attempted;
+    time_t                          attempted;  /* this worker's fetch */
+    time_t                          fetched;    /* any worker's */
     ngx_http_request_t             *owner;      /* fetching for it */
     ngx_http_request_t             *sr;
     ngx_queue_t                     waiters;
@@ -65,6 +105,8 @@ typedef struct {
 
 static void ngx_http_apigw_jwks_skip(void *data, ngx_uint_t n,
     ngx_str_t *kid, const char *reason);
+static ngx_int_t ngx_http_apigw_jwks_zone(ngx_conf_t *cf,
+    ngx_http_apigw_jwks_source_t *src);
 static char *ngx_http_apigw_jwks_location(ngx_conf_t *cf,
     ngx_http_apigw_jwks_source_t *src, ngx_str_t *target, ngx_uint_t tls,
     ngx_str_t *ca);
@@ -75,7 +117,17 @@ static ngx_int_t ngx_http_apigw_jwks_fetch(ngx_http_request_t *r,
 static void ngx_http_apigw_jwks_run(ngx_http_request_t *sr);
 static ngx_int_t ngx_http_apigw_jwks_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
-static void ngx_http_apigw_jwks_load(ngx_http_apigw_jwks_source_t *src,
+static ngx_int_t ngx_http_apigw_jwks_load(ngx_http_apigw_jwks_source_t *src,
+    ngx_str_t *text, time_t loaded, ngx_log_t *log);
+static ngx_int_t ngx_http_apigw_jwks_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static ngx_http_apigw_jwks_record_t *ngx_http_apigw_jwks_record(
+    ngx_http_apigw_jwks_source_t *src, ngx_log_t *log);
+static void ngx_http_apigw_jwks_sync(ngx_http_apigw_jwks_source_t *src,
+    ngx_log_t *log);
+static void ngx_http_apigw_jwks_attempt(ngx_http_apigw_jwks_source_t *src,
+    ngx_log_t *log);
+static void ngx_http_apigw_jwks_share(ngx_http_apigw_jwks_source_t *src,
     ngx_str_t *text, ngx_log_t *log);
 static void ngx_http_apigw_jwks_wake_all(ngx_http_apigw_jwks_source_t *src);
 static void ngx_http_apigw_jwks_wake(ngx_event_t *ev);
@@ -250,7 +302,96 @@ ngx_http_apigw_jwks_url(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *url,
         return NULL;
     }
 
+    /* sets verified against other CAs are other sets */
+
+    src->id.len = url->len + 1 + ca->len;
+    src->id.data = ngx_pnalloc(cf->pool, src->id.len);
+    if (src->id.data == NULL) {
+        return NULL;
+    }
+
+    ngx_sprintf(src->id.data, "%V %V", url, ca);
+
+    if (ngx_http_apigw_jwks_zone(cf, src) != NGX_OK) {
+        return NULL;
+    }
+
     return src;
+}
+
+
+/* one zone for the sets of every URL, made by the first that needs it */
+
+static ngx_int_t
+ngx_http_apigw_jwks_zone(ngx_conf_t *cf, ngx_http_apigw_jwks_source_t *src)
+{
+    ngx_str_t                     name;
+    ngx_http_apigw_jwks_shctx_t  *ctx;
+
+    ngx_str_set(&name, "apigw_jwks");
+
+    src->zone = ngx_shared_memory_add(cf, &name, NGX_HTTP_APIGW_JWKS_ZONE,
+                                      &ngx_http_apigw_module);
+    if (src->zone == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (src->zone->data == NULL) {
+        ctx = ngx_pcalloc(cf->pool, sizeof(ngx_http_apigw_jwks_shctx_t));
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+
+        src->zone->init = ngx_http_apigw_jwks_init_zone;
+        src->zone->data = ctx;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jwks_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_apigw_jwks_shctx_t  *octx = data;
+
+    ngx_http_apigw_jwks_shctx_t  *ctx;
+
+    ctx = shm_zone->data;
+
+    if (octx) {
+        /* a reload: the sets stay */
+        ctx->sh = octx->sh;
+        ctx->shpool = octx->shpool;
+        return NGX_OK;
+    }
+
+    ctx->shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        ctx->sh = ctx->shpool->data;
+        return NGX_OK;
+    }
+
+    ctx->sh = ngx_slab_alloc(ctx->shpool, sizeof(ngx_http_apigw_jwks_sh_t));
+    if (ctx->sh == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_queue_init(&ctx->sh->records);
+    ctx->sh->full = 0;
+
+    ctx->shpool->data = ctx->sh;
+
+    ctx->shpool->log_ctx = ngx_slab_alloc(ctx->shpool,
+                                          sizeof(" in apigw_jwks zone"));
+    if (ctx->shpool->log_ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(ctx->shpool->log_ctx, " in apigw_jwks zone%Z");
+
+    return NGX_OK;
 }
 
 
@@ -471,7 +612,7 @@ ngx_http_apigw_jwks_key(ngx_http_request_t *r,
     ngx_http_apigw_jwks_source_t *src, ngx_str_t *kid,
     ngx_http_apigw_jwk_t **key, ngx_http_apigw_jwks_wait_t **wait)
 {
-    time_t                       now;
+    time_t                       now, last;
     ngx_http_apigw_jwks_wait_t  *w;
 
     *key = NULL;
@@ -499,12 +640,29 @@ ngx_http_apigw_jwks_key(ngx_http_request_t *r,
         if (*key && now - src->loaded < src->refresh) {
             return NGX_OK;
         }
+    }
 
-        /* a stale set is refreshed; an unknown kid may fetch it again */
+    /* before any fetch: a newer set another worker has, its last fetch */
+
+    ngx_http_apigw_jwks_sync(src, r->connection->log);
+
+    if (src->loaded) {
+        *key = ngx_http_apigw_jwks_find(src->set, kid);
+
+        if (*key && now - src->loaded < src->refresh) {
+            return NGX_OK;
+        }
+
+        /*
+         * a stale set is refreshed; an unknown kid may fetch it again:
+         * not long after any worker's fetch
+         */
+
+        last = ngx_max(src->attempted, src->fetched);
 
         if ((w && w->fetched)
-            || now - src->attempted < (*key ? NGX_HTTP_APIGW_JWKS_RETRY
-                                            : src->refetch))
+            || now - last < (*key ? NGX_HTTP_APIGW_JWKS_RETRY
+                                  : src->refetch))
         {
             return *key ? NGX_OK : NGX_DECLINED;
         }
@@ -633,6 +791,8 @@ ngx_http_apigw_jwks_fetch(ngx_http_request_t *r,
     src->sr = sr;
     src->attempted = ngx_time();
 
+    ngx_http_apigw_jwks_attempt(src, r->connection->log);
+
     w->fetched = 1;
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -693,7 +853,12 @@ ngx_http_apigw_jwks_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
         body.data = b->pos;
         body.len = b->last - b->pos;
 
-        ngx_http_apigw_jwks_load(src, &body, sr->connection->log);
+        if (ngx_http_apigw_jwks_load(src, &body, ngx_time(),
+                                     sr->connection->log)
+            == NGX_OK)
+        {
+            ngx_http_apigw_jwks_share(src, &body, sr->connection->log);
+        }
 
     } else {
         ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
@@ -708,9 +873,9 @@ ngx_http_apigw_jwks_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
 }
 
 
-static void
+static ngx_int_t
 ngx_http_apigw_jwks_load(ngx_http_apigw_jwks_source_t *src, ngx_str_t *text,
-    ngx_log_t *log)
+    time_t loaded, ngx_log_t *log)
 {
     ngx_int_t                        rc;
     ngx_pool_t                      *pool;
@@ -722,7 +887,7 @@ ngx_http_apigw_jwks_load(ngx_http_apigw_jwks_source_t *src, ngx_str_t *text,
 
     pool = ngx_create_pool(4096, ngx_cycle->log);
     if (pool == NULL) {
-        return;
+        return NGX_ERROR;
     }
 
     set = ngx_pcalloc(pool, sizeof(ngx_http_apigw_jwks_t));
@@ -730,7 +895,7 @@ ngx_http_apigw_jwks_load(ngx_http_apigw_jwks_source_t *src, ngx_str_t *text,
 
     if (set == NULL || cln == NULL) {
         ngx_destroy_pool(pool);
-        return;
+        return NGX_ERROR;
     }
 
     a.alloc = ngx_http_apigw_pool_alloc;
@@ -752,7 +917,7 @@ ngx_http_apigw_jwks_load(ngx_http_apigw_jwks_source_t *src, ngx_str_t *text,
                       rc != NGX_OK ? err : "no key to verify signatures with");
         ngx_http_apigw_jwks_free(set);
         ngx_destroy_pool(pool);
-        return;
+        return NGX_ERROR;
     }
 
     cln->handler = ngx_http_apigw_jwks_set_cleanup;
@@ -764,12 +929,205 @@ ngx_http_apigw_jwks_load(ngx_http_apigw_jwks_source_t *src, ngx_str_t *text,
 
     src->pool = pool;
     src->set = set;
-    src->loaded = ngx_time();
+    src->loaded = loaded;
     src->generation++;
 
     ngx_log_error(NGX_LOG_INFO, log, 0,
                   "apigw: the key set of authorizer \"%V\" has %ui keys",
                   &src->name, set->nkeys);
+
+    return NGX_OK;
+}
+
+
+/* the zone's record of the URL (the zone's mutex held) */
+
+static ngx_http_apigw_jwks_record_t *
+ngx_http_apigw_jwks_record(ngx_http_apigw_jwks_source_t *src, ngx_log_t *log)
+{
+    ngx_queue_t                   *q;
+    ngx_http_apigw_jwks_shctx_t   *ctx;
+    ngx_http_apigw_jwks_record_t  *rec;
+
+    if (src->record) {
+        return src->record;
+    }
+
+    ctx = src->zone->data;
+
+    for (q = ngx_queue_head(&ctx->sh->records);
+         q != ngx_queue_sentinel(&ctx->sh->records);
+         q = ngx_queue_next(q))
+    {
+        rec = ngx_queue_data(q, ngx_http_apigw_jwks_record_t, queue);
+
+        if (rec->url_len == src->id.len
+            && ngx_memcmp(rec->url, src->id.data, src->id.len) == 0)
+        {
+            src->record = rec;
+            return rec;
+        }
+    }
+
+    rec = ngx_slab_alloc_locked(ctx->shpool,
+                                sizeof(ngx_http_apigw_jwks_record_t)
+                                + src->id.len);
+    if (rec == NULL) {
+        if (!ctx->sh->full) {
+            ctx->sh->full = 1;
+            ngx_log_error(NGX_LOG_ALERT, log, 0,
+                          "apigw: the apigw_jwks zone is full: key sets are "
+                          "not shared between workers");
+        }
+
+        return NULL;
+    }
+
+    ngx_memzero(rec, sizeof(ngx_http_apigw_jwks_record_t));
+
+    rec->url = (u_char *) rec + sizeof(ngx_http_apigw_jwks_record_t);
+    rec->url_len = src->id.len;
+    ngx_memcpy(rec->url, src->id.data, src->id.len);
+
+    ngx_queue_insert_tail(&ctx->sh->records, &rec->queue);
+
+    src->record = rec;
+
+    return rec;
+}
+
+
+/* a set another worker fetched since, and the time of the last fetch */
+
+static void
+ngx_http_apigw_jwks_sync(ngx_http_apigw_jwks_source_t *src, ngx_log_t *log)
+{
+    time_t                         loaded;
+    ngx_str_t                      text;
+    ngx_uint_t                     generation;
+    ngx_http_apigw_jwks_shctx_t   *ctx;
+    ngx_http_apigw_jwks_record_t  *rec;
+
+    ctx = src->zone->data;
+    text.data = NULL;
+
+    ngx_shmtx_lock(&ctx->shpool->mutex);
+
+    rec = ngx_http_apigw_jwks_record(src, log);
+
+    if (rec == NULL) {
+        ngx_shmtx_unlock(&ctx->shpool->mutex);
+        return;
+    }
+
+    src->fetched = rec->attempted;
+
+    generation = rec->generation;
+    loaded = rec->loaded;
+
+    if (rec->text && generation != src->shared) {
+        text.len = rec->len;
+        text.data = ngx_alloc(rec->len, log);
+
+        if (text.data) {
+            ngx_memcpy(text.data, rec->text, rec->len);
+        }
+    }
+
+    ngx_shmtx_unlock(&ctx->shpool->mutex);
+
+    if (text.data == NULL) {
+        return;
+    }
+
+    /* parsed out of the lock */
+
+    if (ngx_http_apigw_jwks_load(src, &text, loaded, log) == NGX_OK) {
+        src->shared = generation;
+
+        ngx_log_error(NGX_LOG_INFO, log, 0,
+                      "apigw: the key set of authorizer \"%V\" from \"%V\" "
+                      "fetched by another worker", &src->name, &src->url);
+    }
+
+    ngx_free(text.data);
+}
+
+
+/* a fetch starts: the limits count it for every worker */
+
+static void
+ngx_http_apigw_jwks_attempt(ngx_http_apigw_jwks_source_t *src,
+    ngx_log_t *log)
+{
+    ngx_http_apigw_jwks_shctx_t   *ctx;
+    ngx_http_apigw_jwks_record_t  *rec;
+
+    ctx = src->zone->data;
+
+    ngx_shmtx_lock(&ctx->shpool->mutex);
+
+    rec = ngx_http_apigw_jwks_record(src, log);
+
+    if (rec && rec->attempted < src->attempted) {
+        rec->attempted = src->attempted;
+    }
+
+    src->fetched = src->attempted;
+
+    ngx_shmtx_unlock(&ctx->shpool->mutex);
+}
+
+
+/* a set fetched: for the other workers too */
+
+static void
+ngx_http_apigw_jwks_share(ngx_http_apigw_jwks_source_t *src,
+    ngx_str_t *text, ngx_log_t *log)
+{
+    u_char                        *p;
+    ngx_http_apigw_jwks_shctx_t   *ctx;
+    ngx_http_apigw_jwks_record_t  *rec;
+
+    ctx = src->zone->data;
+
+    ngx_shmtx_lock(&ctx->shpool->mutex);
+
+    rec = ngx_http_apigw_jwks_record(src, log);
+
+    if (rec == NULL) {
+        goto done;
+    }
+
+    p = ngx_slab_alloc_locked(ctx->shpool, text->len);
+
+    if (p == NULL) {
+        if (!ctx->sh->full) {
+            ctx->sh->full = 1;
+            ngx_log_error(NGX_LOG_ALERT, log, 0,
+                          "apigw: the apigw_jwks zone is full: key sets are "
+                          "not shared between workers");
+        }
+
+        goto done;
+    }
+
+    if (rec->text) {
+        ngx_slab_free_locked(ctx->shpool, rec->text);
+    }
+
+    ngx_memcpy(p, text->data, text->len);
+
+    rec->text = p;
+    rec->len = text->len;
+    rec->loaded = src->loaded;
+    rec->generation++;
+
+    src->shared = rec->generation;
+
+done:
+
+    ngx_shmtx_unlock(&ctx->shpool->mutex);
 }
 
 

@@ -1,6 +1,8 @@
 # JWT authorizers with two workers: each verifies tokens with the key
-# set of a file, and fetches a URL's set for itself when first needed
-# (the requests of a worker that arrive meanwhile wait for its fetch).
+# set of a file; a URL's set is fetched by a worker when first needed
+# (its requests arriving meanwhile wait for that fetch) and shared with
+# the other worker through the apigw_jwks zone, which survives reloads
+# (the blocks after the first reload the running nginx).
 use lib '.';
 use t::APIGW 'no_plan';
 use File::Spec ();
@@ -31,6 +33,7 @@ t::APIGW::start_lambda_runtime();
 
 master_on();
 workers(2);
+use_hup();
 no_shuffle();
 
 add_block_preprocessor(sub {
@@ -90,7 +93,7 @@ __DATA__
 
 
 
-=== TEST 2: each worker fetches a URL's key set once; its requests wait for it
+=== TEST 2: at most a fetch per worker when both need the set at once; their requests wait for it
 --- http_config
     apigw_authorizer url jwt issuer=https://issuer.example.com/
         audience=api://default
@@ -132,5 +135,95 @@ __DATA__
  qr/^\{"statuses": \[200(?:, 200){15}\], "values": \["(\d+)"(?:, "\d+")*, "(?!\1")\d+"(?:, "\d+")*\]\}$/,
  qr/^\{"statuses": \[200(?:, 200){15}\]/,
  qr/^[12]$/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 3: a set one worker fetched serves the other; unknown kids do not fetch again in either
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/w3;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_AUX_PORT reuseport;
+        apigw_api petstore;
+        apigw_stage dev {}
+        location = /pets {
+            apigw_resource /pets;
+            apigw_method GET {
+                apigw_authorization url;
+                apigw_integration mock;
+                add_header X-Pid $pid always;
+            }
+        }
+    }
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name aux;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+    }
+--- config
+    apigw_api fan;
+    apigw_stage dev {}
+    location = /fanout {
+        apigw_resource /fanout;
+        apigw_method POST { apigw_integration lambda fanout proxy; }
+    }
+    location = /one {
+        apigw_resource /one;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /rotate/w3?to=jwks.json", "GET /dev/one", main::fanout('good'),
+ main::fanout('unknown_kid'), "GET /hits/w3"]
+--- more_headers eval
+["Host: aux", "Authorization: Bearer $::T{good}", "", "", "Host: aux"]
+--- error_code eval
+[200, 200, 200, 200, 200]
+--- response_body_like eval
+[qr/rotated/, qr/^$/,
+ qr/^\{"statuses": \[200(?:, 200){15}\], "values": \["(\d+)"(?:, "\d+")*, "(?!\1")\d+"(?:, "\d+")*\]\}$/,
+ qr/^\{"statuses": \[401(?:, 401){15}\]/,
+ qr/^1$/]
+--- error_log
+fetched by another worker
+--- no_error_log
+[error]
+
+
+
+=== TEST 4: after a reload, the set is still there: no fetch
+--- http_config
+    apigw_authorizer url jwt issuer=https://issuer.example.com/
+        audience=api://default
+        jwks=http://127.0.0.1:$TEST_NGINX_JWKS_PORT/jwks/w3;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name aux;
+        location / { proxy_pass http://127.0.0.1:$TEST_NGINX_JWKS_PORT; }
+    }
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location = /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization url;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /dev/pets", "GET /dev/pets", "GET /hits/w3"]
+--- more_headers eval
+["Authorization: Bearer $::T{good}", "Authorization: Bearer $::T{es256}",
+ "Host: aux"]
+--- error_code eval
+[200, 200, 200]
+--- response_body eval
+["", "", "1"]
 --- no_error_log
 [error]
