@@ -1300,3 +1300,14 @@ main::bearer(qw(good good))
 --- error_log
 too big subrequest response
 authorizer "url" has no key set
+
+
+
+=== TEST 60: cache= is off or a number of tokens
+--- http_config
+    apigw_authorizer a jwt issuer=https://i/ audience=x
+        jwks=$TEST_NGINX_JWT_DIR/jwks.json cache=lots;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid parameter "cache=lots" in \S+nginx\.conf:\d+/
