@@ -91,3 +91,6 @@ bench-keys: build
 .PHONY: bench-cache
 bench-cache: build
 	bash bench/cache.sh
+.PHONY: bench-auth
+bench-auth: build
+	bash bench/auth.sh

@@ -289,6 +289,8 @@ struct ngx_http_apigw_ctx_s {
     ngx_str_t                       principal_id;
     struct json_t                  *authorizer; /* requestContext.
                                                    authorizer, 1.0 event */
+    struct json_t                  *authorizer_v2; /* the same, 2.0 event;
+                                                      NULL: authorizer */
     ngx_str_t                       usage_key;  /* usageIdentifierKey */
     void                           *auth;       /* the authorizer's state */
     ngx_str_t                       method_arn;

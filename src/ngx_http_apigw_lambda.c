@@ -767,6 +767,18 @@ ngx_http_apigw_event_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         {
             goto failed;
         }
+
+        /* what an authorizer found out, after "apiId" as AWS orders it */
+
+        if (i == 1 && ctx->authorizer
+            && ngx_http_apigw_json_set(rc, "authorizer",
+                                       json_incref((v2 && ctx->authorizer_v2)
+                                                   ? ctx->authorizer_v2
+                                                   : ctx->authorizer))
+               != NGX_OK)
+        {
+            goto failed;
+        }
     }
 
     if (v2) {

@@ -9,6 +9,8 @@
 
 #include "ngx_http_apigw_common.h"
 
+#include <jansson.h>
+
 
 static ngx_int_t ngx_http_apigw_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -67,6 +69,10 @@ static ngx_int_t ngx_http_apigw_ctx_caller(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_user_arn(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_principal_id(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_apigw_ctx_error_message(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_error_message_string(
@@ -160,6 +166,8 @@ static ngx_http_apigw_context_var_t  ngx_http_apigw_context_vars[] = {
 
     { ngx_string("identity.userArn"), ngx_string("apigw_user_arn"),
       ngx_http_apigw_ctx_user_arn },
+    { ngx_string("authorizer.principalId"), ngx_string("apigw_principal_id"),
+      ngx_http_apigw_ctx_principal_id },
 
     { ngx_string("error.message"), ngx_string("apigw_error_message"),
       ngx_http_apigw_ctx_error_message },
@@ -239,6 +247,15 @@ ngx_http_apigw_add_variables(ngx_conf_t *cf)
     }
 
     v->get_handler = ngx_http_apigw_path_param_variable;
+
+    v = ngx_http_add_variable(cf, &(ngx_str_t)
+                                  ngx_string("apigw_authorizer_"),
+                              NGX_HTTP_VAR_PREFIX|NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->get_handler = ngx_http_apigw_authorizer_variable;
 
     /* computed once per request: nginx caches them */
 
@@ -403,6 +420,101 @@ ngx_http_apigw_path_param_variable(ngx_http_request_t *r,
     return ngx_http_apigw_prefix_variable(r, v, data,
                                           sizeof("apigw_path_param_") - 1,
                                           ngx_http_apigw_path_param);
+}
+
+
+/*
+ * $apigw_authorizer_NAME: NAME of requestContext.authorizer, or for
+ * $apigw_authorizer_claims_NAME the claim NAME; strings as they are,
+ * other values as JSON text.  nginx lowercases variable names: an exact
+ * name is preferred, then one that differs only in case.
+ */
+
+static ngx_int_t
+ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t *name = (ngx_str_t *) data;
+
+    char                  *text;
+    json_t                *obj, *value, *e;
+    size_t                 len;
+    ngx_str_t              key;
+    const char            *k;
+    ngx_http_apigw_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
+
+    key.data = name->data + sizeof("apigw_authorizer_") - 1;
+    key.len = name->len - (sizeof("apigw_authorizer_") - 1);
+
+    obj = ctx ? ctx->authorizer : NULL;
+
+    if (obj && key.len > sizeof("claims_") - 1
+        && ngx_strncmp(key.data, "claims_", sizeof("claims_") - 1) == 0)
+    {
+        obj = json_object_get(obj, "claims");
+        key.data += sizeof("claims_") - 1;
+        key.len -= sizeof("claims_") - 1;
+    }
+
+    value = NULL;
+
+    if (json_is_object(obj)) {
+        json_object_foreach(obj, k, e) {
+            len = ngx_strlen(k);
+
+            if (len != key.len
+                || ngx_strncasecmp((u_char *) k, key.data, len) != 0)
+            {
+                continue;
+            }
+
+            value = e;
+
+            if (ngx_strncmp(k, key.data, len) == 0) {
+                break;
+            }
+        }
+    }
+
+    if (value == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    if (json_is_string(value)) {
+        v->len = json_string_length(value);
+        v->data = ngx_pnalloc(r->pool, v->len);
+        if (v->data == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(v->data, json_string_value(value), v->len);
+
+    } else {
+        text = json_dumps(value, JSON_ENCODE_ANY|JSON_COMPACT);
+        if (text == NULL) {
+            return NGX_ERROR;
+        }
+
+        v->len = ngx_strlen(text);
+        v->data = ngx_pnalloc(r->pool, v->len);
+
+        if (v->data == NULL) {
+            free(text);
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(v->data, text, v->len);
+        free(text);
+    }
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
 }
 
 
@@ -770,6 +882,16 @@ ngx_http_apigw_ctx_user_arn(ngx_http_request_t *r,
     if (ctx->iam_caller) {
         *value = ctx->iam_caller->arn;
     }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_principal_id(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    *value = ctx->principal_id;
 
     return NGX_OK;
 }
