@@ -198,7 +198,17 @@ ngx_http_apigw_method_arn(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 {
     u_char     *p;
     size_t      len;
-    ngx_str_t   account, api, region, path, stage;
+    ngx_str_t   account, api, region, path, stage, var;
+
+    if (ngx_http_apigw_account_var == NULL) {
+        /* authorizers need it too, not only resource policies */
+
+        ngx_str_set(&var, "accountId");
+        ngx_http_apigw_account_var = ngx_http_apigw_context_var(&var);
+
+        ngx_str_set(&var, "apiId");
+        ngx_http_apigw_api_var = ngx_http_apigw_context_var(&var);
+    }
 
     if (ngx_http_apigw_account_var->get(r, ctx, &account) != NGX_OK
         || ngx_http_apigw_api_var->get(r, ctx, &api) != NGX_OK)

@@ -89,6 +89,7 @@ typedef struct ngx_http_apigw_cache_conf_s  ngx_http_apigw_cache_conf_t;
 typedef struct ngx_http_apigw_authorizer_s  ngx_http_apigw_authorizer_t;
 typedef struct ngx_http_apigw_authorization_s
     ngx_http_apigw_authorization_t;
+typedef struct ngx_http_apigw_auth_cache_s  ngx_http_apigw_auth_cache_t;
 
 
 typedef struct {
@@ -240,11 +241,13 @@ typedef struct {
     ngx_flag_t                      null_literal;  /* undefined $x */
     ngx_http_apigw_keys_t          *keys;
     ngx_flag_t                      key_required;
+    ngx_uint_t                      key_source; /* AWS's apiKeySource */
     ngx_http_apigw_policy_t        *resource_policy;
     ngx_http_apigw_cache_conf_t    *cache;
     ngx_array_t                    *authorizers;
                                     /* ngx_http_apigw_authorizer_t * */
     ngx_http_apigw_authorization_t *authorization;
+    ngx_http_apigw_auth_cache_t    *authorizer_cache;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -411,6 +414,9 @@ ngx_table_elt_t *ngx_http_apigw_add_header(ngx_http_request_t *r,
 void ngx_http_apigw_clear_headers(ngx_http_request_t *r);
 
 /* keys.c */
+#define NGX_HTTP_APIGW_KEY_SOURCE_HEADER      1
+#define NGX_HTTP_APIGW_KEY_SOURCE_AUTHORIZER  2
+
 char *ngx_http_apigw_api_keys(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_apigw_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);

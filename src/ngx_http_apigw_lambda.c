@@ -28,6 +28,8 @@ static ngx_int_t ngx_http_apigw_event_params(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_event_context(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
+static json_t *ngx_http_apigw_event_authorizer(ngx_http_apigw_ctx_t *ctx,
+    ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_event_body(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_ctx_string(ngx_http_request_t *r,
@@ -820,6 +822,14 @@ ngx_http_apigw_event_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
             goto failed;
         }
 
+        if (ctx->authorizer
+            && ngx_http_apigw_json_set(rc, "authorizer",
+                                ngx_http_apigw_event_authorizer(ctx, 1))
+               != NGX_OK)
+        {
+            goto failed;
+        }
+
         return ngx_http_apigw_json_set(event, "requestContext", rc);
     }
 
@@ -903,6 +913,14 @@ ngx_http_apigw_event_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         goto failed;
     }
 
+    if (ctx->authorizer
+        && ngx_http_apigw_json_set(rc, "authorizer",
+                                   ngx_http_apigw_event_authorizer(ctx, 0))
+           != NGX_OK)
+    {
+        goto failed;
+    }
+
     return ngx_http_apigw_json_set(event, "requestContext", rc);
 
 failed:
@@ -910,6 +928,56 @@ failed:
     json_decref(rc);
 
     return NGX_ERROR;
+}
+
+
+/*
+ * requestContext.authorizer: what the authorizer found (ctx->authorizer),
+ * as the 1.0 event has it; the 2.0 event puts a Lambda authorizer's
+ * under "lambda" and a JWT authorizer's claims and scopes under "jwt"
+ */
+
+static json_t *
+ngx_http_apigw_event_authorizer(ngx_http_apigw_ctx_t *ctx, ngx_uint_t v2)
+{
+    json_t  *claims;
+
+    if (!v2) {
+        return json_incref(ctx->authorizer);
+    }
+
+    claims = json_object_get(ctx->authorizer, "claims");
+
+    if (claims) {
+        return json_pack("{s{sOsO}}", "jwt", "claims", claims, "scopes",
+                         json_object_get(ctx->authorizer, "scopes")
+                         ? json_object_get(ctx->authorizer, "scopes")
+                         : json_null());
+    }
+
+    return json_pack("{sO}", "lambda", ctx->authorizer);
+}
+
+
+/*
+ * The method request as an event describes it, without the body: what
+ * a REQUEST authorizer receives (lambda_auth.c): headers, query string,
+ * path parameters, stage variables, requestContext
+ */
+
+ngx_int_t
+ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2)
+{
+    if (ngx_http_apigw_event_headers(r, ctx, event, v2) != NGX_OK
+        || ngx_http_apigw_event_query(r, event, v2) != NGX_OK
+        || ngx_http_apigw_event_params(r, ctx, event, v2) != NGX_OK
+        || ngx_http_apigw_event_context(r, ctx, event, v2) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 

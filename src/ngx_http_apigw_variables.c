@@ -9,6 +9,8 @@
 
 #include "ngx_http_apigw_common.h"
 
+#include <jansson.h>
+
 
 static ngx_int_t ngx_http_apigw_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -20,6 +22,12 @@ static ngx_int_t ngx_http_apigw_integration_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_apigw_aws_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_apigw_principal_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static json_t *ngx_http_apigw_json_member(json_t *obj, u_char *name,
+    size_t len);
 
 static ngx_int_t ngx_http_apigw_ctx_request_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -246,6 +254,26 @@ ngx_http_apigw_add_variables(ngx_conf_t *cf)
         v->data = i;
     }
 
+    /* what an authorizer found: $apigw_principal_id, $apigw_authorizer_X */
+
+    v = ngx_http_add_variable(cf, &(ngx_str_t)
+                                  ngx_string("apigw_principal_id"),
+                              NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->get_handler = ngx_http_apigw_principal_variable;
+
+    v = ngx_http_add_variable(cf, &(ngx_str_t)
+                                  ngx_string("apigw_authorizer_"),
+                              NGX_HTTP_VAR_PREFIX|NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->get_handler = ngx_http_apigw_authorizer_variable;
+
     return NGX_OK;
 }
 
@@ -419,6 +447,128 @@ ngx_http_apigw_integration_variable(ngx_http_request_t *r,
     v->not_found = 0;
 
     return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_principal_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_apigw_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
+
+    if (ctx == NULL || ctx->principal_id.len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = ctx->principal_id.data;
+    v->len = ctx->principal_id.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * $apigw_authorizer_KEY: ctx->authorizer's member KEY (nginx lowercases
+ * the name: compared without case), $apigw_authorizer_claims_X a claim;
+ * numbers and booleans as text, objects and arrays as compact JSON
+ */
+
+static ngx_int_t
+ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t             *name = (ngx_str_t *) data;
+
+    char                  *text;
+    u_char                *p, *key;
+    json_t                *j, *claims;
+    size_t                 len;
+    ngx_http_apigw_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
+
+    key = name->data + sizeof("apigw_authorizer_") - 1;
+    len = name->len - (sizeof("apigw_authorizer_") - 1);
+
+    j = NULL;
+
+    if (ctx && ctx->authorizer) {
+        j = ngx_http_apigw_json_member(ctx->authorizer, key, len);
+
+        claims = json_object_get(ctx->authorizer, "claims");
+
+        if (j == NULL && claims && len > sizeof("claims_") - 1
+            && ngx_strncmp(key, "claims_", sizeof("claims_") - 1) == 0)
+        {
+            j = ngx_http_apigw_json_member(claims,
+                                           key + sizeof("claims_") - 1,
+                                           len - (sizeof("claims_") - 1));
+        }
+    }
+
+    if (j == NULL || json_is_null(j)) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    if (json_is_string(j)) {
+        v->data = (u_char *) json_string_value(j);
+        v->len = json_string_length(j);
+
+    } else {
+        text = json_dumps(j, JSON_COMPACT|JSON_ENCODE_ANY);
+        if (text == NULL) {
+            return NGX_ERROR;
+        }
+
+        len = ngx_strlen(text);
+
+        p = ngx_pnalloc(r->pool, len);
+        if (p == NULL) {
+            free(text);
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(p, text, len);
+        free(text);
+
+        v->data = p;
+        v->len = len;
+    }
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static json_t *
+ngx_http_apigw_json_member(json_t *obj, u_char *name, size_t len)
+{
+    json_t      *value;
+    const char  *key;
+
+    if (!json_is_object(obj)) {
+        return NULL;
+    }
+
+    json_object_foreach(obj, key, value) {
+        if (ngx_strlen(key) == len
+            && ngx_strncasecmp((u_char *) key, name, len) == 0)
+        {
+            return value;
+        }
+    }
+
+    return NULL;
 }
 
 
@@ -733,6 +883,12 @@ ngx_http_apigw_ctx_error_message_string(ngx_http_request_t *r,
     uintptr_t   n;
 
     if (!ctx->error) {
+        return NGX_OK;
+    }
+
+    if (ctx->error_message.data == NULL) {
+        /* a failed Lambda authorizer's: no message */
+        ngx_str_set(value, "null");
         return NGX_OK;
     }
 
