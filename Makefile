@@ -87,3 +87,7 @@ clean:
 .PHONY: bench-keys
 bench-keys: build
 	bash bench/keys.sh
+
+.PHONY: bench-auth
+bench-auth: build
+	bash bench/auth.sh

@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2016,SC2034
-# Shared by bench/run.sh, bench/mapping.sh, bench/lambda.sh and
-# bench/profile.sh (sourced, not run): starts the backend and gateway nginx
+# Shared by bench/run.sh, bench/mapping.sh, bench/lambda.sh, bench/auth.sh
+# and bench/profile.sh (sourced, not run): starts the backend and gateway nginx
 # described in bench/run.sh in a fresh servroot, checks every case
 # answers, and stops both on exit.
 #
@@ -11,7 +11,10 @@
 # run in exactly the configuration they always had.  So are the Lambda
 # cases of bench/lambda.sh: a fixed Invoke API answer in the backend (an
 # instant function, "hello"), POSTed to directly with bench/event.json or
-# invoked through a lambda proxy integration of the gateway.
+# invoked through a lambda proxy integration of the gateway.  And the
+# authorization cases of bench/auth.sh: the same MOCK method without
+# authorization and behind a Lambda TOKEN authorizer whose answer (a fixed
+# Invoke API answer of the backend) is cached.
 #
 # Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
 #       CASES URL LABEL BODY
@@ -46,6 +49,8 @@ declare -A LABEL=(
     [hello_direct]='backend GET, direct (no gateway)'
     [invoke_direct]='Invoke API POST, direct (no gateway)'
     [lambda]='apigw Lambda proxy'
+    [auth_none]='apigw MOCK, no authorization'
+    [auth_lambda]='apigw MOCK, cached Lambda authorizer'
 )
 
 # the JSON body cases: POSTed with bench/post.lua, answered by a static
@@ -58,6 +63,12 @@ LAMBDA_RESULT='{"statusCode":200,"headers":{"Content-Type":"text/plain"},"body":
 INVOKE_PATH=/2015-03-31/functions/hello/invocations
 LAMBDA_CASES=0
 
+# the authorization cases: the Lambda authorizer's answer, an IAM policy
+# allowing GET on the stage, and a context
+AUTHZ_RESULT='{"principalId":"bench","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"Allow","Resource":"arn:aws:execute-api:*:*:*/dev/GET/*"}]},"context":{"tier":"gold"}}'
+AUTHZ_PATH=/2015-03-31/functions/authz/invocations
+AUTH_CASES=0
+
 die() { echo "bench: $*" >&2; exit 1; }
 
 command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
@@ -69,6 +80,7 @@ for c in "${CASES[@]}"; do
     case $c in
         http_proxy_*|mapping_*) BODY_CASES=1 ;;
         lambda|invoke_direct) LAMBDA_CASES=1 ;;
+        auth_*) AUTH_CASES=1 ;;
     esac
 done
 if [ "$BODY_CASES" = 1 ] || [ "$LAMBDA_CASES" = 1 ]; then
@@ -288,6 +300,16 @@ EOF
         }
 EOF
         fi
+        if [ "$AUTH_CASES" = 1 ]; then
+            # an instant Lambda authorizer: its answer, fixed
+            cat <<EOF
+
+        location = $AUTHZ_PATH {
+            default_type application/json;
+            return 200 '$AUTHZ_RESULT';
+        }
+EOF
+        fi
         echo "    }"
         echo "}"
     } > "$dir/conf/nginx.conf"
@@ -404,6 +426,31 @@ EOF
         }
 EOF
         fi
+        if [ "$AUTH_CASES" = 1 ]; then
+            # the same MOCK method, without and with a Lambda authorizer
+            # (its Invoke calls to the backend upstream, keepalive)
+            cat <<EOF
+
+        apigw_lambda_endpoint http://backend;
+        apigw_authorizer_cache_zone bench_authorizers:1m;
+        apigw_authorizer bench_lambda token function=authz ttl=300;
+
+        location /none {
+            apigw_resource /none;
+            apigw_method GET {
+                apigw_integration mock 'body=hello';
+            }
+        }
+
+        location /lambda {
+            apigw_resource /lambda;
+            apigw_method GET {
+                apigw_authorization bench_lambda;
+                apigw_integration mock 'body=hello';
+            }
+        }
+EOF
+        fi
         echo "    }"
         echo "}"
     } > "$dir/conf/nginx.conf"
@@ -434,6 +481,13 @@ declare -A URL=(
     [hello_direct]="http://127.0.0.1:$BACKEND_PORT/hello"
     [invoke_direct]="http://127.0.0.1:$BACKEND_PORT$INVOKE_PATH"
     [lambda]="http://127.0.0.1:$GW_PORT/dev/hello"
+    [auth_none]="http://127.0.0.1:$GW_PORT/dev/none"
+    [auth_lambda]="http://127.0.0.1:$GW_PORT/dev/lambda"
+)
+
+# a header a case sends with every request
+declare -A HEADER=(
+    [auth_lambda]="Authorization: Bearer bench-token"
 )
 
 # what a case POSTs (none: a GET)
@@ -453,6 +507,9 @@ done
 wrk_case() {
     local c=$1
     shift
+    if [ -n "${HEADER[$c]:-}" ]; then
+        set -- "$@" -H "${HEADER[$c]}"
+    fi
     if [ -n "${BODY[$c]:-}" ]; then
         "${WRK[@]}" "$@" --timeout 30s -s "$TOP/bench/post.lua" "${URL[$c]}" \
             -- "${BODY[$c]}"
@@ -512,7 +569,8 @@ for c in "${CASES[@]}"; do
         check_body_case "$c"
         continue
     fi
-    out=$(curl -s -o - -w ' %{http_code}' "${URL[$c]}") || true
+    out=$(curl -s -o - -w ' %{http_code}' ${HEADER[$c]:+-H "${HEADER[$c]}"} \
+          "${URL[$c]}") || true
     [ "$out" = "hello 200" ] \
         || die "case $c: ${URL[$c]} answered '$out', expected 'hello 200'"
 done

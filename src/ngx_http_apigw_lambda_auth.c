@@ -33,6 +33,7 @@
 #define NGX_HTTP_APIGW_LAUTH_TTL          300       /* AWS's defaults */
 #define NGX_HTTP_APIGW_LAUTH_MAX_TTL      3600
 #define NGX_HTTP_APIGW_LAUTH_MAX_SOURCES  16
+#define NGX_HTTP_APIGW_LAUTH_MEMO         1000      /* per worker */
 #define NGX_HTTP_APIGW_LAUTH_URI          "/.apigw-authorizer/"
 
 #define NGX_HTTP_APIGW_LAUTH_DENY                                            \
@@ -54,6 +55,13 @@ typedef struct {
     ngx_http_conf_ctx_t            *parent;     /* where it is declared */
     ngx_http_apigw_loc_conf_t      *alcf;       /* ctx's, once merged */
     ngx_http_apigw_auth_cache_t    *cache;
+
+    /* each worker's parsed copies of cached answers (memo_t) */
+    ngx_rbtree_t                    memo;
+    ngx_rbtree_node_t               memo_sentinel;
+    ngx_queue_t                     memo_lru;
+    ngx_uint_t                      memo_n;
+
     u_char                         *file;
     ngx_uint_t                      line;
     unsigned                        request:1;
@@ -67,7 +75,9 @@ typedef struct {
 typedef struct {
     ngx_http_apigw_lauth_conf_t    *conf;
     ngx_str_t                      *values;     /* identity sources' */
-    u_char                          key[NGX_HTTP_APIGW_AUTH_CACHE_KEY_LEN];
+    ngx_str_t                       key;        /* the cache key */
+    uint32_t                        hash;
+    u_char                          digest[NGX_HTTP_APIGW_AUTH_CACHE_KEY_LEN];
     ngx_str_t                       arn;
     ngx_str_t                       alias;
     ngx_str_t                       uri;        /* the Invoke API's */
@@ -85,14 +95,28 @@ typedef struct {
 } ngx_http_apigw_lauth_ctx_t;
 
 
-/* what the function answered */
+/* what the function answered, checked and parsed */
 typedef struct {
     ngx_str_t                       principal;
     ngx_http_apigw_policy_t        *policy;
-    json_t                         *context;    /* in the answer */
     ngx_str_t                       usage_key;
+    json_t                         *authorizer; /* requestContext's */
     ngx_uint_t                      authorized; /* simple responses */
 } ngx_http_apigw_lauth_result_t;
+
+
+/*
+ * A worker's copy of a cached answer, parsed once: a hit costs no JSON
+ * and no digest.  It expires with the shared entry it was made from, and
+ * it is keyed by the cache key itself, compared byte for byte.
+ */
+typedef struct {
+    ngx_str_node_t                  sn;         /* sn.str: the key */
+    ngx_queue_t                     queue;      /* the most recent first */
+    ngx_msec_t                      expires;
+    ngx_pool_t                     *pool;       /* the entry's memory */
+    ngx_http_apigw_lauth_result_t   result;
+} ngx_http_apigw_lauth_memo_t;
 
 
 static char *ngx_http_apigw_lauth_parse_args(ngx_conf_t *cf,
@@ -122,16 +146,26 @@ static ngx_int_t ngx_http_apigw_lauth_done(ngx_http_request_t *sr,
 static ngx_int_t ngx_http_apigw_lauth_finish(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_lauth_ctx_t *st);
 static ngx_int_t ngx_http_apigw_lauth_answer(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_lauth_ctx_t *st);
+static ngx_int_t ngx_http_apigw_lauth_cached(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_lauth_ctx_t *st,
-    ngx_str_t *body, ngx_uint_t fresh);
-static ngx_int_t ngx_http_apigw_lauth_parse(ngx_http_request_t *r,
-    ngx_http_apigw_lauth_conf_t *la, json_t *res,
+    ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_lauth_parse(ngx_pool_t *pool,
+    ngx_http_apigw_lauth_conf_t *la, ngx_str_t *body, ngx_msec_t latency,
     ngx_http_apigw_lauth_result_t *result, const char **err);
 static ngx_int_t ngx_http_apigw_lauth_apply(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_lauth_ctx_t *st,
-    ngx_http_apigw_lauth_result_t *result, ngx_msec_t latency);
+    ngx_http_apigw_lauth_result_t *result);
 static json_t *ngx_http_apigw_lauth_context(
-    ngx_http_apigw_lauth_result_t *result, ngx_msec_t latency);
+    ngx_http_apigw_lauth_result_t *result, json_t *context,
+    ngx_msec_t latency);
+static ngx_http_apigw_lauth_memo_t *ngx_http_apigw_lauth_memo_find(
+    ngx_http_apigw_lauth_ctx_t *st);
+static ngx_http_apigw_lauth_memo_t *ngx_http_apigw_lauth_memo_add(
+    ngx_http_apigw_lauth_ctx_t *st, ngx_msec_t expires, ngx_str_t *body,
+    ngx_log_t *log);
+static void ngx_http_apigw_lauth_memo_free(ngx_http_apigw_lauth_conf_t *la,
+    ngx_http_apigw_lauth_memo_t *m);
 static ngx_int_t ngx_http_apigw_lauth_error(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_gr_type_e type);
 static void ngx_http_apigw_lauth_json_cleanup(void *data);
@@ -193,6 +227,10 @@ ngx_http_apigw_lambda_auth_conf(ngx_conf_t *cf,
     {
         return NGX_CONF_ERROR;
     }
+
+    ngx_rbtree_init(&la->memo, &la->memo_sentinel,
+                    ngx_str_rbtree_insert_value);
+    ngx_queue_init(&la->memo_lru);
 
     rv = ngx_http_apigw_lauth_parse_args(cf, la, args, nargs);
     if (rv != NGX_CONF_OK) {
@@ -921,10 +959,11 @@ ngx_http_apigw_lambda_authorize(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_authorization_t *authz)
 {
     ngx_int_t                     rc;
-    ngx_str_t                     cached;
-    ngx_http_apigw_loc_conf_t    *alcf;
+    ngx_str_t                     value;
     ngx_http_apigw_lauth_ctx_t   *st;
     ngx_http_apigw_lauth_conf_t  *la;
+    ngx_http_apigw_lauth_memo_t  *m;
+    ngx_http_apigw_loc_conf_t    *alcf;
 
     la = authz->authorizer->data;
     st = ctx->auth;
@@ -968,27 +1007,50 @@ ngx_http_apigw_lambda_authorize(ngx_http_request_t *r,
 
     ctx->auth = st;
 
-    if (la->cache) {
-        if (ngx_http_apigw_lauth_key(r, ctx, st) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+    if (la->cache == NULL) {
+        return ngx_http_apigw_lauth_invoke(r, ctx, st);
+    }
 
-        rc = ngx_http_apigw_auth_cache_get(la->cache, st->key, r->pool,
-                                           &cached);
+    if (ngx_http_apigw_lauth_key(r, ctx, st) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
-        if (rc == NGX_ERROR) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+    /* this worker's parsed copy, then the shared cache */
 
-        if (rc == NGX_OK) {
-            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                           "apigw lambda authorizer \"%V\": cached",
-                           &la->name);
+    m = ngx_http_apigw_lauth_memo_find(st);
 
-            st->done = 1;
+    if (m) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "apigw lambda authorizer \"%V\": cached", &la->name);
 
-            return ngx_http_apigw_lauth_answer(r, ctx, st, &cached, 0);
-        }
+        st->done = 1;
+
+        return ngx_http_apigw_lauth_apply(r, ctx, st, &m->result);
+    }
+
+    if (EVP_Digest(st->key.data, st->key.len, st->digest, NULL, EVP_sha256(),
+                   NULL)
+        != 1)
+    {
+        ngx_log_error(NGX_LOG_CRIT, r->connection->log, 0,
+                      "apigw: EVP_Digest() failed");
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_apigw_auth_cache_get(la->cache, st->digest, r->pool,
+                                       &value);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_OK) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "apigw lambda authorizer \"%V\": cached", &la->name);
+
+        st->done = 1;
+
+        return ngx_http_apigw_lauth_cached(r, ctx, st, &value);
     }
 
     return ngx_http_apigw_lauth_invoke(r, ctx, st);
@@ -1060,20 +1122,20 @@ ngx_http_apigw_lauth_identity(ngx_http_request_t *r,
 
 
 /*
- * The cache key: a digest of the authorizer, the API and stage (AWS
- * keeps a cache per stage) and the identity sources' values, each with
- * its length, so no two lists of values make the same bytes.
+ * The cache key: the authorizer, the API and stage (AWS keeps a cache
+ * per stage) and the identity sources' values, each with its length, so
+ * no two lists of values make the same bytes.  The shared cache is
+ * keyed by its digest.
  */
 
 static ngx_int_t
 ngx_http_apigw_lauth_key(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_lauth_ctx_t *st)
 {
-    u_char                       *buf, *p;
+    u_char                       *p;
     size_t                        len;
     ngx_str_t                     stage;
     ngx_uint_t                    i, n;
-    unsigned int                  dlen;
     ngx_http_apigw_srv_conf_t    *ascf;
     ngx_http_apigw_lauth_conf_t  *la;
 
@@ -1089,31 +1151,26 @@ ngx_http_apigw_lauth_key(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         ngx_str_null(&stage);
     }
 
-    len = la->name.len + ascf->id.len + stage.len + 3 * NGX_INT_T_LEN;
+    len = la->name.len + ascf->id.len + stage.len + 3 * (NGX_SIZE_T_LEN + 1);
 
     for (i = 0; i < n; i++) {
         len += NGX_SIZE_T_LEN + 1 + st->values[i].len;
     }
 
-    buf = ngx_pnalloc(r->pool, len);
-    if (buf == NULL) {
+    st->key.data = ngx_pnalloc(r->pool, len);
+    if (st->key.data == NULL) {
         return NGX_ERROR;
     }
 
-    p = ngx_sprintf(buf, "%uz:%V%uz:%V%uz:%V", la->name.len, &la->name,
-                    ascf->id.len, &ascf->id, stage.len, &stage);
+    p = ngx_sprintf(st->key.data, "%uz:%V%uz:%V%uz:%V", la->name.len,
+                    &la->name, ascf->id.len, &ascf->id, stage.len, &stage);
 
     for (i = 0; i < n; i++) {
         p = ngx_sprintf(p, "%uz:%V", st->values[i].len, &st->values[i]);
     }
 
-    dlen = NGX_HTTP_APIGW_AUTH_CACHE_KEY_LEN;
-
-    if (EVP_Digest(buf, p - buf, st->key, &dlen, EVP_sha256(), NULL) != 1) {
-        ngx_log_error(NGX_LOG_CRIT, r->connection->log, 0,
-                      "apigw: EVP_Digest() failed");
-        return NGX_ERROR;
-    }
+    st->key.len = p - st->key.data;
+    st->hash = ngx_murmur_hash2(st->key.data, st->key.len);
 
     return NGX_OK;
 }
@@ -1263,7 +1320,7 @@ ngx_http_apigw_lauth_finish(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     }
 
     if (!st->function_error) {
-        return ngx_http_apigw_lauth_answer(r, ctx, st, &st->body, 1);
+        return ngx_http_apigw_lauth_answer(r, ctx, st);
     }
 
     /* the function failed: "Unauthorized" is how it says 401 */
@@ -1299,42 +1356,33 @@ ngx_http_apigw_lauth_finish(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
 
 /*
- * The function's answer, fresh (checked, then cached) or from the
- * cache (checked when it was stored): evaluated for this method.
+ * The function's answer: checked, evaluated for this method, and kept
+ * in the shared cache (with the time it expires, for the workers' parsed
+ * copies) and in this worker's.
  */
 
 static ngx_int_t
 ngx_http_apigw_lauth_answer(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
-    ngx_http_apigw_lauth_ctx_t *st, ngx_str_t *body, ngx_uint_t fresh)
+    ngx_http_apigw_lauth_ctx_t *st)
 {
-    json_t                         *res;
     ngx_int_t                       rc;
+    ngx_str_t                       value;
+    ngx_msec_t                      expires;
     const char                     *err;
-    json_error_t                    jerr;
     ngx_http_apigw_lauth_conf_t    *la;
     ngx_http_apigw_lauth_result_t   result;
 
     la = st->conf;
     err = NULL;
 
-    res = json_loadb((char *) body->data, body->len, JSON_DECODE_ANY, &jerr);
-
-    if (res == NULL) {
-        err = "not JSON";
-        rc = NGX_DECLINED;
-
-    } else {
-        rc = ngx_http_apigw_lauth_parse(r, la, res, &result, &err);
-    }
+    rc = ngx_http_apigw_lauth_parse(r->pool, la, &st->body, st->latency,
+                                    &result, &err);
 
     if (rc == NGX_ERROR) {
-        json_decref(res);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (rc == NGX_DECLINED) {
-        json_decref(res);
-
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "apigw: the authorizer \"%V\" answered with an "
                       "invalid response: %s", &la->name,
@@ -1344,17 +1392,63 @@ ngx_http_apigw_lauth_answer(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                           NGX_HTTP_APIGW_GR_AUTHORIZER_CONFIGURATION_ERROR);
     }
 
-    if (fresh && la->cache) {
-        ngx_http_apigw_auth_cache_put(la->cache, st->key, la->ttl, body,
-                                      r->connection->log);
+    if (la->cache) {
+        expires = ngx_current_msec + la->ttl;
+
+        value.len = sizeof(ngx_msec_t) + st->body.len;
+        value.data = ngx_pnalloc(r->pool, value.len);
+
+        if (value.data) {
+            ngx_memcpy(value.data, &expires, sizeof(ngx_msec_t));
+            ngx_memcpy(value.data + sizeof(ngx_msec_t), st->body.data,
+                       st->body.len);
+
+            if (EVP_Digest(st->key.data, st->key.len, st->digest, NULL,
+                           EVP_sha256(), NULL)
+                == 1)
+            {
+                ngx_http_apigw_auth_cache_put(la->cache, st->digest, la->ttl,
+                                              &value, r->connection->log);
+            }
+        }
+
+        (void) ngx_http_apigw_lauth_memo_add(st, expires, &st->body,
+                                             r->connection->log);
     }
 
-    rc = ngx_http_apigw_lauth_apply(r, ctx, st, &result,
-                                    fresh ? st->latency : 0);
+    rc = ngx_http_apigw_lauth_apply(r, ctx, st, &result);
 
-    json_decref(res);
+    json_decref(result.authorizer);
 
     return rc;
+}
+
+
+/* an answer from the shared cache: parsed into this worker's copy */
+
+static ngx_int_t
+ngx_http_apigw_lauth_cached(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_http_apigw_lauth_ctx_t *st, ngx_str_t *value)
+{
+    ngx_str_t                     body;
+    ngx_msec_t                    expires;
+    ngx_http_apigw_lauth_memo_t  *m;
+
+    if (value->len < sizeof(ngx_msec_t)) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(&expires, value->data, sizeof(ngx_msec_t));
+
+    body.data = value->data + sizeof(ngx_msec_t);
+    body.len = value->len - sizeof(ngx_msec_t);
+
+    m = ngx_http_apigw_lauth_memo_add(st, expires, &body, r->connection->log);
+    if (m == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_apigw_lauth_apply(r, ctx, st, &m->result);
 }
 
 
@@ -1364,36 +1458,46 @@ ngx_http_apigw_lauth_answer(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
  * principalId, a policyDocument (an object or a JSON string), maybe a
  * context of strings, numbers and booleans, maybe a
  * usageIdentifierKey; a simple one a boolean isAuthorized, maybe a
- * context of anything.
+ * context of anything.  What it holds is parsed into the pool, and
+ * result->authorizer is a new reference.
  */
 
 static ngx_int_t
-ngx_http_apigw_lauth_parse(ngx_http_request_t *r,
-    ngx_http_apigw_lauth_conf_t *la, json_t *res,
+ngx_http_apigw_lauth_parse(ngx_pool_t *pool, ngx_http_apigw_lauth_conf_t *la,
+    ngx_str_t *body, ngx_msec_t latency,
     ngx_http_apigw_lauth_result_t *result, const char **err)
 {
-    json_t                  *v, *doc;
+    json_t                  *res, *v, *doc, *context;
+    ngx_int_t                rc;
     const char              *key;
+    json_error_t             jerr;
     ngx_http_apigw_alloc_t   a;
 
     ngx_memzero(result, sizeof(ngx_http_apigw_lauth_result_t));
 
+    res = json_loadb((char *) body->data, body->len, JSON_DECODE_ANY, &jerr);
+
+    if (res == NULL) {
+        *err = "not JSON";
+        return NGX_DECLINED;
+    }
+
+    rc = NGX_DECLINED;
+
     if (!json_is_object(res)) {
         *err = "not a JSON object";
-        return NGX_DECLINED;
+        goto done;
     }
 
-    result->context = json_object_get(res, "context");
+    context = json_object_get(res, "context");
 
-    if (result->context && !json_is_null(result->context)
-        && !json_is_object(result->context))
-    {
+    if (json_is_null(context)) {
+        context = NULL;
+    }
+
+    if (context && !json_is_object(context)) {
         *err = "\"context\" is not an object";
-        return NGX_DECLINED;
-    }
-
-    if (json_is_null(result->context)) {
-        result->context = NULL;
+        goto done;
     }
 
     if (la->simple) {
@@ -1401,46 +1505,47 @@ ngx_http_apigw_lauth_parse(ngx_http_request_t *r,
 
         if (!json_is_boolean(v)) {
             *err = "no boolean \"isAuthorized\"";
-            return NGX_DECLINED;
+            goto done;
         }
 
         result->authorized = json_is_true(v);
 
-        return NGX_OK;
+        goto context;
     }
 
     v = json_object_get(res, "principalId");
 
     if (!json_is_string(v)) {
         *err = "no string \"principalId\"";
-        return NGX_DECLINED;
+        goto done;
     }
 
-    if (ngx_http_apigw_lauth_copy(r->pool, v, &result->principal) != NGX_OK) {
-        return NGX_ERROR;
+    if (ngx_http_apigw_lauth_copy(pool, v, &result->principal) != NGX_OK) {
+        rc = NGX_ERROR;
+        goto done;
     }
 
     doc = json_object_get(res, "policyDocument");
 
     if (doc == NULL) {
         *err = "no \"policyDocument\"";
-        return NGX_DECLINED;
+        goto done;
     }
 
     a.alloc = ngx_http_apigw_pool_alloc;
-    a.data = r->pool;
+    a.data = pool;
 
     result->policy = ngx_http_apigw_policy_parse(&a, doc, err);
 
     if (result->policy == NULL) {
-        return NGX_DECLINED;
+        goto done;
     }
 
-    if (result->context) {
-        json_object_foreach(result->context, key, v) {
+    if (context) {
+        json_object_foreach(context, key, v) {
             if (json_is_object(v) || json_is_array(v)) {
                 *err = "a \"context\" value is an object or an array";
-                return NGX_DECLINED;
+                goto done;
             }
         }
     }
@@ -1450,17 +1555,29 @@ ngx_http_apigw_lauth_parse(ngx_http_request_t *r,
     if (v && !json_is_null(v)) {
         if (!json_is_string(v)) {
             *err = "\"usageIdentifierKey\" is not a string";
-            return NGX_DECLINED;
+            goto done;
         }
 
-        if (ngx_http_apigw_lauth_copy(r->pool, v, &result->usage_key)
+        if (ngx_http_apigw_lauth_copy(pool, v, &result->usage_key)
             != NGX_OK)
         {
-            return NGX_ERROR;
+            rc = NGX_ERROR;
+            goto done;
         }
     }
 
-    return NGX_OK;
+context:
+
+    result->authorizer = ngx_http_apigw_lauth_context(result, context,
+                                                      latency);
+
+    rc = (result->authorizer == NULL) ? NGX_ERROR : NGX_OK;
+
+done:
+
+    json_decref(res);
+
+    return rc;
 }
 
 
@@ -1468,8 +1585,7 @@ ngx_http_apigw_lauth_parse(ngx_http_request_t *r,
 
 static ngx_int_t
 ngx_http_apigw_lauth_apply(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
-    ngx_http_apigw_lauth_ctx_t *st, ngx_http_apigw_lauth_result_t *result,
-    ngx_msec_t latency)
+    ngx_http_apigw_lauth_ctx_t *st, ngx_http_apigw_lauth_result_t *result)
 {
     ngx_int_t                         decision;
     ngx_pool_cleanup_t               *cln;
@@ -1483,16 +1599,26 @@ ngx_http_apigw_lauth_apply(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->authorizer = ngx_http_apigw_lauth_context(result, latency);
-    if (ctx->authorizer == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    /* shared with the worker's copy: nothing changes it */
+
+    ctx->authorizer = json_incref(result->authorizer);
 
     cln->handler = ngx_http_apigw_lauth_json_cleanup;
     cln->data = ctx->authorizer;
 
-    ctx->principal_id = result->principal;
-    ctx->usage_key = result->usage_key;
+    /* a worker's copy may go before the request does */
+
+    ctx->principal_id.len = result->principal.len;
+    ctx->principal_id.data = ngx_pstrdup(r->pool, &result->principal);
+
+    ctx->usage_key.len = result->usage_key.len;
+    ctx->usage_key.data = ngx_pstrdup(r->pool, &result->usage_key);
+
+    if ((result->principal.len && ctx->principal_id.data == NULL)
+        || (result->usage_key.len && ctx->usage_key.data == NULL))
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     if (la->simple) {
         if (result->authorized) {
@@ -1552,7 +1678,7 @@ ngx_http_apigw_lauth_apply(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
 static json_t *
 ngx_http_apigw_lauth_context(ngx_http_apigw_lauth_result_t *result,
-    ngx_msec_t latency)
+    json_t *context, ngx_msec_t latency)
 {
     u_char       buf[NGX_HTTP_APIGW_UTIL_DOUBLE_LEN], *p;
     json_t      *obj, *v, *s;
@@ -1560,8 +1686,7 @@ ngx_http_apigw_lauth_context(ngx_http_apigw_lauth_result_t *result,
 
     if (result->policy == NULL) {
         /* a simple response */
-        return result->context ? json_deep_copy(result->context)
-                               : json_object();
+        return context ? json_deep_copy(context) : json_object();
     }
 
     obj = json_object();
@@ -1569,8 +1694,8 @@ ngx_http_apigw_lauth_context(ngx_http_apigw_lauth_result_t *result,
         return NULL;
     }
 
-    if (result->context) {
-        json_object_foreach(result->context, key, v) {
+    if (context) {
+        json_object_foreach(context, key, v) {
 
             if (json_is_integer(v)) {
                 p = ngx_sprintf(buf, "%L", (int64_t) json_integer_value(v));
@@ -1609,6 +1734,128 @@ ngx_http_apigw_lauth_context(ngx_http_apigw_lauth_result_t *result,
     }
 
     return obj;
+}
+
+
+/* this worker's parsed copy of a cached answer, if it has a live one */
+
+static ngx_http_apigw_lauth_memo_t *
+ngx_http_apigw_lauth_memo_find(ngx_http_apigw_lauth_ctx_t *st)
+{
+    ngx_http_apigw_lauth_conf_t  *la;
+    ngx_http_apigw_lauth_memo_t  *m;
+
+    la = st->conf;
+
+    m = (ngx_http_apigw_lauth_memo_t *)
+            ngx_str_rbtree_lookup(&la->memo, &st->key, st->hash);
+
+    if (m == NULL) {
+        return NULL;
+    }
+
+    if ((ngx_msec_int_t) (m->expires - ngx_current_msec) <= 0) {
+        ngx_http_apigw_lauth_memo_free(la, m);
+        return NULL;
+    }
+
+    ngx_queue_remove(&m->queue);
+    ngx_queue_insert_head(&la->memo_lru, &m->queue);
+
+    return m;
+}
+
+
+/*
+ * Parses an answer into a new copy, in memory of its own: it outlives
+ * the request.  The least recently used copy makes room.
+ */
+
+static ngx_http_apigw_lauth_memo_t *
+ngx_http_apigw_lauth_memo_add(ngx_http_apigw_lauth_ctx_t *st,
+    ngx_msec_t expires, ngx_str_t *body, ngx_log_t *log)
+{
+    ngx_int_t                     rc;
+    ngx_pool_t                   *pool;
+    ngx_queue_t                  *q;
+    const char                   *err;
+    ngx_http_apigw_lauth_conf_t  *la;
+    ngx_http_apigw_lauth_memo_t  *m;
+
+    la = st->conf;
+
+    m = (ngx_http_apigw_lauth_memo_t *)
+            ngx_str_rbtree_lookup(&la->memo, &st->key, st->hash);
+
+    if (m) {
+        ngx_http_apigw_lauth_memo_free(la, m);   /* an older answer */
+    }
+
+    if (la->memo_n >= NGX_HTTP_APIGW_LAUTH_MEMO) {
+        q = ngx_queue_last(&la->memo_lru);
+        ngx_http_apigw_lauth_memo_free(la,
+                      ngx_queue_data(q, ngx_http_apigw_lauth_memo_t, queue));
+    }
+
+    pool = ngx_create_pool(1024, ngx_cycle->log);
+    if (pool == NULL) {
+        return NULL;
+    }
+
+    m = ngx_palloc(pool, sizeof(ngx_http_apigw_lauth_memo_t));
+    if (m == NULL) {
+        goto failed;
+    }
+
+    m->pool = pool;
+    m->expires = expires;
+
+    m->sn.str.len = st->key.len;
+    m->sn.str.data = ngx_pstrdup(pool, &st->key);
+    if (m->sn.str.data == NULL) {
+        goto failed;
+    }
+
+    err = NULL;
+
+    rc = ngx_http_apigw_lauth_parse(pool, la, body, 0, &m->result, &err);
+
+    if (rc != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, log, 0,
+                      "apigw: a cached answer of the authorizer \"%V\" "
+                      "cannot be read: %s", &la->name,
+                      err ? err : "no memory");
+        goto failed;
+    }
+
+    m->sn.node.key = st->hash;
+
+    ngx_rbtree_insert(&la->memo, &m->sn.node);
+    ngx_queue_insert_head(&la->memo_lru, &m->queue);
+    la->memo_n++;
+
+    return m;
+
+failed:
+
+    ngx_destroy_pool(pool);
+
+    return NULL;
+}
+
+
+static void
+ngx_http_apigw_lauth_memo_free(ngx_http_apigw_lauth_conf_t *la,
+    ngx_http_apigw_lauth_memo_t *m)
+{
+    ngx_rbtree_delete(&la->memo, &m->sn.node);
+    ngx_queue_remove(&m->queue);
+    la->memo_n--;
+
+    /* requests still holding requestContext.authorizer keep it */
+
+    json_decref(m->result.authorizer);
+    ngx_destroy_pool(m->pool);
 }
 
 
