@@ -438,6 +438,9 @@ ngx_int_t ngx_http_apigw_cors_headers(ngx_http_request_t *r,
 /* variables.c */
 ngx_int_t ngx_http_apigw_add_variables(ngx_conf_t *cf);
 ngx_http_apigw_context_var_t *ngx_http_apigw_context_var(ngx_str_t *name);
+ngx_uint_t ngx_http_apigw_authorizer_ref(ngx_str_t *name);
+ngx_int_t ngx_http_apigw_authorizer_value(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
 
 
 #endif /* _NGX_HTTP_APIGW_COMMON_H_INCLUDED_ */

@@ -28,6 +28,8 @@ static ngx_int_t ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static json_t *ngx_http_apigw_json_member(json_t *obj, u_char *name,
     size_t len);
+static ngx_int_t ngx_http_apigw_json_text(ngx_pool_t *pool, json_t *j,
+    ngx_str_t *value);
 
 static ngx_int_t ngx_http_apigw_ctx_request_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -475,8 +477,7 @@ ngx_http_apigw_principal_variable(ngx_http_request_t *r,
 
 /*
  * $apigw_authorizer_KEY: ctx->authorizer's member KEY (nginx lowercases
- * the name: compared without case), $apigw_authorizer_claims_X a claim;
- * numbers and booleans as text, objects and arrays as compact JSON
+ * the name: compared without case), $apigw_authorizer_claims_X a claim
  */
 
 static ngx_int_t
@@ -485,10 +486,10 @@ ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
 {
     ngx_str_t             *name = (ngx_str_t *) data;
 
-    char                  *text;
-    u_char                *p, *key;
+    u_char                *key;
     json_t                *j, *claims;
     size_t                 len;
+    ngx_str_t              value;
     ngx_http_apigw_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
@@ -512,39 +513,112 @@ ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
         }
     }
 
-    if (j == NULL || json_is_null(j)) {
+    if (ngx_http_apigw_json_text(r->pool, j, &value) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (value.data == NULL) {
         v->not_found = 1;
         return NGX_OK;
     }
 
-    if (json_is_string(j)) {
-        v->data = (u_char *) json_string_value(j);
-        v->len = json_string_length(j);
-
-    } else {
-        text = json_dumps(j, JSON_COMPACT|JSON_ENCODE_ANY);
-        if (text == NULL) {
-            return NGX_ERROR;
-        }
-
-        len = ngx_strlen(text);
-
-        p = ngx_pnalloc(r->pool, len);
-        if (p == NULL) {
-            free(text);
-            return NGX_ERROR;
-        }
-
-        ngx_memcpy(p, text, len);
-        free(text);
-
-        v->data = p;
-        v->len = len;
-    }
-
+    v->data = value.data;
+    v->len = value.len;
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* $context.authorizer.X of templates and mapping sources */
+
+ngx_uint_t
+ngx_http_apigw_authorizer_ref(ngx_str_t *name)
+{
+    return name->len > sizeof("authorizer.") - 1
+           && ngx_strncmp(name->data, "authorizer.",
+                          sizeof("authorizer.") - 1) == 0;
+}
+
+
+/*
+ * "authorizer.principalId", "authorizer.KEY", "authorizer.claims.sub":
+ * a value of what the authorizer found (ctx->authorizer), by its path;
+ * data NULL when there is none
+ */
+
+ngx_int_t
+ngx_http_apigw_authorizer_value(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value)
+{
+    u_char  *p, *last, *dot;
+    json_t  *j;
+
+    ngx_str_null(value);
+
+    if (ctx == NULL || ctx->authorizer == NULL) {
+        return NGX_OK;
+    }
+
+    j = ctx->authorizer;
+
+    p = name->data + sizeof("authorizer.") - 1;
+    last = name->data + name->len;
+
+    while (j && p < last) {
+        dot = ngx_strlchr(p, last, '.');
+        if (dot == NULL) {
+            dot = last;
+        }
+
+        j = json_is_object(j) ? json_object_getn(j, (char *) p, dot - p)
+                              : NULL;
+        p = dot + 1;
+    }
+
+    return ngx_http_apigw_json_text(r->pool, j, value);
+}
+
+
+/* strings as they are, numbers and booleans as text, others as JSON */
+
+static ngx_int_t
+ngx_http_apigw_json_text(ngx_pool_t *pool, json_t *j, ngx_str_t *value)
+{
+    char    *text;
+    size_t   len;
+
+    ngx_str_null(value);
+
+    if (j == NULL || json_is_null(j)) {
+        return NGX_OK;
+    }
+
+    if (json_is_string(j)) {
+        value->data = (u_char *) json_string_value(j);
+        value->len = json_string_length(j);
+        return NGX_OK;
+    }
+
+    text = json_dumps(j, JSON_COMPACT|JSON_ENCODE_ANY);
+    if (text == NULL) {
+        return NGX_ERROR;
+    }
+
+    len = ngx_strlen(text);
+
+    value->data = ngx_pnalloc(pool, len);
+    if (value->data == NULL) {
+        free(text);
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(value->data, text, len);
+    value->len = len;
+
+    free(text);
 
     return NGX_OK;
 }

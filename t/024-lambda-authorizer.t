@@ -728,7 +728,43 @@ Authorization: allow-grace
 
 
 
-=== TEST 23: a declared cache zone; authorizers at server level, hiding http's
+=== TEST 23: context.authorizer.* in parameter mappings and gateway responses
+--- http_config
+    apigw_authorizer tok token function=authorizer;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    apigw_gateway_response ACCESS_DENIED
+        'body={"denied": "$context.authorizer.principalId"}';
+    location /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization tok;
+            apigw_integration http_proxy
+                http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/pets;
+            apigw_request_parameter integration.request.header.X-User
+                                    context.authorizer.principalId;
+            apigw_request_parameter integration.request.header.X-Num
+                                    context.authorizer.num;
+            apigw_request_parameter integration.request.querystring.calls
+                                    context.authorizer.calls;
+        }
+    }
+--- request eval
+["GET /dev/pets", "GET /dev/pets"]
+--- more_headers eval
+["Authorization: allow-heidi", "Authorization: deny-ivan"]
+--- error_code eval
+[200, 403]
+--- response_body_like eval
+[qr/"x-num":"7","x-user":"heidi"\},"method":"GET","path":"\/pets","query":"calls=1"/,
+ qr/^\{"denied": "ivan"\}$/]
+--- no_error_log
+[error]
+
+
+
+=== TEST 24: a declared cache zone; authorizers at server level, hiding http's
 --- http_config
     apigw_authorizer_cache_zone auth:1m;
     apigw_authorizer tok token function=no_such_function;
@@ -757,7 +793,7 @@ Authorization: allow-grace
 
 
 
-=== TEST 24: a failed authorizer's body can be customised as AUTHORIZER_* gateway responses
+=== TEST 25: a failed authorizer's body can be customised as AUTHORIZER_* gateway responses
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -781,7 +817,7 @@ Authorization: error
 
 
 
-=== TEST 25: configuration errors
+=== TEST 26: configuration errors
 --- http_config
     apigw_authorizer tok token function=authorizer ttl=3601;
 --- config
@@ -792,7 +828,7 @@ qr/\[emerg\] invalid "ttl=3601": the TTL is 0 to 3600 seconds in \S+nginx\.conf:
 
 
 
-=== TEST 26: a function is needed
+=== TEST 27: a function is needed
 --- http_config
     apigw_authorizer tok token identity=X-Token;
 --- config
@@ -803,7 +839,7 @@ qr/\[emerg\] authorizer "tok" needs "function=" in \S+nginx\.conf:\d+/
 
 
 
-=== TEST 27: unknown parameters
+=== TEST 28: unknown parameters
 --- http_config
     apigw_authorizer tok token function=authorizer cache=on;
 --- config
@@ -814,7 +850,7 @@ qr/\[emerg\] invalid parameter "cache=on" of authorizer "tok" in \S+nginx\.conf:
 
 
 
-=== TEST 28: payload=2.0 is for REQUEST authorizers; simple needs payload=2.0
+=== TEST 29: payload=2.0 is for REQUEST authorizers; simple needs payload=2.0
 --- http_config
     apigw_authorizer a request function=f identity=$request.header.A simple;
 --- config
@@ -825,7 +861,7 @@ qr/\[emerg\] "apigw_authorizer" directive with "simple" responses needs "payload
 
 
 
-=== TEST 29: TOKEN authorizers only on payload 1.0
+=== TEST 30: TOKEN authorizers only on payload 1.0
 --- http_config
     apigw_authorizer a token function=f payload=2.0;
 --- config
@@ -836,7 +872,7 @@ qr/\[emerg\] "apigw_authorizer" directive with "payload=2\.0" must be of type "r
 
 
 
-=== TEST 30: REQUEST authorizers take no validation expression
+=== TEST 31: REQUEST authorizers take no validation expression
 --- http_config
     apigw_authorizer a request function=f identity=method.request.header.A
         validation=x;
@@ -848,7 +884,7 @@ qr/\[emerg\] "apigw_authorizer" directive of type "request" takes no "validation
 
 
 
-=== TEST 31: a cached REQUEST authorizer needs identity sources
+=== TEST 32: a cached REQUEST authorizer needs identity sources
 --- http_config
     apigw_authorizer a request function=f;
 --- config
@@ -859,7 +895,7 @@ qr/\[emerg\] authorizer "a" caches its results \(ttl=300\) by identity sources b
 
 
 
-=== TEST 32: identity sources AWS does not take
+=== TEST 33: identity sources AWS does not take
 --- http_config
     apigw_authorizer a request function=f identity=method.request.path.id;
 --- config
@@ -870,7 +906,7 @@ qr/\[emerg\] invalid identity source "method\.request\.path\.id": method\.reques
 
 
 
-=== TEST 33: a TOKEN authorizer's identity is a header
+=== TEST 34: a TOKEN authorizer's identity is a header
 --- http_config
     apigw_authorizer a token function=f identity=method.request.querystring.t;
 --- config
@@ -881,7 +917,7 @@ qr/\[emerg\] invalid identity source "method\.request\.querystring\.t": a header
 
 
 
-=== TEST 34: an unknown context variable as identity source
+=== TEST 35: an unknown context variable as identity source
 --- http_config
     apigw_authorizer a request function=f identity=context.nope;
 --- config
@@ -892,7 +928,7 @@ qr/\[emerg\] unknown context variable "nope" in \S+nginx\.conf:\d+/
 
 
 
-=== TEST 35: a bad validation expression
+=== TEST 36: a bad validation expression
 --- http_config
     apigw_authorizer a token function=f validation=(;
 --- config
@@ -903,7 +939,7 @@ qr/\[emerg\] invalid validation expression "\(": /
 
 
 
-=== TEST 36: apigw_authorizer_cache_zone needs NAME:SIZE
+=== TEST 37: apigw_authorizer_cache_zone needs NAME:SIZE
 --- http_config
     apigw_authorizer_cache_zone auth;
 --- config
@@ -914,7 +950,7 @@ qr/\[emerg\] invalid zone "auth": NAME:SIZE expected in \S+nginx\.conf:\d+/
 
 
 
-=== TEST 37: apigw_api_key_source takes header or authorizer
+=== TEST 38: apigw_api_key_source takes header or authorizer
 --- config
     apigw_api petstore;
     apigw_api_key_source query;
