@@ -1123,8 +1123,8 @@ ngx_http_apigw_lauth_identity(ngx_http_request_t *r,
 
 /*
  * The cache key: the authorizer, the API and stage (AWS keeps a cache
- * per stage) and the identity sources' values, each with its length, so
- * no two lists of values make the same bytes.  The shared cache is
+ * per stage) and the identity sources' values, each after its length,
+ * so no two lists of values make the same bytes.  The shared cache is
  * keyed by its digest.
  */
 
@@ -1134,42 +1134,52 @@ ngx_http_apigw_lauth_key(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 {
     u_char                       *p;
     size_t                        len;
-    ngx_str_t                     stage;
+    ngx_str_t                    *v, parts[3];
     ngx_uint_t                    i, n;
     ngx_http_apigw_srv_conf_t    *ascf;
     ngx_http_apigw_lauth_conf_t  *la;
 
     la = st->conf;
-    n = la->identity.nelts;
 
     ascf = ngx_http_get_module_srv_conf(r, ngx_http_apigw_module);
 
+    parts[0] = la->name;
+    parts[1] = ascf->id;
+
     if (ctx->stage) {
-        stage = ctx->stage->name;
+        parts[2] = ctx->stage->name;
 
     } else {
-        ngx_str_null(&stage);
+        ngx_str_null(&parts[2]);
     }
 
-    len = la->name.len + ascf->id.len + stage.len + 3 * (NGX_SIZE_T_LEN + 1);
+    n = la->identity.nelts;
+    len = 0;
 
-    for (i = 0; i < n; i++) {
-        len += NGX_SIZE_T_LEN + 1 + st->values[i].len;
+    for (i = 0; i < 3 + n; i++) {
+        v = (i < 3) ? &parts[i] : &st->values[i - 3];
+        len += sizeof(uint32_t) + v->len;
     }
 
-    st->key.data = ngx_pnalloc(r->pool, len);
-    if (st->key.data == NULL) {
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
         return NGX_ERROR;
     }
 
-    p = ngx_sprintf(st->key.data, "%uz:%V%uz:%V%uz:%V", la->name.len,
-                    &la->name, ascf->id.len, &ascf->id, stage.len, &stage);
+    st->key.data = p;
+    st->key.len = len;
 
-    for (i = 0; i < n; i++) {
-        p = ngx_sprintf(p, "%uz:%V", st->values[i].len, &st->values[i]);
+    for (i = 0; i < 3 + n; i++) {
+        v = (i < 3) ? &parts[i] : &st->values[i - 3];
+
+        *p++ = (u_char) (v->len >> 24);
+        *p++ = (u_char) (v->len >> 16);
+        *p++ = (u_char) (v->len >> 8);
+        *p++ = (u_char) v->len;
+
+        p = ngx_cpymem(p, v->data, v->len);
     }
 
-    st->key.len = p - st->key.data;
     st->hash = ngx_murmur_hash2(st->key.data, st->key.len);
 
     return NGX_OK;

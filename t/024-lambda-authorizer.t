@@ -88,7 +88,32 @@ Authorization: allow-alice
 
 
 
-=== TEST 3: TOKEN: no token is 401 without a call
+=== TEST 3: the function's name from a stage variable, with a qualifier
+--- http_config
+    apigw_authorizer tok token function=${stageVariables.auth}:live ttl=0;
+--- config
+    apigw_api petstore;
+    apigw_stage dev { variable auth authorizer; }
+    location /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization tok;
+            apigw_integration mock 'body={"ok":true}';
+        }
+    }
+--- request
+GET /dev/pets
+--- more_headers
+Authorization: allow-judy
+--- response_body: {"ok":true}
+--- error_log
+invoking "http://127.0.0.1:$TEST_NGINX_LAMBDA_PORT/2015-03-31/functions/authorizer/invocations?Qualifier=live"
+--- no_error_log
+[error]
+
+
+
+=== TEST 4: TOKEN: no token is 401 without a call
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -120,7 +145,7 @@ invoking
 
 
 
-=== TEST 4: TOKEN: another header, and the validation expression (the whole token must match)
+=== TEST 5: TOKEN: another header, and the validation expression (the whole token must match)
 --- http_config
     apigw_authorizer tok token function=authorizer identity=X-Token
         validation=allow-[a-z]+;
@@ -155,7 +180,7 @@ no identity source
 
 
 
-=== TEST 5: TOKEN: an explicit Deny is 403 with AWS's message
+=== TEST 6: TOKEN: an explicit Deny is 403 with AWS's message
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -183,7 +208,7 @@ denies "arn:aws:execute-api:us-east-1:123456789012:
 
 
 
-=== TEST 6: TOKEN: a policy that allows other methods only is 403 too
+=== TEST 7: TOKEN: a policy that allows other methods only is 403 too
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -209,7 +234,7 @@ x-amzn-ErrorType: AccessDeniedException
 
 
 
-=== TEST 7: TOKEN: the function fails with "Unauthorized": 401
+=== TEST 8: TOKEN: the function fails with "Unauthorized": 401
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -235,7 +260,7 @@ the authorizer "tok" answered Unauthorized
 
 
 
-=== TEST 8: TOKEN: any other error of the function: 500 {"message": null}
+=== TEST 9: TOKEN: any other error of the function: 500 {"message": null}
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -263,7 +288,7 @@ apigw: the authorizer "tok" failed: the token store is down
 
 
 
-=== TEST 9: TOKEN: answers AWS rejects: 500 {"message": null}, AuthorizerConfigurationException
+=== TEST 10: TOKEN: answers AWS rejects: 500 {"message": null}, AuthorizerConfigurationException
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -296,7 +321,7 @@ x-amzn-ErrorType: AuthorizerConfigurationException
 
 
 
-=== TEST 10: the function does not answer in time (timeout=), or does not exist, or Lambda is down: 500
+=== TEST 11: the function does not answer in time (timeout=), or does not exist, or Lambda is down: 500
 --- http_config
     apigw_authorizer slow token function=authorizer timeout=300ms ttl=0;
     apigw_authorizer none404 token function=no_such_function;
@@ -351,7 +376,7 @@ x-amzn-ErrorType: AuthorizerConfigurationException
 
 
 
-=== TEST 11: the cache: one call for the same token, across connections and workers
+=== TEST 12: the cache: one call for the same token, across connections and workers
 --- http_config
     apigw_authorizer tok token function=authorizer ttl=300;
 --- config
@@ -381,7 +406,7 @@ x-amzn-ErrorType: AuthorizerConfigurationException
 
 
 
-=== TEST 12: the cache: an entry expires after its TTL; ttl=0 caches nothing
+=== TEST 13: the cache: an entry expires after its TTL; ttl=0 caches nothing
 --- http_config
     apigw_authorizer tok token function=authorizer ttl=1;
     apigw_authorizer nocache token function=authorizer ttl=0;
@@ -422,7 +447,7 @@ x-amzn-ErrorType: AuthorizerConfigurationException
 
 
 
-=== TEST 13: a cached policy is evaluated again for each method ARN
+=== TEST 14: a cached policy is evaluated again for each method ARN
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -458,7 +483,7 @@ x-amzn-ErrorType: AuthorizerConfigurationException
 
 
 
-=== TEST 14: policy wildcards ("*", "?"), explicit Deny winning over Allow
+=== TEST 15: policy wildcards ("*", "?"), explicit Deny winning over Allow
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -493,7 +518,7 @@ x-amzn-ErrorType: AuthorizerConfigurationException
 
 
 
-=== TEST 15: a policy document sent as a JSON string
+=== TEST 16: a policy document sent as a JSON string
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -518,7 +543,7 @@ X-Principal: erin
 
 
 
-=== TEST 16: usageIdentifierKey with apigw_api_key_source authorizer; the header is then ignored
+=== TEST 17: usageIdentifierKey with apigw_api_key_source authorizer; the header is then ignored
 --- http_config
     apigw_authorizer tok token function=authorizer;
     apigw_api_key partner 0123456789abcdefghijKLMN;
@@ -553,7 +578,7 @@ X-Principal: erin
 
 
 
-=== TEST 17: with the header as key source (the default) the authorizer's key is not used
+=== TEST 18: with the header as key source (the default) the authorizer's key is not used
 --- http_config
     apigw_authorizer tok token function=authorizer;
     apigw_api_key partner 0123456789abcdefghijKLMN;
@@ -580,7 +605,7 @@ X-Principal: erin
 
 
 
-=== TEST 18: REQUEST: identity sources from a header, the query string, a stage variable; AWS's 1.0 event
+=== TEST 19: REQUEST: identity sources from a header, the query string, a stage variable; AWS's 1.0 event
 --- http_config
     apigw_authorizer req request function=request_authorizer
         identity=method.request.header.X-User,method.request.querystring.q,stageVariables.who;
@@ -616,7 +641,7 @@ no identity source "method.request.header.X-User"
 
 
 
-=== TEST 19: REQUEST: the cache key holds every identity source (a context variable too)
+=== TEST 20: REQUEST: the cache key holds every identity source (a context variable too)
 --- http_config
     apigw_authorizer req request function=request_authorizer
         identity=method.request.header.X-User,context.httpMethod;
@@ -644,7 +669,7 @@ no identity source "method.request.header.X-User"
 
 
 
-=== TEST 20: HTTP API (payload=2.0): simple responses, isAuthorized; the 2.0 event; requestContext.authorizer.lambda
+=== TEST 21: HTTP API (payload=2.0): simple responses, isAuthorized; the 2.0 event; requestContext.authorizer.lambda
 --- http_config
     apigw_authorizer simple request function=request_authorizer payload=2.0
         simple identity=$request.header.X-User,$request.querystring.mode;
@@ -672,7 +697,7 @@ no identity source "method.request.header.X-User"
 
 
 
-=== TEST 21: HTTP API (payload=2.0) with IAM-policy responses
+=== TEST 22: HTTP API (payload=2.0) with IAM-policy responses
 --- http_config
     apigw_authorizer pol request function=request_authorizer payload=2.0
         identity=$request.header.X-User;
@@ -700,7 +725,7 @@ no identity source "method.request.header.X-User"
 
 
 
-=== TEST 22: $context.authorizer.principalId and .KEY in mapping templates
+=== TEST 23: $context.authorizer.principalId and .KEY in mapping templates
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -728,7 +753,7 @@ Authorization: allow-grace
 
 
 
-=== TEST 23: context.authorizer.* in parameter mappings and gateway responses
+=== TEST 24: context.authorizer.* in parameter mappings and gateway responses
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -764,7 +789,7 @@ Authorization: allow-grace
 
 
 
-=== TEST 24: a declared cache zone; authorizers at server level, hiding http's
+=== TEST 25: a declared cache zone; authorizers at server level, hiding http's
 --- http_config
     apigw_authorizer_cache_zone auth:1m;
     apigw_authorizer tok token function=no_such_function;
@@ -793,7 +818,7 @@ Authorization: allow-grace
 
 
 
-=== TEST 25: a failed authorizer's body can be customised as AUTHORIZER_* gateway responses
+=== TEST 26: a failed authorizer's body can be customised as AUTHORIZER_* gateway responses
 --- http_config
     apigw_authorizer tok token function=authorizer;
 --- config
@@ -817,7 +842,7 @@ Authorization: error
 
 
 
-=== TEST 26: configuration errors
+=== TEST 27: configuration errors
 --- http_config
     apigw_authorizer tok token function=authorizer ttl=3601;
 --- config
@@ -828,7 +853,7 @@ qr/\[emerg\] invalid "ttl=3601": the TTL is 0 to 3600 seconds in \S+nginx\.conf:
 
 
 
-=== TEST 27: a function is needed
+=== TEST 28: a function is needed
 --- http_config
     apigw_authorizer tok token identity=X-Token;
 --- config
@@ -839,7 +864,7 @@ qr/\[emerg\] authorizer "tok" needs "function=" in \S+nginx\.conf:\d+/
 
 
 
-=== TEST 28: unknown parameters
+=== TEST 29: unknown parameters
 --- http_config
     apigw_authorizer tok token function=authorizer cache=on;
 --- config
@@ -850,7 +875,7 @@ qr/\[emerg\] invalid parameter "cache=on" of authorizer "tok" in \S+nginx\.conf:
 
 
 
-=== TEST 29: payload=2.0 is for REQUEST authorizers; simple needs payload=2.0
+=== TEST 30: payload=2.0 is for REQUEST authorizers; simple needs payload=2.0
 --- http_config
     apigw_authorizer a request function=f identity=$request.header.A simple;
 --- config
@@ -861,7 +886,7 @@ qr/\[emerg\] "apigw_authorizer" directive with "simple" responses needs "payload
 
 
 
-=== TEST 30: TOKEN authorizers only on payload 1.0
+=== TEST 31: TOKEN authorizers only on payload 1.0
 --- http_config
     apigw_authorizer a token function=f payload=2.0;
 --- config
@@ -872,7 +897,7 @@ qr/\[emerg\] "apigw_authorizer" directive with "payload=2\.0" must be of type "r
 
 
 
-=== TEST 31: REQUEST authorizers take no validation expression
+=== TEST 32: REQUEST authorizers take no validation expression
 --- http_config
     apigw_authorizer a request function=f identity=method.request.header.A
         validation=x;
@@ -884,7 +909,7 @@ qr/\[emerg\] "apigw_authorizer" directive of type "request" takes no "validation
 
 
 
-=== TEST 32: a cached REQUEST authorizer needs identity sources
+=== TEST 33: a cached REQUEST authorizer needs identity sources
 --- http_config
     apigw_authorizer a request function=f;
 --- config
@@ -895,7 +920,7 @@ qr/\[emerg\] authorizer "a" caches its results \(ttl=300\) by identity sources b
 
 
 
-=== TEST 33: identity sources AWS does not take
+=== TEST 34: identity sources AWS does not take
 --- http_config
     apigw_authorizer a request function=f identity=method.request.path.id;
 --- config
@@ -906,7 +931,7 @@ qr/\[emerg\] invalid identity source "method\.request\.path\.id": method\.reques
 
 
 
-=== TEST 34: a TOKEN authorizer's identity is a header
+=== TEST 35: a TOKEN authorizer's identity is a header
 --- http_config
     apigw_authorizer a token function=f identity=method.request.querystring.t;
 --- config
@@ -917,7 +942,7 @@ qr/\[emerg\] invalid identity source "method\.request\.querystring\.t": a header
 
 
 
-=== TEST 35: an unknown context variable as identity source
+=== TEST 36: an unknown context variable as identity source
 --- http_config
     apigw_authorizer a request function=f identity=context.nope;
 --- config
@@ -928,7 +953,7 @@ qr/\[emerg\] unknown context variable "nope" in \S+nginx\.conf:\d+/
 
 
 
-=== TEST 36: a bad validation expression
+=== TEST 37: a bad validation expression
 --- http_config
     apigw_authorizer a token function=f validation=(;
 --- config
@@ -939,7 +964,7 @@ qr/\[emerg\] invalid validation expression "\(": /
 
 
 
-=== TEST 37: apigw_authorizer_cache_zone needs NAME:SIZE
+=== TEST 38: apigw_authorizer_cache_zone needs NAME:SIZE
 --- http_config
     apigw_authorizer_cache_zone auth;
 --- config
@@ -950,7 +975,7 @@ qr/\[emerg\] invalid zone "auth": NAME:SIZE expected in \S+nginx\.conf:\d+/
 
 
 
-=== TEST 38: apigw_api_key_source takes header or authorizer
+=== TEST 39: apigw_api_key_source takes header or authorizer
 --- config
     apigw_api petstore;
     apigw_api_key_source query;
