@@ -166,6 +166,7 @@ static ngx_http_apigw_lauth_memo_t *ngx_http_apigw_lauth_memo_add(
     ngx_log_t *log);
 static void ngx_http_apigw_lauth_memo_free(ngx_http_apigw_lauth_conf_t *la,
     ngx_http_apigw_lauth_memo_t *m);
+static void ngx_http_apigw_lauth_memo_cleanup(void *data);
 static ngx_int_t ngx_http_apigw_lauth_error(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_gr_type_e type);
 static void ngx_http_apigw_lauth_json_cleanup(void *data);
@@ -206,6 +207,7 @@ ngx_http_apigw_lambda_auth_conf(ngx_conf_t *cf,
 {
     char                         *rv;
     u_char                       *p;
+    ngx_pool_cleanup_t           *cln;
     ngx_http_apigw_lauth_conf_t  *la;
 
     la = ngx_pcalloc(cf->pool, sizeof(ngx_http_apigw_lauth_conf_t));
@@ -231,6 +233,16 @@ ngx_http_apigw_lambda_auth_conf(ngx_conf_t *cf,
     ngx_rbtree_init(&la->memo, &la->memo_sentinel,
                     ngx_str_rbtree_insert_value);
     ngx_queue_init(&la->memo_lru);
+
+    /* a worker's copies go with its configuration */
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_apigw_lauth_memo_cleanup;
+    cln->data = la;
 
     rv = ngx_http_apigw_lauth_parse_args(cf, la, args, nargs);
     if (rv != NGX_CONF_OK) {
@@ -1851,6 +1863,21 @@ failed:
     ngx_destroy_pool(pool);
 
     return NULL;
+}
+
+
+static void
+ngx_http_apigw_lauth_memo_cleanup(void *data)
+{
+    ngx_http_apigw_lauth_conf_t *la = data;
+
+    ngx_queue_t  *q;
+
+    while (!ngx_queue_empty(&la->memo_lru)) {
+        q = ngx_queue_last(&la->memo_lru);
+        ngx_http_apigw_lauth_memo_free(la,
+                      ngx_queue_data(q, ngx_http_apigw_lauth_memo_t, queue));
+    }
 }
 
 
