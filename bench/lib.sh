@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2016,SC2034
-# Shared by bench/run.sh, bench/mapping.sh, bench/lambda.sh, bench/auth.sh
-# and bench/profile.sh (sourced, not run): starts the backend and gateway nginx
+# Shared by bench/run.sh, bench/mapping.sh, bench/lambda.sh and
+# bench/profile.sh (sourced, not run): starts the backend and gateway nginx
 # described in bench/run.sh in a fresh servroot, checks every case
 # answers, and stops both on exit.
 #
@@ -11,13 +11,15 @@
 # run in exactly the configuration they always had.  So are the Lambda
 # cases of bench/lambda.sh: a fixed Invoke API answer in the backend (an
 # instant function, "hello"), POSTed to directly with bench/event.json or
-# invoked through a lambda proxy integration of the gateway.  And the
-# authorization cases of bench/auth.sh: the same MOCK method without
-# authorization and behind a Lambda TOKEN authorizer whose answer (a fixed
-# Invoke API answer of the backend) is cached.
+# invoked through a lambda proxy integration of the gateway.
+#
+# The Lambda authorizer case of bench/auth.sh (MOCK behind a Lambda TOKEN
+# authorizer whose answer, a fixed Invoke API answer of the backend, is
+# cached) is configured only when a case names it too; its token is sent
+# as a header (HEADER).
 #
 # Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
-#       CASES URL LABEL BODY
+#       CASES URL LABEL BODY HEADER
 # Functions: die, port_busy, wrk_case (wrk on a case, with its body),
 #       cpu_ns (gateway worker CPU time in ns),
 #       cpu_snapshot / foreign_cpu (CPU used by other processes)
@@ -49,8 +51,7 @@ declare -A LABEL=(
     [hello_direct]='backend GET, direct (no gateway)'
     [invoke_direct]='Invoke API POST, direct (no gateway)'
     [lambda]='apigw Lambda proxy'
-    [auth_none]='apigw MOCK, no authorization'
-    [auth_lambda]='apigw MOCK, cached Lambda authorizer'
+    [mock_lambda_auth]='apigw MOCK, cached Lambda authorizer'
 )
 
 # the JSON body cases: POSTed with bench/post.lua, answered by a static
@@ -63,11 +64,11 @@ LAMBDA_RESULT='{"statusCode":200,"headers":{"Content-Type":"text/plain"},"body":
 INVOKE_PATH=/2015-03-31/functions/hello/invocations
 LAMBDA_CASES=0
 
-# the authorization cases: the Lambda authorizer's answer, an IAM policy
-# allowing GET on the stage, and a context
+# the Lambda authorizer case: the function's answer, an IAM policy allowing
+# GET on the stage, and a context
 AUTHZ_RESULT='{"principalId":"bench","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"Allow","Resource":"arn:aws:execute-api:*:*:*/dev/GET/*"}]},"context":{"tier":"gold"}}'
 AUTHZ_PATH=/2015-03-31/functions/authz/invocations
-AUTH_CASES=0
+LAUTH_CASES=0
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -80,7 +81,7 @@ for c in "${CASES[@]}"; do
     case $c in
         http_proxy_*|mapping_*) BODY_CASES=1 ;;
         lambda|invoke_direct) LAMBDA_CASES=1 ;;
-        auth_*) AUTH_CASES=1 ;;
+        mock_lambda_auth) LAUTH_CASES=1 ;;
     esac
 done
 if [ "$BODY_CASES" = 1 ] || [ "$LAMBDA_CASES" = 1 ]; then
@@ -300,7 +301,7 @@ EOF
         }
 EOF
         fi
-        if [ "$AUTH_CASES" = 1 ]; then
+        if [ "$LAUTH_CASES" = 1 ]; then
             # an instant Lambda authorizer: its answer, fixed
             cat <<EOF
 
@@ -426,25 +427,22 @@ EOF
         }
 EOF
         fi
-        if [ "$AUTH_CASES" = 1 ]; then
-            # the same MOCK method, without and with a Lambda authorizer
-            # (its Invoke calls to the backend upstream, keepalive)
+        if [ "$LAUTH_CASES" = 1 ]; then
+            # MOCK behind a Lambda authorizer (its Invoke calls to the
+            # backend upstream, keepalive)
             cat <<EOF
 
         apigw_lambda_endpoint http://backend;
         apigw_authorizer_cache_zone bench_authorizers:1m;
         apigw_authorizer bench_lambda token function=authz ttl=300;
 
-        location /none {
-            apigw_resource /none;
-            apigw_method GET {
-                apigw_integration mock 'body=hello';
-            }
-        }
-
         location /lambda {
             apigw_resource /lambda;
             apigw_method GET {
+                apigw_authorization bench_lambda;
+                apigw_integration mock 'body=hello';
+            }
+            apigw_method POST {
                 apigw_authorization bench_lambda;
                 apigw_integration mock 'body=hello';
             }
@@ -481,14 +479,14 @@ declare -A URL=(
     [hello_direct]="http://127.0.0.1:$BACKEND_PORT/hello"
     [invoke_direct]="http://127.0.0.1:$BACKEND_PORT$INVOKE_PATH"
     [lambda]="http://127.0.0.1:$GW_PORT/dev/hello"
-    [auth_none]="http://127.0.0.1:$GW_PORT/dev/none"
-    [auth_lambda]="http://127.0.0.1:$GW_PORT/dev/lambda"
+    [mock_lambda_auth]="http://127.0.0.1:$GW_PORT/dev/lambda"
 )
 
-# a header a case sends with every request
-declare -A HEADER=(
-    [auth_lambda]="Authorization: Bearer bench-token"
-)
+# a header a case sends
+declare -A HEADER=()
+if [ "$LAUTH_CASES" = 1 ]; then
+    HEADER[mock_lambda_auth]="Authorization: Bearer bench-token"
+fi
 
 # what a case POSTs (none: a GET)
 declare -A BODY=()
@@ -507,12 +505,11 @@ done
 wrk_case() {
     local c=$1
     shift
-    if [ -n "${HEADER[$c]:-}" ]; then
-        set -- "$@" -H "${HEADER[$c]}"
-    fi
     if [ -n "${BODY[$c]:-}" ]; then
         "${WRK[@]}" "$@" --timeout 30s -s "$TOP/bench/post.lua" "${URL[$c]}" \
             -- "${BODY[$c]}"
+    elif [ -n "${HEADER[$c]:-}" ]; then
+        "${WRK[@]}" "$@" -H "${HEADER[$c]}" "${URL[$c]}"
     else
         "${WRK[@]}" "$@" "${URL[$c]}"
     fi
@@ -569,8 +566,18 @@ for c in "${CASES[@]}"; do
         check_body_case "$c"
         continue
     fi
-    out=$(curl -s -o - -w ' %{http_code}' ${HEADER[$c]:+-H "${HEADER[$c]}"} \
-          "${URL[$c]}") || true
+    if [ -n "${HEADER[$c]:-}" ]; then
+        # without its key or token, the case must be refused
+        out=$(curl -s -o /dev/null -w '%{http_code}' "${URL[$c]}") || true
+        case $out in
+            401|403) ;;
+            *) die "case $c: ${URL[$c]} answered $out without credentials" ;;
+        esac
+        out=$(curl -s -o - -w ' %{http_code}' -H "${HEADER[$c]}" \
+              "${URL[$c]}") || true
+    else
+        out=$(curl -s -o - -w ' %{http_code}' "${URL[$c]}") || true
+    fi
     [ "$out" = "hello 200" ] \
         || die "case $c: ${URL[$c]} answered '$out', expected 'hello 200'"
 done
