@@ -1033,7 +1033,8 @@ ngx_http_apigw_lambda_authorize(ngx_http_request_t *r,
 
     if (m) {
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "apigw lambda authorizer \"%V\": cached", &la->name);
+                       "apigw lambda authorizer \"%V\": cached, parsed",
+                       &la->name);
 
         st->done = 1;
 
