@@ -14,6 +14,12 @@
 #             verified tokens off (cache=off): every request decodes the
 #             token and verifies its signature (no target: the cost of a
 #             token the worker has not seen yet)
+#   mock_lambda_auth  GET /dev/lambda, the same behind a Lambda TOKEN
+#             authorizer (ttl=300), every request with the same token:
+#             after the first call of the function (the backend nginx
+#             answers its Invoke API with a fixed IAM policy) every
+#             request is authorized from the cache, the policy evaluated
+#             again for the method ARN, as AWS does       target >= 90 %
 #
 # Same gateway and pinning as bench/run.sh (one worker on CPU 0, wrk on
 # CPU 1), same rounds (bench/measure.sh: warm-up, measured run, every
@@ -22,7 +28,7 @@
 # Environment (defaults in brackets): what bench/run.sh takes
 # (BENCH_THREADS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_ROUNDS
 # BENCH_PORT BENCH_PIN NGINX MODULE),
-# BENCH_CASES [mock mock_key mock_jwt mock_jwt_verify],
+# BENCH_CASES [mock mock_key mock_jwt mock_jwt_verify mock_lambda_auth],
 # BENCH_RESULTS [bench/results/auth.md].
 #
 # Exit status: 0 whenever the benchmark ran, whatever the numbers (targets
@@ -36,20 +42,36 @@ DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-2s}
 ROUNDS=${BENCH_ROUNDS:-3}
 RESULTS=${BENCH_RESULTS:-$TOP/bench/results/auth.md}
-DEFAULT_CASES="mock mock_key mock_jwt mock_jwt_verify"
+ALL_CASES=(mock mock_key mock_jwt mock_jwt_verify mock_lambda_auth)
+DEFAULT_CASES="${ALL_CASES[*]}"
 
-declare -A BASELINE=([mock_key]=mock [mock_jwt]=mock [mock_jwt_verify]=mock)
-declare -A TARGET=([mock_key]=97 [mock_jwt]=80)
+declare -A BASELINE=([mock_key]=mock [mock_jwt]=mock [mock_jwt_verify]=mock
+                     [mock_lambda_auth]=mock)
+declare -A TARGET=([mock_key]=97 [mock_jwt]=80 [mock_lambda_auth]=90)
 TITLE="apigw authorization benchmark results"
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] \
     || { echo "bench: BENCH_ROUNDS must be a positive integer" >&2; exit 1; }
 
+# shellcheck source=bench/lib.sh
 . "$TOP/bench/lib.sh"
+# shellcheck source=bench/measure.sh
 . "$TOP/bench/measure.sh"
 
+# the Lambda authorizer's policy allows GET only: a POST with the token is
+# denied
+if [[ " ${CASES[*]} " == *" mock_lambda_auth "* ]]; then
+    out=$(curl -s -w ' %{http_code}' -X POST \
+          -H "${HEADER[mock_lambda_auth]}" "${URL[mock_lambda_auth]}") \
+        || true
+    want='{"Message":"User is not authorized to access this resource"} 403'
+    [ "$out" = "$want" ] \
+        || die "case mock_lambda_auth: a POST with the token answered '$out'"
+fi
+
+# each case right after its baseline
 ORDER=()
-for c in mock mock_key mock_jwt mock_jwt_verify; do
+for c in "${ALL_CASES[@]}"; do
     for k in "${CASES[@]}"; do
         [ "$k" = "$c" ] && ORDER+=("$c")
     done

@@ -31,6 +31,11 @@
 # API key file and a JWT authorizer with a key set and a token made for
 # the run (python3-cryptography), sent as a header (HEADER).
 #
+# The Lambda authorizer case of bench/auth.sh (MOCK behind a Lambda TOKEN
+# authorizer whose answer, a fixed Invoke API answer of the backend, is
+# cached) is configured only when a case names it too; its token is sent
+# as a header (HEADER).
+#
 # Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
 #       CASES URL LABEL BODY SCRIPT HEADER
 # Functions: die, port_busy, wrk_case (wrk on a case, with its body),
@@ -68,6 +73,7 @@ LABEL+=(
     [mock_key]='apigw MOCK, API key'
     [mock_jwt]='apigw MOCK, RS256 JWT'
     [mock_jwt_verify]='apigw MOCK, RS256 JWT, no cache'
+    [mock_lambda_auth]='apigw MOCK, cached Lambda authorizer'
 )
 
 # the JSON body cases: POSTed with bench/post.lua, answered by a static
@@ -82,6 +88,11 @@ LAMBDA_CASES=0
 
 # the authorization cases: a key of the API key file, a JWT authorizer
 AUTH_CASES=0
+# the Lambda authorizer case: the function's answer, an IAM policy allowing
+# GET on the stage, and a context
+AUTHZ_RESULT='{"principalId":"bench","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"Allow","Resource":"arn:aws:execute-api:*:*:*/dev/GET/*"}]},"context":{"tier":"gold"}}'
+AUTHZ_PATH=/2015-03-31/functions/authz/invocations
+LAUTH_CASES=0
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -95,6 +106,7 @@ for c in "${CASES[@]}"; do
         http_proxy_*|mapping_*) BODY_CASES=1 ;;
         lambda|invoke_direct) LAMBDA_CASES=1 ;;
         mock_key|mock_jwt*) AUTH_CASES=1 ;;
+        mock_lambda_auth) LAUTH_CASES=1 ;;
     esac
 done
 if [ "$BODY_CASES" = 1 ] || [ "$LAMBDA_CASES" = 1 ] \
@@ -366,6 +378,16 @@ EOF
         if declare -F extra_backend_locations > /dev/null; then
             extra_backend_locations
         fi
+        if [ "$LAUTH_CASES" = 1 ]; then
+            # an instant Lambda authorizer: its answer, fixed
+            cat <<EOF
+
+        location = $AUTHZ_PATH {
+            default_type application/json;
+            return 200 '$AUTHZ_RESULT';
+        }
+EOF
+        fi
         echo "    }"
         echo "}"
     } > "$dir/conf/nginx.conf"
@@ -527,6 +549,28 @@ EOF
         if declare -F extra_gateway_server > /dev/null; then
             extra_gateway_server
         fi
+        if [ "$LAUTH_CASES" = 1 ]; then
+            # MOCK behind a Lambda authorizer (its Invoke calls to the
+            # backend upstream, keepalive)
+            cat <<EOF
+
+        apigw_lambda_endpoint http://backend;
+        apigw_authorizer_cache_zone bench_authorizers:1m;
+        apigw_authorizer bench_lambda token function=authz ttl=300;
+
+        location /lambda {
+            apigw_resource /lambda;
+            apigw_method GET {
+                apigw_authorization bench_lambda;
+                apigw_integration mock 'body=hello';
+            }
+            apigw_method POST {
+                apigw_authorization bench_lambda;
+                apigw_integration mock 'body=hello';
+            }
+        }
+EOF
+        fi
         echo "    }"
         echo "}"
     } > "$dir/conf/nginx.conf"
@@ -560,6 +604,7 @@ declare -A URL=(
     [mock_key]="http://127.0.0.1:$GW_PORT/dev/key"
     [mock_jwt]="http://127.0.0.1:$GW_PORT/dev/jwt"
     [mock_jwt_verify]="http://127.0.0.1:$GW_PORT/dev/jwtv"
+    [mock_lambda_auth]="http://127.0.0.1:$GW_PORT/dev/lambda"
 )
 
 # a wrk Lua script of a GET case (none: plain GETs of its URL)
@@ -574,6 +619,9 @@ if [ "$AUTH_CASES" = 1 ]; then
     HEADER[mock_key]="x-api-key: $(cat "$SERVROOT/auth/key")"
     HEADER[mock_jwt]="Authorization: Bearer $(cat "$SERVROOT/auth/token")"
     HEADER[mock_jwt_verify]=${HEADER[mock_jwt]}
+fi
+if [ "$LAUTH_CASES" = 1 ]; then
+    HEADER[mock_lambda_auth]="Authorization: Bearer bench-token"
 fi
 
 # what a case POSTs (none: a GET)

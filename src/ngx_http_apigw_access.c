@@ -244,11 +244,25 @@ ngx_http_apigw_method_arn(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         return NGX_ERROR;
     }
 
+    /* per request, for every authorizer: copies rather than a format */
+
     arn->data = p;
-    arn->len = ngx_sprintf(p, "arn:aws:execute-api:%V:%V:%V/%V/%V/%V",
-                           &region, &account, &api, &stage, &r->method_name,
-                           &path)
-               - p;
+
+    p = ngx_cpymem(p, "arn:aws:execute-api:", sizeof("arn:aws:execute-api:")
+                                              - 1);
+    p = ngx_cpymem(p, region.data, region.len);
+    *p++ = ':';
+    p = ngx_cpymem(p, account.data, account.len);
+    *p++ = ':';
+    p = ngx_cpymem(p, api.data, api.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, stage.data, stage.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, r->method_name.data, r->method_name.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, path.data, path.len);
+
+    arn->len = p - arn->data;
 
     len = sizeof("execute-api:////") - 1 + stage.len + r->method_name.len
           + path.len;
@@ -259,9 +273,14 @@ ngx_http_apigw_method_arn(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     }
 
     alias->data = p;
-    alias->len = ngx_sprintf(p, "execute-api:/%V/%V/%V", &stage,
-                             &r->method_name, &path)
-                 - p;
+    p = ngx_cpymem(p, "execute-api:/", sizeof("execute-api:/") - 1);
+    p = ngx_cpymem(p, stage.data, stage.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, r->method_name.data, r->method_name.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, path.data, path.len);
+
+    alias->len = p - alias->data;
 
     return NGX_OK;
 }

@@ -86,6 +86,8 @@ char *ngx_http_apigw_jwt_conf(ngx_conf_t *cf,
 char *ngx_http_apigw_lambda_auth_conf(ngx_conf_t *cf,
     ngx_http_apigw_authorizer_t *authorizer, ngx_str_t *args,
     ngx_uint_t nargs);
+ngx_int_t ngx_http_apigw_lambda_auth_add_variables(ngx_conf_t *cf);
+ngx_int_t ngx_http_apigw_lambda_auth_init(ngx_conf_t *cf);
 
 /* iam_auth.c: AWS_IAM, SigV4 verification of callers */
 ngx_int_t ngx_http_apigw_iam_authorize(ngx_http_request_t *r,

@@ -91,6 +91,7 @@ typedef struct ngx_http_apigw_authorization_s
     ngx_http_apigw_authorization_t;
 typedef struct ngx_http_apigw_iam_credentials_s
     ngx_http_apigw_iam_credentials_t;
+typedef struct ngx_http_apigw_auth_cache_s  ngx_http_apigw_auth_cache_t;
 
 
 typedef struct {
@@ -251,12 +252,14 @@ typedef struct {
     ngx_flag_t                      null_literal;  /* undefined $x */
     ngx_http_apigw_keys_t          *keys;
     ngx_flag_t                      key_required;
+    ngx_uint_t                      key_source; /* AWS's apiKeySource */
     ngx_http_apigw_policy_t        *resource_policy;
     ngx_http_apigw_cache_conf_t    *cache;
     ngx_array_t                    *authorizers;
                                     /* ngx_http_apigw_authorizer_t * */
     ngx_http_apigw_authorization_t *authorization;
     ngx_http_apigw_iam_credentials_t  *iam_credentials;
+    ngx_http_apigw_auth_cache_t    *authorizer_cache;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -427,6 +430,9 @@ ngx_table_elt_t *ngx_http_apigw_add_header(ngx_http_request_t *r,
 void ngx_http_apigw_clear_headers(ngx_http_request_t *r);
 
 /* keys.c */
+#define NGX_HTTP_APIGW_KEY_SOURCE_HEADER      1
+#define NGX_HTTP_APIGW_KEY_SOURCE_AUTHORIZER  2
+
 char *ngx_http_apigw_api_keys(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_apigw_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
@@ -448,6 +454,9 @@ ngx_int_t ngx_http_apigw_cors_headers(ngx_http_request_t *r,
 /* variables.c */
 ngx_int_t ngx_http_apigw_add_variables(ngx_conf_t *cf);
 ngx_http_apigw_context_var_t *ngx_http_apigw_context_var(ngx_str_t *name);
+ngx_uint_t ngx_http_apigw_authorizer_ref(ngx_str_t *name);
+ngx_int_t ngx_http_apigw_authorizer_value(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
 
 
 #endif /* _NGX_HTTP_APIGW_COMMON_H_INCLUDED_ */

@@ -1012,6 +1012,28 @@ ngx_http_apigw_event_iam(json_t *obj, ngx_http_apigw_iam_caller_t *caller,
 
 
 /*
+ * The method request as an event describes it, without the body: what
+ * a REQUEST authorizer receives (lambda_auth.c): headers, query string,
+ * path parameters, stage variables, requestContext
+ */
+
+ngx_int_t
+ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2)
+{
+    if (ngx_http_apigw_event_headers(r, ctx, event, v2) != NGX_OK
+        || ngx_http_apigw_event_query(r, event, v2) != NGX_OK
+        || ngx_http_apigw_event_params(r, ctx, event, v2) != NGX_OK
+        || ngx_http_apigw_event_context(r, ctx, event, v2) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
  * the request body in one piece of memory; data is NULL when there is
  * none.  A body that outgrew client_body_buffer_size is read back from
  * the temporary file nginx has just written (the methods that need the

@@ -148,6 +148,8 @@ static ngx_http_apigw_reason_t  ngx_http_apigw_reasons[] = {
 
 static ngx_str_t  ngx_http_apigw_internal_error_body =
     ngx_string("{\"message\": \"Internal server error\"}");
+static ngx_str_t  ngx_http_apigw_null_message_body =
+    ngx_string("{\"message\": null}");
 
 static ngx_str_t  ngx_http_apigw_json = ngx_string("application/json");
 static ngx_str_t  ngx_http_apigw_function_error =
@@ -608,6 +610,10 @@ ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
 
     } else if (ctx->error_type == NGX_HTTP_APIGW_GR_INTERNAL_ERROR) {
         body = ngx_http_apigw_internal_error_body;
+
+    } else if (ctx->error_message.data == NULL) {
+        /* no message: a failed Lambda authorizer, AWS sends these bytes */
+        body = ngx_http_apigw_null_message_body;
 
     } else {
         /* the default template: {"message":$context.error.messageString} */

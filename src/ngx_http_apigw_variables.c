@@ -22,6 +22,12 @@ static ngx_int_t ngx_http_apigw_integration_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_apigw_aws_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static json_t *ngx_http_apigw_json_member(json_t *obj, u_char *name,
+    size_t len);
+static ngx_int_t ngx_http_apigw_json_text(ngx_pool_t *pool, json_t *j,
+    ngx_str_t *value);
 
 static ngx_int_t ngx_http_apigw_ctx_request_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -71,8 +77,6 @@ static ngx_int_t ngx_http_apigw_ctx_user_arn(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_principal_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
-static ngx_int_t ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_apigw_ctx_error_message(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_error_message_string(
@@ -248,15 +252,6 @@ ngx_http_apigw_add_variables(ngx_conf_t *cf)
 
     v->get_handler = ngx_http_apigw_path_param_variable;
 
-    v = ngx_http_add_variable(cf, &(ngx_str_t)
-                                  ngx_string("apigw_authorizer_"),
-                              NGX_HTTP_VAR_PREFIX|NGX_HTTP_VAR_NOCACHEABLE);
-    if (v == NULL) {
-        return NGX_ERROR;
-    }
-
-    v->get_handler = ngx_http_apigw_authorizer_variable;
-
     /* computed once per request: nginx caches them */
 
     v = ngx_http_add_variable(cf, &(ngx_str_t)
@@ -286,6 +281,17 @@ ngx_http_apigw_add_variables(ngx_conf_t *cf)
         v->get_handler = ngx_http_apigw_aws_variable;
         v->data = i;
     }
+
+    /* what an authorizer found: $apigw_authorizer_X */
+
+    v = ngx_http_add_variable(cf, &(ngx_str_t)
+                                  ngx_string("apigw_authorizer_"),
+                              NGX_HTTP_VAR_PREFIX|NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->get_handler = ngx_http_apigw_authorizer_variable;
 
     return NGX_OK;
 }
@@ -423,101 +429,6 @@ ngx_http_apigw_path_param_variable(ngx_http_request_t *r,
 }
 
 
-/*
- * $apigw_authorizer_NAME: NAME of requestContext.authorizer, or for
- * $apigw_authorizer_claims_NAME the claim NAME; strings as they are,
- * other values as JSON text.  nginx lowercases variable names: an exact
- * name is preferred, then one that differs only in case.
- */
-
-static ngx_int_t
-ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_str_t *name = (ngx_str_t *) data;
-
-    char                  *text;
-    json_t                *obj, *value, *e;
-    size_t                 len;
-    ngx_str_t              key;
-    const char            *k;
-    ngx_http_apigw_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
-
-    key.data = name->data + sizeof("apigw_authorizer_") - 1;
-    key.len = name->len - (sizeof("apigw_authorizer_") - 1);
-
-    obj = ctx ? ctx->authorizer : NULL;
-
-    if (obj && key.len > sizeof("claims_") - 1
-        && ngx_strncmp(key.data, "claims_", sizeof("claims_") - 1) == 0)
-    {
-        obj = json_object_get(obj, "claims");
-        key.data += sizeof("claims_") - 1;
-        key.len -= sizeof("claims_") - 1;
-    }
-
-    value = NULL;
-
-    if (json_is_object(obj)) {
-        json_object_foreach(obj, k, e) {
-            len = ngx_strlen(k);
-
-            if (len != key.len
-                || ngx_strncasecmp((u_char *) k, key.data, len) != 0)
-            {
-                continue;
-            }
-
-            value = e;
-
-            if (ngx_strncmp(k, key.data, len) == 0) {
-                break;
-            }
-        }
-    }
-
-    if (value == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    if (json_is_string(value)) {
-        v->len = json_string_length(value);
-        v->data = ngx_pnalloc(r->pool, v->len);
-        if (v->data == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_memcpy(v->data, json_string_value(value), v->len);
-
-    } else {
-        text = json_dumps(value, JSON_ENCODE_ANY|JSON_COMPACT);
-        if (text == NULL) {
-            return NGX_ERROR;
-        }
-
-        v->len = ngx_strlen(text);
-        v->data = ngx_pnalloc(r->pool, v->len);
-
-        if (v->data == NULL) {
-            free(text);
-            return NGX_ERROR;
-        }
-
-        ngx_memcpy(v->data, text, v->len);
-        free(text);
-    }
-
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
-
 /* data 0: the integration URI (not MOCK); 1: the lambda event */
 
 static ngx_int_t
@@ -555,6 +466,177 @@ ngx_http_apigw_integration_variable(ngx_http_request_t *r,
     v->not_found = 0;
 
     return NGX_OK;
+}
+
+
+/*
+ * $apigw_authorizer_KEY: ctx->authorizer's member KEY (nginx lowercases
+ * the name: compared without case), $apigw_authorizer_claims_X a claim
+ */
+
+static ngx_int_t
+ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t             *name = (ngx_str_t *) data;
+
+    u_char                *key;
+    json_t                *j, *claims;
+    size_t                 len;
+    ngx_str_t              value;
+    ngx_http_apigw_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
+
+    key = name->data + sizeof("apigw_authorizer_") - 1;
+    len = name->len - (sizeof("apigw_authorizer_") - 1);
+
+    j = NULL;
+
+    if (ctx && ctx->authorizer) {
+        j = ngx_http_apigw_json_member(ctx->authorizer, key, len);
+
+        claims = json_object_get(ctx->authorizer, "claims");
+
+        if (j == NULL && claims && len > sizeof("claims_") - 1
+            && ngx_strncmp(key, "claims_", sizeof("claims_") - 1) == 0)
+        {
+            j = ngx_http_apigw_json_member(claims,
+                                           key + sizeof("claims_") - 1,
+                                           len - (sizeof("claims_") - 1));
+        }
+    }
+
+    if (ngx_http_apigw_json_text(r->pool, j, &value) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (value.data == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = value.data;
+    v->len = value.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* $context.authorizer.X of templates and mapping sources */
+
+ngx_uint_t
+ngx_http_apigw_authorizer_ref(ngx_str_t *name)
+{
+    return name->len > sizeof("authorizer.") - 1
+           && ngx_strncmp(name->data, "authorizer.",
+                          sizeof("authorizer.") - 1) == 0;
+}
+
+
+/*
+ * "authorizer.principalId", "authorizer.KEY", "authorizer.claims.sub":
+ * a value of what the authorizer found (ctx->authorizer), by its path;
+ * data NULL when there is none
+ */
+
+ngx_int_t
+ngx_http_apigw_authorizer_value(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value)
+{
+    u_char  *p, *last, *dot;
+    json_t  *j;
+
+    ngx_str_null(value);
+
+    if (ctx == NULL || ctx->authorizer == NULL) {
+        return NGX_OK;
+    }
+
+    j = ctx->authorizer;
+
+    p = name->data + sizeof("authorizer.") - 1;
+    last = name->data + name->len;
+
+    while (j && p < last) {
+        dot = ngx_strlchr(p, last, '.');
+        if (dot == NULL) {
+            dot = last;
+        }
+
+        j = json_is_object(j) ? json_object_getn(j, (char *) p, dot - p)
+                              : NULL;
+        p = dot + 1;
+    }
+
+    return ngx_http_apigw_json_text(r->pool, j, value);
+}
+
+
+/* strings as they are, numbers and booleans as text, others as JSON */
+
+static ngx_int_t
+ngx_http_apigw_json_text(ngx_pool_t *pool, json_t *j, ngx_str_t *value)
+{
+    char    *text;
+    size_t   len;
+
+    ngx_str_null(value);
+
+    if (j == NULL || json_is_null(j)) {
+        return NGX_OK;
+    }
+
+    if (json_is_string(j)) {
+        value->data = (u_char *) json_string_value(j);
+        value->len = json_string_length(j);
+        return NGX_OK;
+    }
+
+    text = json_dumps(j, JSON_COMPACT|JSON_ENCODE_ANY);
+    if (text == NULL) {
+        return NGX_ERROR;
+    }
+
+    len = ngx_strlen(text);
+
+    value->data = ngx_pnalloc(pool, len);
+    if (value->data == NULL) {
+        free(text);
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(value->data, text, len);
+    value->len = len;
+
+    free(text);
+
+    return NGX_OK;
+}
+
+
+static json_t *
+ngx_http_apigw_json_member(json_t *obj, u_char *name, size_t len)
+{
+    json_t      *value;
+    const char  *key;
+
+    if (!json_is_object(obj)) {
+        return NULL;
+    }
+
+    json_object_foreach(obj, key, value) {
+        if (ngx_strlen(key) == len
+            && ngx_strncasecmp((u_char *) key, name, len) == 0)
+        {
+            return value;
+        }
+    }
+
+    return NULL;
 }
 
 
@@ -929,6 +1011,12 @@ ngx_http_apigw_ctx_error_message_string(ngx_http_request_t *r,
     uintptr_t   n;
 
     if (!ctx->error) {
+        return NGX_OK;
+    }
+
+    if (ctx->error_message.data == NULL) {
+        /* a failed Lambda authorizer's: no message */
+        ngx_str_set(value, "null");
         return NGX_OK;
     }
 

@@ -143,6 +143,30 @@ main(void)
     tap_ok(match("**", "x", 0), "** is *");
     tap_ok(!match("", "x", 0), "the empty pattern matches only empty");
 
+    /* a star jumps to where the literal after it comes next */
+
+    tap_ok(match("a*bc", "abbbbc", 0), "a*bc: the last b of a run");
+    tap_ok(match("*:*:*/x/*", "a:b:c:d/e/x/f", 0),
+           "stars and separators, the later occurrence");
+    tap_ok(!match("a*z", "abcdef", 0), "a*z: no z at all");
+    tap_ok(match("a*?z", "abz", 0), "a star then ?");
+    tap_ok(!match("*ab", "aaa", 0), "no ab at the end");
+    tap_ok(match("*ab", "aaab", 0), "ab at the end after repeats");
+    tap_ok(match("*AB*", "xaby", 1), "without regard to case after a star");
+    tap_ok(match("arn:*:*/dev/GET/*", "arn:x:y/dev/GET/pets", 0),
+           "literal runs between stars");
+    tap_ok(!match("arn:*:*/dev/GET/*", "arn:x:y/dev/POST/pets", 0),
+           "a run that is not there");
+    tap_ok(match("*abc*abc", "abcabcabc", 0), "the last run ends the value");
+    tap_ok(!match("*abcabc*abc", "abcabcab", 0), "runs may not overlap");
+    tap_ok(match("a*a", "aa", 0), "prefix and suffix, nothing between");
+    tap_ok(!match("aa*aa", "aaa", 0), "prefix and suffix may not overlap");
+    tap_ok(match("", "", 0) && !match("", "a", 0) && !match("a", "", 0),
+           "empty patterns and values");
+    tap_ok(match("x*yz*", "xayzbyz", 0), "a trailing star");
+    tap_ok(match("*", "", 0) && match("***", "abc", 0), "only stars");
+    tap_ok(!match("*b", "", 0), "a run in an empty value");
+
     /* AWS's authorizer example: Allow on the method ARN */
 
     p = parse("{\"Version\": \"2012-10-17\", \"Statement\": [{\"Action\": "
