@@ -3,8 +3,9 @@
  * Copyright (C) ngx_http_apigw_module authors
  *
  * The access phase of API methods, in API Gateway's order: the resource
- * policy first (apigw_resource_policy), then the API key.  Each check
- * fails closed with AWS's answer.
+ * policy first (apigw_resource_policy), then the API key, then usage
+ * plans and throttling (throttle.c).  Each check fails closed with AWS's
+ * answer.
  */
 
 
@@ -112,7 +113,12 @@ ngx_http_apigw_access_handler(ngx_http_request_t *r)
         }
     }
 
-    return ngx_http_apigw_keys_handler(r);
+    rc = ngx_http_apigw_keys_handler(r);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    return ngx_http_apigw_throttle_handler(r, ctx);
 }
 
 

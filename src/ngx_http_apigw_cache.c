@@ -60,8 +60,6 @@ static ngx_int_t ngx_http_apigw_cache_snapshot(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r);
 static ngx_http_apigw_cache_zone_t *ngx_http_apigw_cache_zone_find(
     ngx_str_t *api, ngx_str_t *stage);
-static ngx_int_t ngx_http_apigw_cache_admin_send(ngx_http_request_t *r,
-    ngx_uint_t status, ngx_str_t *body);
 
 
 static ngx_str_t  ngx_http_apigw_cache_status_names[] = {
@@ -1687,7 +1685,7 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
 
     if (p == NULL) {
         ngx_str_set(&body, "{\"message\":\"Not Found\"}");
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_NOT_FOUND, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_NOT_FOUND, &body);
     }
 
     /* {api} / "stages" / {stage} / "cache" [ / "data" ] */
@@ -1716,14 +1714,14 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
             && (part[4].len != 4 || ngx_strncmp(part[4].data, "data", 4) != 0)))
     {
         ngx_str_set(&body, "{\"message\":\"Not Found\"}");
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_NOT_FOUND, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_NOT_FOUND, &body);
     }
 
     if ((n == 5 && r->method != NGX_HTTP_DELETE)
         || (n == 4 && r->method != NGX_HTTP_GET))
     {
         ngx_str_set(&body, "{\"message\":\"Method Not Allowed\"}");
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_NOT_ALLOWED, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_NOT_ALLOWED, &body);
     }
 
     zone = ngx_http_apigw_cache_zone_find(&part[0], &part[2]);
@@ -1731,7 +1729,7 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
     if (zone == NULL || zone->sh == NULL) {
         ngx_str_set(&body, "{\"message\":\"Invalid stage identifier "
                            "specified\"}");
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_NOT_FOUND, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_NOT_FOUND, &body);
     }
 
     if (n == 5) {
@@ -1742,7 +1740,7 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
                       "%ui entries", &zone->stage, &zone->api, flushed);
 
         ngx_str_null(&body);
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_ACCEPTED, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_ACCEPTED, &body);
     }
 
     ngx_http_apigw_cache_shm_stats(zone, &stats);
@@ -1772,7 +1770,7 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
 
     body.len = p - body.data;
 
-    return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_OK, &body);
+    return ngx_http_apigw_send_json(r, NGX_HTTP_OK, &body);
 }
 
 
@@ -1827,47 +1825,4 @@ ngx_http_apigw_cache_zone_find(ngx_str_t *api, ngx_str_t *stage)
     }
 
     return NULL;
-}
-
-
-static ngx_int_t
-ngx_http_apigw_cache_admin_send(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_str_t *body)
-{
-    ngx_int_t    rc;
-    ngx_buf_t   *b;
-    ngx_chain_t  out;
-
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = body->len;
-
-    if (body->len) {
-        ngx_str_set(&r->headers_out.content_type, "application/json");
-        r->headers_out.content_type_len = r->headers_out.content_type.len;
-
-    } else {
-        r->header_only = 1;
-    }
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->pos = body->data;
-    b->last = body->data + body->len;
-    b->memory = 1;
-    b->last_buf = 1;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
 }

@@ -86,6 +86,9 @@ typedef struct ngx_http_apigw_policy_s  ngx_http_apigw_policy_t;
 typedef struct ngx_http_apigw_cache_s  ngx_http_apigw_cache_t;
 typedef struct ngx_http_apigw_cache_ctx_s  ngx_http_apigw_cache_ctx_t;
 typedef struct ngx_http_apigw_cache_conf_s  ngx_http_apigw_cache_conf_t;
+typedef struct ngx_http_apigw_throttle_conf_s  ngx_http_apigw_throttle_conf_t;
+typedef struct ngx_http_apigw_throttle_ctx_s  ngx_http_apigw_throttle_ctx_t;
+typedef struct ngx_http_apigw_store_s  ngx_http_apigw_store_t;
 
 
 typedef struct {
@@ -125,6 +128,9 @@ typedef struct {
     ngx_str_t                       name;
     ngx_array_t                     variables;  /* ngx_keyval_t */
     ngx_http_apigw_cache_t         *cache;      /* NULL: no cache */
+    struct ngx_http_apigw_limit_s  *throttle;   /* NULL: no limit */
+    ngx_uint_t                      index;      /* in its server's */
+    ngx_uint_t                      plans;      /* usage plans with it */
 } ngx_http_apigw_stage_t;
 
 
@@ -212,6 +218,25 @@ typedef struct {
 } ngx_http_apigw_aws_t;
 
 
+/* the http block's */
+typedef struct {
+    /* throttling and usage plans: throttle.c */
+    struct ngx_http_apigw_limit_s  *account;    /* apigw_throttle */
+    ngx_array_t                     plans;      /* ngx_http_apigw_plan_t */
+    ngx_str_t                       zone_name;  /* apigw_shared_zone */
+    size_t                          zone_size;
+    u_char                         *zone_file;
+    ngx_uint_t                      zone_line;
+    ngx_shm_zone_t                 *shm_zone;
+    ngx_http_apigw_store_t         *store;      /* NULL: nothing counted */
+    ngx_str_t                       state_path; /* apigw_usage_state */
+    ngx_str_t                       state_file;
+    ngx_msec_t                      state_interval;
+    ngx_path_t                     *state_dir;
+    ngx_uint_t                      used;       /* some limit or plan */
+} ngx_http_apigw_main_conf_t;
+
+
 typedef struct {
     ngx_str_t                       name;       /* apigw_api NAME */
     ngx_str_t                       id;         /* $context.apiId */
@@ -239,6 +264,7 @@ typedef struct {
     ngx_flag_t                      key_required;
     ngx_http_apigw_policy_t        *resource_policy;
     ngx_http_apigw_cache_conf_t    *cache;
+    ngx_http_apigw_throttle_conf_t *throttle;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -265,6 +291,8 @@ struct ngx_http_apigw_ctx_s {
 
     ngx_str_t                       api_key;    /* a valid one */
     ngx_str_t                       api_key_id;
+    ngx_array_t                    *api_key_plans;  /* its usage plans */
+    ngx_http_apigw_throttle_ctx_t  *throttle;   /* checked: the results */
 
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
@@ -394,6 +422,8 @@ ngx_int_t ngx_http_apigw_filter_init(ngx_conf_t *cf);
 ngx_table_elt_t *ngx_http_apigw_add_header(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value);
 void ngx_http_apigw_clear_headers(ngx_http_request_t *r);
+ngx_int_t ngx_http_apigw_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *body);
 
 /* keys.c */
 char *ngx_http_apigw_api_keys(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -407,6 +437,10 @@ ngx_int_t ngx_http_apigw_keys_handler(ngx_http_request_t *r);
 char *ngx_http_apigw_resource_policy(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_apigw_access_handler(ngx_http_request_t *r);
+
+/* throttle.c */
+ngx_int_t ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx);
 
 /* cors.c */
 ngx_int_t ngx_http_apigw_cors_preflight(ngx_http_request_t *r,

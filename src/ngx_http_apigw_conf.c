@@ -10,6 +10,7 @@
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_mapping.h"
 #include "ngx_http_apigw_cache.h"
+#include "ngx_http_apigw_throttle.h"
 
 
 typedef struct {
@@ -338,6 +339,7 @@ ngx_http_apigw_stage(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_memzero(stage, sizeof(ngx_http_apigw_stage_t));
 
     stage->name = value[1];
+    stage->index = ascf->stages->nelts - 1;
 
     if (ngx_array_init(&stage->variables, cf->pool, 4, sizeof(ngx_keyval_t))
         != NGX_OK)
@@ -428,6 +430,10 @@ ngx_http_apigw_stage_block(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
 
     if (value[0].len == 5 && ngx_strncmp(value[0].data, "cache", 5) == 0) {
         return ngx_http_apigw_cache_stage(cf, stage);
+    }
+
+    if (value[0].len == 8 && ngx_strncmp(value[0].data, "throttle", 8) == 0) {
+        return ngx_http_apigw_throttle_stage(cf, stage);
     }
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
