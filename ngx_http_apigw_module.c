@@ -214,7 +214,7 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       NULL },
 
     { ngx_string("apigw_throttle"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_apigw_throttle,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,

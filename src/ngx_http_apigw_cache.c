@@ -573,27 +573,8 @@ ngx_http_apigw_cache_invalidate(ngx_conf_t *cf, ngx_command_t *cmd,
 char *
 ngx_http_apigw_cache_admin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_apigw_loc_conf_t *alcf = conf;
-
-    ngx_http_core_loc_conf_t   *clcf;
-    ngx_http_apigw_srv_conf_t  *ascf;
-
-    ascf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_apigw_module);
-
-    if (ascf->name.len || alcf->resource || alcf->method) {
-        return "is not allowed in a server with \"apigw_api\": every "
-               "request there is an API request";
-    }
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-    if (clcf->handler == ngx_http_apigw_cache_admin_handler) {
-        return "is duplicate";
-    }
-
-    clcf->handler = ngx_http_apigw_cache_admin_handler;
-
-    return NGX_CONF_OK;
+    return ngx_http_apigw_conf_handler(cf, conf,
+                                       ngx_http_apigw_cache_admin_handler);
 }
 
 
@@ -1784,33 +1765,16 @@ ngx_http_apigw_cache_zone_find(ngx_str_t *api, ngx_str_t *stage)
     ngx_shm_zone_t               *shm_zone;
     ngx_http_apigw_cache_zone_t  *zone;
 
-    part = &((ngx_cycle_t *) ngx_cycle)->shared_memory.part;
-    shm_zone = part->elts;
+    part = NULL;
 
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            shm_zone = part->elts;
-            i = 0;
+    for ( ;; ) {
+        shm_zone = ngx_http_apigw_shm_zone_next(ngx_http_apigw_cache_shm_init,
+                                                &part, &i);
+        if (shm_zone == NULL) {
+            return NULL;
         }
 
-        if (shm_zone[i].tag != &ngx_http_apigw_module
-            || shm_zone[i].shm.name.len
-               < sizeof(NGX_HTTP_APIGW_CACHE_ZONE_PREFIX) - 1
-            || ngx_strncmp(shm_zone[i].shm.name.data,
-                           NGX_HTTP_APIGW_CACHE_ZONE_PREFIX,
-                           sizeof(NGX_HTTP_APIGW_CACHE_ZONE_PREFIX) - 1)
-               != 0)
-        {
-            continue;
-        }
-
-        zone = shm_zone[i].data;
+        zone = shm_zone->data;
 
         if (zone->stage.len == stage->len
             && ngx_strncmp(zone->stage.data, stage->data, stage->len) == 0
@@ -1823,6 +1787,4 @@ ngx_http_apigw_cache_zone_find(ngx_str_t *api, ngx_str_t *stage)
             return zone;
         }
     }
-
-    return NULL;
 }

@@ -339,6 +339,12 @@ ngx_int_t ngx_http_apigw_is_binary(ngx_http_request_t *r,
     ngx_http_apigw_loc_conf_t *alcf);
 
 /* conf.c */
+char *ngx_http_apigw_conf_handler(ngx_conf_t *cf,
+    ngx_http_apigw_loc_conf_t *alcf, ngx_http_handler_pt handler);
+ngx_int_t ngx_http_apigw_shm_log_ctx(ngx_shm_zone_t *shm_zone,
+    ngx_slab_pool_t *shpool, char *kind);
+ngx_shm_zone_t *ngx_http_apigw_shm_zone_next(ngx_shm_zone_init_pt init,
+    ngx_list_part_t **part, ngx_uint_t *i);
 void *ngx_http_apigw_pool_alloc(void *pool, size_t size);
 ngx_int_t ngx_http_apigw_conf_read_file(ngx_conf_t *cf, ngx_str_t *name,
     size_t max, ngx_str_t *out);

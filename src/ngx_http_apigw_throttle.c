@@ -31,6 +31,8 @@ static char *ngx_http_apigw_limit_args(ngx_conf_t *cf, ngx_str_t *value,
 static char *ngx_http_apigw_stage_list(ngx_conf_t *cf, ngx_str_t *value,
     ngx_array_t **list);
 static ngx_int_t ngx_http_apigw_plan_valid(ngx_str_t *name);
+static ngx_int_t ngx_http_apigw_plan_find_one(ngx_http_apigw_plan_t *plan,
+    ngx_str_t *name);
 static char *ngx_http_apigw_method_limits(ngx_conf_t *cf,
     ngx_http_apigw_throttle_conf_t *tc, ngx_http_apigw_loc_conf_t *conf);
 static ngx_int_t ngx_http_apigw_limit_covers(ngx_array_t *stages,
@@ -593,20 +595,18 @@ ngx_http_apigw_usage_plan(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         ngx_http_apigw_make_id(&plan->name, plan->id.data, 6);
     }
 
+    /* a plan is found by its name or its id: none may be another's */
+
     other = amcf->plans.elts;
 
     for (i = 0; i + 1 < amcf->plans.nelts; i++) {
-        if ((other[i].name.len == plan->name.len
-             && ngx_strncmp(other[i].name.data, plan->name.data,
-                            plan->name.len) == 0)
-            || (other[i].id.len == plan->id.len
-                && ngx_strncmp(other[i].id.data, plan->id.data,
-                               plan->id.len) == 0))
+        if (ngx_http_apigw_plan_find_one(&other[i], &plan->name)
+            || ngx_http_apigw_plan_find_one(&other[i], &plan->id))
         {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "duplicate usage plan \"%V\" (id \"%V\"), "
-                               "first in %s:%ui", &plan->name, &plan->id,
-                               other[i].file, other[i].line);
+                               "usage plan \"%V\" (id \"%V\") has the name "
+                               "or id of the one in %s:%ui", &plan->name,
+                               &plan->id, other[i].file, other[i].line);
             return NGX_CONF_ERROR;
         }
     }
@@ -808,27 +808,8 @@ ngx_http_apigw_usage_state(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 char *
 ngx_http_apigw_usage(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_apigw_loc_conf_t *alcf = conf;
-
-    ngx_http_core_loc_conf_t   *clcf;
-    ngx_http_apigw_srv_conf_t  *ascf;
-
-    ascf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_apigw_module);
-
-    if (ascf->name.len || alcf->resource || alcf->method) {
-        return "is not allowed in a server with \"apigw_api\": every "
-               "request there is an API request";
-    }
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-    if (clcf->handler == ngx_http_apigw_usage_handler) {
-        return "is duplicate";
-    }
-
-    clcf->handler = ngx_http_apigw_usage_handler;
-
-    return NGX_CONF_OK;
+    return ngx_http_apigw_conf_handler(cf, conf,
+                                       ngx_http_apigw_usage_handler);
 }
 
 
@@ -841,17 +822,22 @@ ngx_http_apigw_plan_find(ngx_http_apigw_main_conf_t *amcf, ngx_str_t *name)
     plan = amcf->plans.elts;
 
     for (i = 0; i < amcf->plans.nelts; i++) {
-        if ((plan[i].id.len == name->len
-             && ngx_strncmp(plan[i].id.data, name->data, name->len) == 0)
-            || (plan[i].name.len == name->len
-                && ngx_strncmp(plan[i].name.data, name->data, name->len)
-                   == 0))
-        {
+        if (ngx_http_apigw_plan_find_one(&plan[i], name)) {
             return &plan[i];
         }
     }
 
     return NULL;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_plan_find_one(ngx_http_apigw_plan_t *plan, ngx_str_t *name)
+{
+    return (plan->id.len == name->len
+            && ngx_strncmp(plan->id.data, name->data, name->len) == 0)
+           || (plan->name.len == name->len
+               && ngx_strncmp(plan->name.data, name->data, name->len) == 0);
 }
 
 
@@ -1322,14 +1308,29 @@ ngx_http_apigw_plans_resolve(ngx_conf_t *cf, ngx_http_apigw_main_conf_t *amcf)
                 ps = (ngx_http_apigw_plan_stage_t *)
                          ((ngx_str_t *) plan[i].stages->elts)[j].data;
 
-                if ((ps->api.len == ascf->name.len
-                     && ngx_strncmp(ps->api.data, ascf->name.data,
-                                    ps->api.len) == 0)
-                    || (ps->api.len == ascf->id.len
-                        && ngx_strncmp(ps->api.data, ascf->id.data,
-                                       ps->api.len) == 0))
+                if (!((ps->api.len == ascf->name.len
+                       && ngx_strncmp(ps->api.data, ascf->name.data,
+                                      ps->api.len) == 0)
+                      || (ps->api.len == ascf->id.len
+                          && ngx_strncmp(ps->api.data, ascf->id.data,
+                                         ps->api.len) == 0)))
                 {
-                    ps->found |= (ps->stage.len == 0) ? 2 : 1;
+                    continue;
+                }
+
+                /* 1: the API is there, 2: and the stage */
+
+                ps->found |= 1;
+
+                stage = ascf->stages ? ascf->stages->elts : NULL;
+
+                for (n = 0; stage && n < ascf->stages->nelts; n++) {
+                    if (stage[n].name.len == ps->stage.len
+                        && ngx_strncmp(stage[n].name.data, ps->stage.data,
+                                       ps->stage.len) == 0)
+                    {
+                        ps->found |= 2;
+                    }
                 }
             }
 
@@ -1353,11 +1354,20 @@ ngx_http_apigw_plans_resolve(ngx_conf_t *cf, ngx_http_apigw_main_conf_t *amcf)
             ps = (ngx_http_apigw_plan_stage_t *)
                      ((ngx_str_t *) plan[i].stages->elts)[j].data;
 
-            if (ps->found == 0 || (ps->stage.len && !(ps->found & 1))) {
+            if (ps->found == 0) {
                 ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                               "unknown API \"%V\" in \"stages=\" of usage "
                               "plan \"%V\" in %s:%ui", &ps->api,
                               &plan[i].name, plan[i].file, plan[i].line);
+                return NGX_ERROR;
+            }
+
+            if (ps->stage.len && !(ps->found & 2)) {
+                ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                              "unknown stage \"%V\" of API \"%V\" in "
+                              "\"stages=\" of usage plan \"%V\" in %s:%ui",
+                              &ps->stage, &ps->api, &plan[i].name,
+                              plan[i].file, plan[i].line);
                 return NGX_ERROR;
             }
         }

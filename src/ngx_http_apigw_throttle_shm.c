@@ -79,6 +79,8 @@ static ngx_int_t ngx_http_apigw_tzone_usage(ngx_http_apigw_store_t *store,
     ngx_http_apigw_usage_day_t *days);
 static void ngx_http_apigw_tzone_stats(ngx_http_apigw_store_t *store,
     ngx_http_apigw_store_stats_t *st);
+static void ngx_http_apigw_tzone_period(ngx_http_apigw_check_t *chk,
+    ngx_http_apigw_tnode_t *q);
 static void ngx_http_apigw_tzone_roll_day(ngx_http_apigw_tzone_t *zone,
     ngx_http_apigw_tnode_t *q, int32_t today, ngx_http_apigw_tnode_t **keep,
     ngx_uint_t nkeep, ngx_http_apigw_check_t *chk);
@@ -115,7 +117,6 @@ ngx_http_apigw_tzone_init(ngx_shm_zone_t *shm_zone, void *data)
 {
     ngx_http_apigw_tzone_t  *ozone = data;
 
-    size_t                   len;
     ngx_http_apigw_tzone_t  *zone, *old;
 
     zone = shm_zone->data;
@@ -152,19 +153,13 @@ ngx_http_apigw_tzone_init(ngx_shm_zone_t *shm_zone, void *data)
     ngx_queue_init(&zone->sh->buckets);
     ngx_queue_init(&zone->sh->usage);
 
-    len = sizeof(" in apigw shared zone \"\"") + shm_zone->shm.name.len;
-
-    zone->shpool->log_ctx = ngx_slab_alloc(zone->shpool, len);
-    if (zone->shpool->log_ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_sprintf(zone->shpool->log_ctx, " in apigw shared zone \"%V\"%Z",
-                &shm_zone->shm.name);
-
     /* a full zone is handled (and logged) by evicting entries */
 
-    zone->shpool->log_nomem = 0;
+    if (ngx_http_apigw_shm_log_ctx(shm_zone, zone->shpool, "shared")
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
 
     /* a reload with a new size: the old zone is still there, copy it */
 
@@ -195,38 +190,25 @@ ngx_http_apigw_tzone_old(ngx_str_t *name)
         return NULL;
     }
 
-    part = &((ngx_cycle_t *) ngx_cycle)->shared_memory.part;
-    shm_zone = part->elts;
+    part = NULL;
 
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            shm_zone = part->elts;
-            i = 0;
+    for ( ;; ) {
+        shm_zone = ngx_http_apigw_shm_zone_next(ngx_http_apigw_tzone_init,
+                                                &part, &i);
+        if (shm_zone == NULL) {
+            return NULL;
         }
 
-        if (shm_zone[i].tag != &ngx_http_apigw_module
-            || shm_zone[i].init != ngx_http_apigw_tzone_init
-            || shm_zone[i].shm.name.len != name->len
-            || ngx_strncmp(shm_zone[i].shm.name.data, name->data, name->len)
-               != 0)
+        old = shm_zone->data;
+
+        if (shm_zone->shm.name.len == name->len
+            && ngx_strncmp(shm_zone->shm.name.data, name->data, name->len)
+               == 0
+            && old->sh && old->sh->magic == NGX_HTTP_APIGW_TZONE_MAGIC)
         {
-            continue;
-        }
-
-        old = shm_zone[i].data;
-
-        if (old->sh && old->sh->magic == NGX_HTTP_APIGW_TZONE_MAGIC) {
             return old;
         }
     }
-
-    return NULL;
 }
 
 
@@ -290,12 +272,11 @@ static ngx_int_t
 ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
     ngx_http_apigw_check_t *chk, ngx_log_t *log)
 {
-    int64_t                   start;
     int32_t                   today;
     uint32_t                  hash;
     uint64_t                  avail;
     ngx_int_t                 rc;
-    ngx_uint_t                i, n, period, level;
+    ngx_uint_t                i, n, level;
     ngx_http_apigw_plan_t    *plan;
     ngx_http_apigw_limit_t   *limit[NGX_HTTP_APIGW_MAX_BUCKETS];
     ngx_http_apigw_tzone_t   *zone;
@@ -341,6 +322,18 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
             chk->level = chk->buckets[i].level;
             chk->remaining = 0;
             rc = NGX_BUSY;
+
+            /* what the quota has left, for the variables: not counted */
+
+            if (chk->usage.len) {
+                q = ngx_http_apigw_tzone_lookup(zone, &chk->usage,
+                                  ngx_murmur_hash2(chk->usage.data,
+                                                   chk->usage.len));
+                if (q) {
+                    ngx_http_apigw_tzone_period(chk, q);
+                }
+            }
+
             goto done;
         }
 
@@ -361,16 +354,7 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
         }
 
         if (q) {
-            period = plan->has_quota ? plan->period
-                                     : NGX_HTTP_APIGW_PERIOD_DAY;
-            start = ngx_http_apigw_period_start(chk->time, period);
-
-            if (q->u.quota.period != start) {
-                q->u.quota.period = start;
-                q->u.quota.count = 0;
-            }
-
-            chk->reset = ngx_http_apigw_period_end(start, period);
+            ngx_http_apigw_tzone_period(chk, q);
 
             today = (int32_t) (ngx_http_apigw_period_start(chk->time,
                                              NGX_HTTP_APIGW_PERIOD_DAY)
@@ -380,8 +364,6 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
                 tn[n] = q;
                 ngx_http_apigw_tzone_roll_day(zone, q, today, tn, n + 1, chk);
             }
-
-            chk->used = q->u.quota.count;
 
             if (plan->has_quota && q->u.quota.count >= plan->quota) {
                 chk->level = NGX_HTTP_APIGW_LEVEL_QUOTA;
@@ -444,6 +426,29 @@ done:
     }
 
     return rc;
+}
+
+
+/* the quota's period now: a new one starts from zero */
+
+static void
+ngx_http_apigw_tzone_period(ngx_http_apigw_check_t *chk,
+    ngx_http_apigw_tnode_t *q)
+{
+    int64_t     start;
+    ngx_uint_t  period;
+
+    period = chk->plan->has_quota ? chk->plan->period
+                                  : NGX_HTTP_APIGW_PERIOD_DAY;
+    start = ngx_http_apigw_period_start(chk->time, period);
+
+    if (q->u.quota.period != start) {
+        q->u.quota.period = start;
+        q->u.quota.count = 0;
+    }
+
+    chk->reset = ngx_http_apigw_period_end(start, period);
+    chk->used = q->u.quota.count;
 }
 
 

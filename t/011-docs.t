@@ -70,6 +70,8 @@ CONF
         $conf =~ s/(apigw_aws_credentials\s+file=)\S+?([\s;])/$1$creds$2/g;
         $conf =~ s/(apigw_api_keys\s+)\S+?;/$1$keys;/g;
         $conf =~ s/(apigw_resource_policy\s+)\/\S+?;/$1$policy;/g;
+        # the state directory is created by nginx -t: a temporary one
+        $conf =~ s/(apigw_usage_state\s+)\/[^\s;]+/$1$dir\/state/g;
 
         open my $fh, '>', "$dir/nginx.conf" or die;
         print $fh $conf;
