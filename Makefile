@@ -87,3 +87,7 @@ clean:
 .PHONY: bench-keys
 bench-keys: build
 	bash bench/keys.sh
+
+.PHONY: bench-throttle
+bench-throttle: build
+	bash bench/throttle.sh

@@ -11,7 +11,10 @@
 # run in exactly the configuration they always had.  So are the Lambda
 # cases of bench/lambda.sh: a fixed Invoke API answer in the backend (an
 # instant function, "hello"), POSTed to directly with bench/event.json or
-# invoked through a lambda proxy integration of the gateway.
+# invoked through a lambda proxy integration of the gateway.  And the
+# throttling cases of bench/throttle.sh: MOCK methods with an API key, in
+# a stage without limits and in a stage with every limit and a quota (a
+# usage plan of THROTTLE_KEYS keys).
 #
 # Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
 #       CASES URL LABEL BODY
@@ -46,6 +49,9 @@ declare -A LABEL=(
     [hello_direct]='backend GET, direct (no gateway)'
     [invoke_direct]='Invoke API POST, direct (no gateway)'
     [lambda]='apigw Lambda proxy'
+    [mock_stage]='apigw MOCK, stage throttle'
+    [keyed]='apigw MOCK + API key'
+    [keyed_limited]='apigw MOCK + API key, 3 buckets + quota'
 )
 
 # the JSON body cases: POSTed with bench/post.lua, answered by a static
@@ -58,6 +64,11 @@ LAMBDA_RESULT='{"statusCode":200,"headers":{"Content-Type":"text/plain"},"body":
 INVOKE_PATH=/2015-03-31/functions/hello/invocations
 LAMBDA_CASES=0
 
+# the throttling cases: the API key wrk sends, the keys of the usage plan
+THROTTLE_KEY=bench-key-00000-0123456789abcdef
+THROTTLE_KEYS=${THROTTLE_KEYS:-1000}
+THROTTLE_CASES=0
+
 die() { echo "bench: $*" >&2; exit 1; }
 
 command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
@@ -69,6 +80,7 @@ for c in "${CASES[@]}"; do
     case $c in
         http_proxy_*|mapping_*) BODY_CASES=1 ;;
         lambda|invoke_direct) LAMBDA_CASES=1 ;;
+        mock_stage|keyed|keyed_limited) THROTTLE_CASES=1 ;;
     esac
 done
 if [ "$BODY_CASES" = 1 ] || [ "$LAMBDA_CASES" = 1 ]; then
@@ -185,6 +197,17 @@ PY
 
 if [ "$BODY_CASES" = 1 ]; then
     make_bodies
+fi
+
+# the keys of the throttling cases' usage plan, AWS's import format
+if [ "$THROTTLE_CASES" = 1 ]; then
+    {
+        echo "Name,Key,Enabled,UsagePlanIds"
+        for i in $(seq 0 $((THROTTLE_KEYS - 1))); do
+            printf 'k%05d,bench-key-%05d-0123456789abcdef,true,bench\n' \
+                "$i" "$i"
+        done
+    } > "$SERVROOT/keys.csv"
 fi
 
 # the event wrk POSTs to the Invoke API directly: a private copy
@@ -349,6 +372,16 @@ write_gateway_conf() {
         keepalive $KEEPALIVE;
         keepalive_requests 1000000;
     }
+EOF
+        if [ "$THROTTLE_CASES" = 1 ]; then
+            cat <<EOF
+
+    apigw_shared_zone apigw:16m;
+    apigw_usage_plan bench rate=1000000000 burst=1000000000
+                     quota=2000000000/month stages=bench:lim;
+EOF
+        fi
+        cat <<EOF
 
     # cases 1 and 2: bare nginx, no apigw directive in this server
     server {
@@ -363,6 +396,16 @@ write_gateway_conf() {
             proxy_http_version 1.1;
             proxy_set_header Connection "";
         }
+EOF
+        if [ "$THROTTLE_CASES" = 1 ]; then
+            cat <<EOF
+
+        location /usageplans {
+            apigw_usage;
+        }
+EOF
+        fi
+        cat <<EOF
     }
 
     # cases 3 and 4: the same two answers through the API Gateway module
@@ -371,6 +414,24 @@ write_gateway_conf() {
 
         apigw_api bench;
         apigw_stage dev {}
+EOF
+        if [ "$THROTTLE_CASES" = 1 ]; then
+            # limits that never refuse: what a check costs, not a 429
+            cat <<EOF
+        apigw_stage lim { throttle rate=1000000000 burst=1000000000; }
+        apigw_api_keys $SERVROOT/keys.csv;
+
+        location /keyed {
+            apigw_resource /keyed;
+            apigw_api_key_required on;
+            apigw_method GET {
+                apigw_throttle rate=1000000000 burst=1000000000 plan=bench;
+                apigw_integration mock 'body=hello';
+            }
+        }
+EOF
+        fi
+        cat <<EOF
 
         location /mock {
             apigw_resource /mock;
@@ -434,6 +495,15 @@ declare -A URL=(
     [hello_direct]="http://127.0.0.1:$BACKEND_PORT/hello"
     [invoke_direct]="http://127.0.0.1:$BACKEND_PORT$INVOKE_PATH"
     [lambda]="http://127.0.0.1:$GW_PORT/dev/hello"
+    [mock_stage]="http://127.0.0.1:$GW_PORT/lim/mock"
+    [keyed]="http://127.0.0.1:$GW_PORT/dev/keyed"
+    [keyed_limited]="http://127.0.0.1:$GW_PORT/lim/keyed"
+)
+
+# the headers a case sends
+declare -A HEADER=(
+    [keyed]="x-api-key: $THROTTLE_KEY"
+    [keyed_limited]="x-api-key: $THROTTLE_KEY"
 )
 
 # what a case POSTs (none: a GET)
@@ -453,6 +523,9 @@ done
 wrk_case() {
     local c=$1
     shift
+    if [ -n "${HEADER[$c]:-}" ]; then
+        set -- "$@" -H "${HEADER[$c]}"
+    fi
     if [ -n "${BODY[$c]:-}" ]; then
         "${WRK[@]}" "$@" --timeout 30s -s "$TOP/bench/post.lua" "${URL[$c]}" \
             -- "${BODY[$c]}"
@@ -512,7 +585,8 @@ for c in "${CASES[@]}"; do
         check_body_case "$c"
         continue
     fi
-    out=$(curl -s -o - -w ' %{http_code}' "${URL[$c]}") || true
+    out=$(curl -s -o - -w ' %{http_code}' ${HEADER[$c]:+-H "${HEADER[$c]}"} \
+          "${URL[$c]}") || true
     [ "$out" = "hello 200" ] \
         || die "case $c: ${URL[$c]} answered '$out', expected 'hello 200'"
 done

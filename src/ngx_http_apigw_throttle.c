@@ -43,7 +43,7 @@ static int ngx_libc_cdecl ngx_http_apigw_str_cmp(const void *a,
     const void *b);
 static ngx_int_t ngx_http_apigw_bucket_add(ngx_http_request_t *r,
     ngx_http_apigw_check_t *chk, ngx_http_apigw_limit_t *limit,
-    ngx_uint_t level, size_t len, ...);
+    ngx_str_t *key, ngx_str_t *method, ngx_str_t *plan);
 static ngx_http_apigw_plan_t *ngx_http_apigw_key_plan(
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_srv_conf_t *ascf);
 static ngx_int_t ngx_http_apigw_throttle_variable(ngx_http_request_t *r,
@@ -1126,9 +1126,7 @@ ngx_http_apigw_method_limits(ngx_conf_t *cf,
             sl->level = NGX_HTTP_APIGW_LEVEL_STAGE;
         }
 
-        if (sl->limit == NULL) {
-            continue;
-        }
+        /* also the base of the ids of the plans' buckets of the method */
 
         sl->id.len = 3 + stage[i].name.len + tc->method_id.len;
         sl->id.data = ngx_pnalloc(cf->pool, sl->id.len);
@@ -1138,6 +1136,8 @@ ngx_http_apigw_method_limits(ngx_conf_t *cf,
 
         ngx_sprintf(sl->id.data, "%cM%V %V", NGX_HTTP_APIGW_ENTRY_BUCKET,
                     &stage[i].name, &tc->method_id);
+
+        sl->hash = ngx_murmur_hash2(sl->id.data, sl->id.len);
     }
 
     return NGX_CONF_OK;
@@ -1433,6 +1433,7 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
 {
     u_char                          buf[NGX_HTTP_APIGW_PLAN_NAME_MAX + 16];
     ngx_int_t                       rc;
+    ngx_str_t                       id;
     ngx_uint_t                      i, idx;
     ngx_http_apigw_plan_t          *plan;
     ngx_http_apigw_check_t          chk;
@@ -1468,6 +1469,7 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
         chk.buckets[0].limit = amcf->account;
         chk.buckets[0].level = NGX_HTTP_APIGW_LEVEL_ACCOUNT;
         ngx_str_set(&chk.buckets[0].id, "BA");
+        chk.buckets[0].hash = 0;
         chk.nbuckets = 1;
     }
 
@@ -1478,6 +1480,7 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
         chk.buckets[chk.nbuckets].limit = tc->stages[idx].limit;
         chk.buckets[chk.nbuckets].level = tc->stages[idx].level;
         chk.buckets[chk.nbuckets].id = tc->stages[idx].id;
+        chk.buckets[chk.nbuckets].hash = tc->stages[idx].hash;
         chk.nbuckets++;
     }
 
@@ -1501,8 +1504,7 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
 
         if (plan->throttle
             && ngx_http_apigw_bucket_add(r, &chk, plan->throttle,
-                                         NGX_HTTP_APIGW_LEVEL_PLAN, 3,
-                                         &ctx->api_key_id, &plan->id, NULL)
+                                         &ctx->api_key_id, NULL, &plan->id)
                != NGX_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1520,12 +1522,20 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
                     continue;
                 }
 
+                /* STAGE " " METHOD ...: the stage's bucket's id, past "BM" */
+
+                if (ctx->stage && ctx->stage->index < tc->nstages) {
+                    id = tc->stages[ctx->stage->index].id;
+                    id.data += 2;
+                    id.len -= 2;
+
+                } else {
+                    id = tc->method_id;
+                }
+
                 if (ngx_http_apigw_bucket_add(r, &chk, &ml[i].limit,
-                                         NGX_HTTP_APIGW_LEVEL_PLAN_METHOD,
-                                         5, &ctx->api_key_id,
-                                         ctx->stage ? &ctx->stage->name
-                                                    : &ascf->name,
-                                         &tc->method_id, &plan->id, NULL)
+                                              &ctx->api_key_id, &id,
+                                              &plan->id)
                     != NGX_OK)
                 {
                     return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1610,28 +1620,23 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
 }
 
 
-/* a bucket whose id is the kind, the level's letter and the parts */
+/*
+ * A bucket of a key in its plan: "BP" KEY " " PLAN, or for a method
+ * "Bp" KEY " " STAGE " " METHOD " " RESOURCE " " API " " PLAN
+ */
 
 static ngx_int_t
 ngx_http_apigw_bucket_add(ngx_http_request_t *r, ngx_http_apigw_check_t *chk,
-    ngx_http_apigw_limit_t *limit, ngx_uint_t level, size_t len, ...)
+    ngx_http_apigw_limit_t *limit, ngx_str_t *key, ngx_str_t *method,
+    ngx_str_t *plan)
 {
     u_char                       *p;
-    va_list                       args;
-    ngx_str_t                    *part;
+    size_t                        len;
     ngx_http_apigw_bucket_req_t  *b;
 
-    b = &chk->buckets[chk->nbuckets];
+    b = &chk->buckets[chk->nbuckets++];
 
-    va_start(args, len);
-
-    for (part = va_arg(args, ngx_str_t *); part;
-         part = va_arg(args, ngx_str_t *))
-    {
-        len += part->len;
-    }
-
-    va_end(args);
+    len = 3 + key->len + plan->len + (method ? method->len + 1 : 0);
 
     p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
@@ -1639,28 +1644,24 @@ ngx_http_apigw_bucket_add(ngx_http_request_t *r, ngx_http_apigw_check_t *chk,
     }
 
     b->id.data = p;
+    b->hash = 0;
+    b->limit = limit;
+    b->level = method ? NGX_HTTP_APIGW_LEVEL_PLAN_METHOD
+                      : NGX_HTTP_APIGW_LEVEL_PLAN;
+
     *p++ = NGX_HTTP_APIGW_ENTRY_BUCKET;
-    *p++ = (level == NGX_HTTP_APIGW_LEVEL_PLAN) ? 'P' : 'p';
+    *p++ = method ? 'p' : 'P';
+    p = ngx_cpymem(p, key->data, key->len);
 
-    va_start(args, len);
-
-    for (part = va_arg(args, ngx_str_t *); part;
-         part = va_arg(args, ngx_str_t *))
-    {
-        if (p != b->id.data + 2) {
-            *p++ = ' ';
-        }
-
-        p = ngx_cpymem(p, part->data, part->len);
+    if (method) {
+        *p++ = ' ';
+        p = ngx_cpymem(p, method->data, method->len);
     }
 
-    va_end(args);
+    *p++ = ' ';
+    p = ngx_cpymem(p, plan->data, plan->len);
 
     b->id.len = p - b->id.data;
-    b->limit = limit;
-    b->level = level;
-
-    chk->nbuckets++;
 
     return NGX_OK;
 }

@@ -25,6 +25,7 @@
 #define NGX_HTTP_APIGW_USAGE_DAYS           90    /* history kept */
 #define NGX_HTTP_APIGW_PLAN_NAME_MAX        64
 #define NGX_HTTP_APIGW_MAX_BUCKETS          4
+#define NGX_HTTP_APIGW_BUCKET_IDLE          60000 /* ms full, then gone */
 
 /* what a request is limited by: $apigw_throttled_by, logs */
 #define NGX_HTTP_APIGW_LEVEL_ACCOUNT        0
@@ -77,7 +78,8 @@ typedef struct {
 /* a method's limit in one stage, resolved at configuration time */
 typedef struct {
     ngx_http_apigw_limit_t         *limit;      /* NULL: none */
-    ngx_str_t                       id;         /* the bucket's */
+    ngx_str_t                       id;         /* "BM" STAGE " " METHOD.. */
+    uint32_t                        hash;       /* of the id */
     ngx_uint_t                      level;      /* the stage's, own */
 } ngx_http_apigw_stage_limit_t;
 
@@ -95,6 +97,7 @@ struct ngx_http_apigw_throttle_conf_s {
 /* one bucket to take a token from */
 typedef struct {
     ngx_str_t                       id;
+    uint32_t                        hash;       /* of the id; 0: not yet */
     ngx_http_apigw_limit_t         *limit;
     ngx_uint_t                      level;
 } ngx_http_apigw_bucket_req_t;
@@ -180,6 +183,9 @@ typedef struct {
     time_t                          logged;     /* of the last full zone */
     ngx_uint_t                      unlogged;
     ngx_uint_t                      unlogged_usage;
+    int64_t                         period_day; /* of the periods below */
+    int64_t                         period_start[3];
+    int64_t                         period_end[3];
 } ngx_http_apigw_tzone_t;
 
 

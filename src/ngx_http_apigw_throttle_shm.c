@@ -79,8 +79,8 @@ static ngx_int_t ngx_http_apigw_tzone_usage(ngx_http_apigw_store_t *store,
     ngx_http_apigw_usage_day_t *days);
 static void ngx_http_apigw_tzone_stats(ngx_http_apigw_store_t *store,
     ngx_http_apigw_store_stats_t *st);
-static void ngx_http_apigw_tzone_period(ngx_http_apigw_check_t *chk,
-    ngx_http_apigw_tnode_t *q);
+static void ngx_http_apigw_tzone_period(ngx_http_apigw_tzone_t *zone,
+    ngx_http_apigw_check_t *chk, ngx_http_apigw_tnode_t *q);
 static void ngx_http_apigw_tzone_roll_day(ngx_http_apigw_tzone_t *zone,
     ngx_http_apigw_tnode_t *q, int32_t today, ngx_http_apigw_tnode_t **keep,
     ngx_uint_t nkeep, ngx_http_apigw_check_t *chk);
@@ -274,7 +274,7 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
 {
     int32_t                   today;
     uint32_t                  hash;
-    uint64_t                  avail;
+    uint64_t                  avail, after;
     ngx_int_t                 rc;
     ngx_uint_t                i, n, level;
     ngx_http_apigw_plan_t    *plan;
@@ -293,8 +293,12 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
     ngx_http_apigw_tzone_expire(zone, chk->now, 2);
 
     for (i = 0; i < chk->nbuckets; i++) {
-        hash = ngx_murmur_hash2(chk->buckets[i].id.data,
-                                chk->buckets[i].id.len);
+        hash = chk->buckets[i].hash;
+
+        if (hash == 0) {
+            hash = ngx_murmur_hash2(chk->buckets[i].id.data,
+                                    chk->buckets[i].id.len);
+        }
 
         tn[n] = ngx_http_apigw_tzone_lookup(zone, &chk->buckets[i].id, hash);
         limit[n] = chk->buckets[i].limit;
@@ -330,7 +334,7 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
                                   ngx_murmur_hash2(chk->usage.data,
                                                    chk->usage.len));
                 if (q) {
-                    ngx_http_apigw_tzone_period(chk, q);
+                    ngx_http_apigw_tzone_period(zone, chk, q);
                 }
             }
 
@@ -354,7 +358,7 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
         }
 
         if (q) {
-            ngx_http_apigw_tzone_period(chk, q);
+            ngx_http_apigw_tzone_period(zone, chk, q);
 
             today = (int32_t) (ngx_http_apigw_period_start(chk->time,
                                              NGX_HTTP_APIGW_PERIOD_DAY)
@@ -388,11 +392,12 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
 
 done:
 
-    /* refilled or taken: when each is full again */
+    /* refilled or taken: when each is full again ((uint64_t) -1: never) */
 
     for (i = 0; i < n; i++) {
-        tn[i]->u.bucket.full = tn[i]->u.bucket.b.last
-            + ngx_http_apigw_bucket_full_after(&tn[i]->u.bucket.b, limit[i]);
+        after = ngx_http_apigw_bucket_full_after(&tn[i]->u.bucket.b, limit[i]);
+        tn[i]->u.bucket.full = (after == (uint64_t) -1)
+                               ? after : tn[i]->u.bucket.b.last + after;
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);
@@ -432,22 +437,37 @@ done:
 /* the quota's period now: a new one starts from zero */
 
 static void
-ngx_http_apigw_tzone_period(ngx_http_apigw_check_t *chk,
-    ngx_http_apigw_tnode_t *q)
+ngx_http_apigw_tzone_period(ngx_http_apigw_tzone_t *zone,
+    ngx_http_apigw_check_t *chk, ngx_http_apigw_tnode_t *q)
 {
-    int64_t     start;
+    int64_t     day, start;
     ngx_uint_t  period;
+
+    /* the periods of today, worked out once a day in each process */
+
+    day = ngx_http_apigw_period_start(chk->time, NGX_HTTP_APIGW_PERIOD_DAY);
+
+    if (zone->period_day != day || zone->period_end[0] == 0) {
+        for (period = 0; period < 3; period++) {
+            start = ngx_http_apigw_period_start(chk->time, period);
+            zone->period_start[period] = start;
+            zone->period_end[period] = ngx_http_apigw_period_end(start,
+                                                                 period);
+        }
+
+        zone->period_day = day;
+    }
 
     period = chk->plan->has_quota ? chk->plan->period
                                   : NGX_HTTP_APIGW_PERIOD_DAY;
-    start = ngx_http_apigw_period_start(chk->time, period);
+    start = zone->period_start[period];
 
     if (q->u.quota.period != start) {
         q->u.quota.period = start;
         q->u.quota.count = 0;
     }
 
-    chk->reset = ngx_http_apigw_period_end(start, period);
+    chk->reset = zone->period_end[period];
     chk->used = q->u.quota.count;
 }
 
@@ -664,7 +684,11 @@ ngx_http_apigw_tzone_delete(ngx_http_apigw_tzone_t *zone,
 }
 
 
-/* up to n buckets at the LRU end that are full again: as good as none */
+/*
+ * Up to n buckets at the LRU end that have been full again for a while:
+ * as good as none (the while keeps busy callers' buckets from going and
+ * coming back at every request).
+ */
 
 static void
 ngx_http_apigw_tzone_expire(ngx_http_apigw_tzone_t *zone, uint64_t now,
@@ -677,7 +701,9 @@ ngx_http_apigw_tzone_expire(ngx_http_apigw_tzone_t *zone, uint64_t now,
         q = ngx_queue_last(&zone->sh->buckets);
         tn = ngx_queue_data(q, ngx_http_apigw_tnode_t, queue);
 
-        if (now < tn->u.bucket.full) {
+        if (now < tn->u.bucket.full
+            || now - tn->u.bucket.full < NGX_HTTP_APIGW_BUCKET_IDLE)
+        {
             return;
         }
 
