@@ -95,6 +95,7 @@ curl_config() {
         if [ -n "$keys" ]; then
             printf 'header = "x-api-key: bench-key-%05d-0123456789abcdef"\n' \
                 "$i"
+            echo 'write-out = "%{http_code}\n"'
         elif [ -n "${HEADER[$c]:-}" ]; then
             echo "header = \"${HEADER[$c]}\""
         fi
@@ -127,8 +128,8 @@ if [[ " ${CASES[*]} " == *" keyed_limited "* ]]; then
     q0=$(zone_figure quotas)
     k0=$(zone_figure buckets)
     curl_config keyed_limited "$n" keys > "$SERVROOT/keys.curl"
-    curl -s -K "$SERVROOT/keys.curl" -w '%{http_code}\n' \
-        | sort | uniq -c > "$SERVROOT/keys.codes"
+    curl -s -K "$SERVROOT/keys.curl" | sort | uniq -c \
+        > "$SERVROOT/keys.codes"
     [ "$(wc -l < "$SERVROOT/keys.codes")" = 1 ] \
         && grep -qx " *$n 200" "$SERVROOT/keys.codes" \
         || die "memory: not every key was answered 200: $(cat "$SERVROOT/keys.codes")"

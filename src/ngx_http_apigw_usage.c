@@ -18,6 +18,9 @@
 
 #define NGX_HTTP_APIGW_STATE_MAX       (1024 * 1024 * 1024)
 #define NGX_HTTP_APIGW_USAGE_RANGE     366
+#define NGX_HTTP_APIGW_USAGE_PAGE      25
+#define NGX_HTTP_APIGW_USAGE_PAGE_MAX  500
+#define NGX_HTTP_APIGW_KEY_ID_MAX      64
 
 
 static ngx_int_t ngx_http_apigw_state_save(ngx_http_apigw_main_conf_t *amcf,
@@ -375,8 +378,9 @@ ngx_http_apigw_get_usage(ngx_http_request_t *r,
     size_t                       len;
     int64_t                      from, to, pfrom, d, t;
     uint64_t                     running, remaining;
-    ngx_str_t                    start, end, key, body, *keys;
-    ngx_uint_t                   i, n, nkeys, period;
+    ngx_int_t                    n;
+    ngx_str_t                    start, end, key, body, value, *keys;
+    ngx_uint_t                   i, nkeys, period, limit, first, ndays;
     ngx_http_apigw_usage_day_t  *days;
 
     if (ngx_http_arg(r, (u_char *) "startDate", 9, &start) != NGX_OK
@@ -405,21 +409,52 @@ ngx_http_apigw_get_usage(ngx_http_request_t *r,
     pfrom = ngx_http_apigw_period_start(from * NGX_HTTP_APIGW_DAY, period)
             / NGX_HTTP_APIGW_DAY;
 
-    n = (ngx_uint_t) (to - pfrom + 1);
+    ndays = (ngx_uint_t) (to - pfrom + 1);
 
-    days = ngx_palloc(r->pool, n * sizeof(ngx_http_apigw_usage_day_t));
+    days = ngx_palloc(r->pool, ndays * sizeof(ngx_http_apigw_usage_day_t));
     if (days == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /*
+     * A page of keys, as AWS pages them: "limit" (default 25, at most
+     * 500) keys from "position", the id of the first (the keys are
+     * sorted by id); "position" of the answer is the next page's.
+     */
+
+    limit = NGX_HTTP_APIGW_USAGE_PAGE;
+
+    if (ngx_http_arg(r, (u_char *) "limit", 5, &value) == NGX_OK) {
+        n = ngx_atoi(value.data, value.len);
+
+        if (n == NGX_ERROR || n < 1 || n > NGX_HTTP_APIGW_USAGE_PAGE_MAX) {
+            return ngx_http_apigw_usage_error(r, NGX_HTTP_BAD_REQUEST,
+                                              "limit must be 1 to 500");
+        }
+
+        limit = n;
+    }
+
     keys = plan->keys.elts;
     nkeys = plan->keys.nelts;
+    first = 0;
+
+    if (ngx_http_arg(r, (u_char *) "position", 8, &value) == NGX_OK) {
+        while (first < nkeys
+               && ngx_memn2cmp(keys[first].data, value.data, keys[first].len,
+                               value.len) < 0)
+        {
+            first++;
+        }
+    }
 
     len = sizeof("{\"usagePlanId\":\"\",\"startDate\":\"\",\"endDate\":\"\","
-                 "\"items\":{}}") + 20
+                 "\"position\":\"\",\"items\":{}}") + 20
+          + NGX_HTTP_APIGW_KEY_ID_MAX
           + plan->id.len + ngx_escape_json(NULL, plan->id.data, plan->id.len)
-          + nkeys * (sizeof("\"\":[],") + 16
-                     + (to - from + 1) * (2 * NGX_INT64_LEN + 4));
+          + ngx_min(limit, nkeys)
+            * (sizeof("\"\":[],") + NGX_HTTP_APIGW_KEY_ID_MAX
+               + (to - from + 1) * (2 * NGX_INT64_LEN + 4));
 
     body.data = ngx_pnalloc(r->pool, len);
     if (body.data == NULL) {
@@ -433,14 +468,32 @@ ngx_http_apigw_get_usage(ngx_http_request_t *r,
     p = ngx_http_apigw_format_date(p, from);
     p = ngx_cpymem(p, "\",\"endDate\":\"", sizeof("\",\"endDate\":\"") - 1);
     p = ngx_http_apigw_format_date(p, to);
-    p = ngx_cpymem(p, "\",\"items\":{", sizeof("\",\"items\":{") - 1);
+    *p++ = '"';
 
-    for (i = 0; i < nkeys; i++) {
+    /* the next page's first key */
+
+    for (i = first, n = 0; i < nkeys; i++) {
+        if (key.len == 0
+            || (key.len == keys[i].len
+                && ngx_strncmp(key.data, keys[i].data, key.len) == 0))
+        {
+            if ((ngx_uint_t) n++ == limit) {
+                p = ngx_sprintf(p, ",\"position\":\"%V\"", &keys[i]);
+                break;
+            }
+        }
+    }
+
+    p = ngx_cpymem(p, ",\"items\":{", sizeof(",\"items\":{") - 1);
+
+    for (i = first, n = 0; i < nkeys && (ngx_uint_t) n < limit; i++) {
         if (key.len && (key.len != keys[i].len
                         || ngx_strncmp(key.data, keys[i].data, key.len) != 0))
         {
             continue;
         }
+
+        n++;
 
         if (amcf->store->ops->usage(amcf->store, plan, &keys[i], pfrom, to,
                                     days)

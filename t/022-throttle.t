@@ -15,6 +15,7 @@
 use lib '.';
 use t::APIGW 'no_plan';
 use APIGW::Load;
+use Digest::SHA ();
 use POSIX ();
 use Time::HiRes ();
 
@@ -23,6 +24,19 @@ master_on();
 no_shuffle();
 
 our $Today = POSIX::strftime('%Y-%m-%d', gmtime);
+
+# an API key's id, as the module derives it from the key's SHA-256
+sub key_id {
+    my $h = Digest::SHA::sha256(shift);
+    my $digits = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    return join '', map { substr($digits, ord(substr($h, 31 - $_, 1)) % 36, 1) }
+                        0 .. 9;
+}
+
+# alice and bob of TEST 12, by id (the order of GetUsage), and their usage
+our %Used = (key_id('alice-key-0123456789abcdef') => '2,8',
+             key_id('bob-key-0123456789abcdefgh') => '1,9');
+our ($First, $Second) = sort keys %Used;
 our $Midnight = (int(time / 86400) + 1) * 86400;
 
 add_block_preprocessor(sub {
@@ -478,6 +492,9 @@ is in no usage plan of stage "dev"
 ["GET /dev/pets", "GET /dev/pets", "GET /dev/pets", "GET /dev/pets",
  "GET /usageplans/g0ld/usage?startDate=$::Today&endDate=$::Today",
  "GET /usageplans/gold/usage?startDate=$::Today&endDate=$::Today&keyId=x",
+ "GET /usageplans/gold/usage?startDate=$::Today&endDate=$::Today&limit=1",
+ "GET /usageplans/gold/usage?startDate=$::Today&endDate=$::Today&limit=1&position=$::Second",
+ "GET /usageplans/gold/usage?startDate=$::Today&endDate=$::Today&limit=0",
  "GET /usageplans/free/usage?startDate=$::Today&endDate=$::Today",
  "GET /usageplans/none/usage?startDate=$::Today&endDate=$::Today",
  "GET /usageplans/gold/usage?startDate=$::Today",
@@ -488,13 +505,16 @@ is in no usage plan of stage "dev"
 --- more_headers eval
 ["x-api-key: alice-key-0123456789abcdef", "x-api-key: alice-key-0123456789abcdef",
  "x-api-key: bob-key-0123456789abcdefgh", "x-api-key: dave-key-0123456789abcdefg",
- ("Host: usage") x 9]
+ ("Host: usage") x 12]
 --- error_code eval
-[200, 200, 200, 200, 200, 200, 200, 404, 400, 400, 400, 405, 200]
+[200, 200, 200, 200, 200, 200, 200, 200, 400, 200, 404, 400, 400, 400, 405, 200]
 --- response_body_like eval
 ["get", "get", "get", "get",
- qr/^\{"usagePlanId":"g0ld","startDate":"$::Today","endDate":"$::Today","items":\{"[a-z0-9]{10}":\[\[(2,8|1,9)\]\],"[a-z0-9]{10}":\[\[(1,9|2,8)\]\]\}\}$/,
+ qr/^\{"usagePlanId":"g0ld","startDate":"$::Today","endDate":"$::Today","items":\{"$::First":\[\[$::Used{$::First}\]\],"$::Second":\[\[$::Used{$::Second}\]\]\}\}$/,
  qr/^\{"usagePlanId":"g0ld",.*"items":\{\}\}$/,
+ qr/^\{"usagePlanId":"g0ld",.*"position":"$::Second","items":\{"$::First":\[\[$::Used{$::First}\]\]\}\}$/,
+ qr/^\{"usagePlanId":"g0ld",.*"endDate":"$::Today","items":\{"$::Second":\[\[$::Used{$::Second}\]\]\}\}$/,
+ qr/^\{"message":"limit must be 1 to 500"\}$/,
  qr/^\{"usagePlanId":"[a-z0-9]{6}",.*"items":\{"[a-z0-9]{10}":\[\[1,0\]\]\}\}$/,
  qr/^\{"message":"Invalid Usage Plan ID specified"\}$/,
  qr/^\{"message":"startDate and endDate are required/,
