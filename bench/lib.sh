@@ -12,9 +12,10 @@
 # cases of bench/lambda.sh: a fixed Invoke API answer in the backend (an
 # instant function, "hello"), POSTed to directly with bench/event.json or
 # invoked through a lambda proxy integration of the gateway.  And the
-# throttling cases of bench/throttle.sh: MOCK methods with an API key, in
-# a stage without limits and in a stage with every limit and a quota (a
-# usage plan of THROTTLE_KEYS keys).
+# throttling cases of bench/throttle.sh: MOCK methods, with and without
+# an API key, in stages without limits, with a stage limit, with a usage
+# plan's limit and quota, and with every level (a plan of THROTTLE_KEYS
+# keys).
 #
 # Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
 #       CASES URL LABEL BODY
@@ -51,7 +52,8 @@ declare -A LABEL=(
     [lambda]='apigw Lambda proxy'
     [mock_stage]='apigw MOCK, stage throttle'
     [keyed]='apigw MOCK + API key'
-    [keyed_limited]='apigw MOCK + API key, 3 buckets + quota'
+    [keyed_plan]='apigw MOCK + API key, plan throttle + quota'
+    [keyed_all]='apigw MOCK + API key, 3 buckets + quota'
 )
 
 # the JSON body cases: POSTed with bench/post.lua, answered by a static
@@ -80,7 +82,7 @@ for c in "${CASES[@]}"; do
     case $c in
         http_proxy_*|mapping_*) BODY_CASES=1 ;;
         lambda|invoke_direct) LAMBDA_CASES=1 ;;
-        mock_stage|keyed|keyed_limited) THROTTLE_CASES=1 ;;
+        mock_stage|keyed|keyed_plan|keyed_all) THROTTLE_CASES=1 ;;
     esac
 done
 if [ "$BODY_CASES" = 1 ] || [ "$LAMBDA_CASES" = 1 ]; then
@@ -378,7 +380,7 @@ EOF
 
     apigw_shared_zone apigw:16m;
     apigw_usage_plan bench rate=1000000000 burst=1000000000
-                     quota=2000000000/month stages=bench:lim;
+                     quota=2000000000/month stages=bench:plan,bench:all;
 EOF
         fi
         cat <<EOF
@@ -416,16 +418,21 @@ EOF
         apigw_stage dev {}
 EOF
         if [ "$THROTTLE_CASES" = 1 ]; then
-            # limits that never refuse: what a check costs, not a 429
+            # limits that never refuse: what a check costs, not a 429.
+            # lim: a stage limit; plan: the usage plan's; all: both and
+            # the plan's limit of the method
             cat <<EOF
         apigw_stage lim { throttle rate=1000000000 burst=1000000000; }
+        apigw_stage plan {}
+        apigw_stage all { throttle rate=1000000000 burst=1000000000; }
         apigw_api_keys $SERVROOT/keys.csv;
 
         location /keyed {
             apigw_resource /keyed;
             apigw_api_key_required on;
             apigw_method GET {
-                apigw_throttle rate=1000000000 burst=1000000000 plan=bench;
+                apigw_throttle rate=1000000000 burst=1000000000 plan=bench
+                               stages=all;
                 apigw_integration mock 'body=hello';
             }
         }
@@ -497,13 +504,15 @@ declare -A URL=(
     [lambda]="http://127.0.0.1:$GW_PORT/dev/hello"
     [mock_stage]="http://127.0.0.1:$GW_PORT/lim/mock"
     [keyed]="http://127.0.0.1:$GW_PORT/dev/keyed"
-    [keyed_limited]="http://127.0.0.1:$GW_PORT/lim/keyed"
+    [keyed_plan]="http://127.0.0.1:$GW_PORT/plan/keyed"
+    [keyed_all]="http://127.0.0.1:$GW_PORT/all/keyed"
 )
 
 # the headers a case sends
 declare -A HEADER=(
     [keyed]="x-api-key: $THROTTLE_KEY"
-    [keyed_limited]="x-api-key: $THROTTLE_KEY"
+    [keyed_plan]="x-api-key: $THROTTLE_KEY"
+    [keyed_all]="x-api-key: $THROTTLE_KEY"
 )
 
 # what a case POSTs (none: a GET)
