@@ -130,7 +130,7 @@ typedef struct {
     ngx_http_apigw_cache_t         *cache;      /* NULL: no cache */
     struct ngx_http_apigw_limit_s  *throttle;   /* NULL: no limit */
     ngx_uint_t                      index;      /* in its server's */
-    ngx_uint_t                      plans;      /* usage plans with it */
+    ngx_array_t                    *plans;      /* usage plans with it */
 } ngx_http_apigw_stage_t;
 
 

@@ -1284,7 +1284,7 @@ ngx_http_apigw_plans_resolve(ngx_conf_t *cf, ngx_http_apigw_main_conf_t *amcf)
 {
     ngx_str_t                    *key;
     ngx_uint_t                    s, i, j, n;
-    ngx_http_apigw_plan_t        *plan;
+    ngx_http_apigw_plan_t        *plan, **pp;
     ngx_http_apigw_stage_t       *stage;
     ngx_http_core_srv_conf_t    **cscfp;
     ngx_http_core_main_conf_t    *cmcf;
@@ -1341,9 +1341,24 @@ ngx_http_apigw_plans_resolve(ngx_conf_t *cf, ngx_http_apigw_main_conf_t *amcf)
             stage = ascf->stages->elts;
 
             for (j = 0; j < ascf->stages->nelts; j++) {
-                if (ngx_http_apigw_plan_covers(&plan[i], ascf, &stage[j])) {
-                    stage[j].plans++;
+                if (!ngx_http_apigw_plan_covers(&plan[i], ascf, &stage[j])) {
+                    continue;
                 }
+
+                if (stage[j].plans == NULL) {
+                    stage[j].plans = ngx_array_create(cf->pool, 2,
+                                             sizeof(ngx_http_apigw_plan_t *));
+                    if (stage[j].plans == NULL) {
+                        return NGX_ERROR;
+                    }
+                }
+
+                pp = ngx_array_push(stage[j].plans);
+                if (pp == NULL) {
+                    return NGX_ERROR;
+                }
+
+                *pp = &plan[i];
             }
         }
     }
@@ -1673,8 +1688,8 @@ static ngx_http_apigw_plan_t *
 ngx_http_apigw_key_plan(ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_srv_conf_t *ascf)
 {
-    ngx_uint_t               i;
-    ngx_http_apigw_plan_t  **plan;
+    ngx_uint_t               i, j;
+    ngx_http_apigw_plan_t  **plan, **sp;
 
     if (ctx->api_key_plans == NULL) {
         return NULL;
@@ -1682,9 +1697,29 @@ ngx_http_apigw_key_plan(ngx_http_apigw_ctx_t *ctx,
 
     plan = ctx->api_key_plans->elts;
 
+    if (ctx->stage == NULL) {
+        for (i = 0; i < ctx->api_key_plans->nelts; i++) {
+            if (ngx_http_apigw_plan_covers(plan[i], ascf, NULL)) {
+                return plan[i];
+            }
+        }
+
+        return NULL;
+    }
+
+    /* the stage knows its plans (configuration time) */
+
+    if (ctx->stage->plans == NULL) {
+        return NULL;
+    }
+
+    sp = ctx->stage->plans->elts;
+
     for (i = 0; i < ctx->api_key_plans->nelts; i++) {
-        if (ngx_http_apigw_plan_covers(plan[i], ascf, ctx->stage)) {
-            return plan[i];
+        for (j = 0; j < ctx->stage->plans->nelts; j++) {
+            if (plan[i] == sp[j]) {
+                return plan[i];
+            }
         }
     }
 

@@ -183,7 +183,7 @@ typedef struct {
     time_t                          logged;     /* of the last full zone */
     ngx_uint_t                      unlogged;
     ngx_uint_t                      unlogged_usage;
-    int64_t                         period_day; /* of the periods below */
+    int64_t                         period_day; /* today, since the epoch */
     int64_t                         period_start[3];
     int64_t                         period_end[3];
 } ngx_http_apigw_tzone_t;

@@ -360,9 +360,7 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
         if (q) {
             ngx_http_apigw_tzone_period(zone, chk, q);
 
-            today = (int32_t) (ngx_http_apigw_period_start(chk->time,
-                                             NGX_HTTP_APIGW_PERIOD_DAY)
-                               / NGX_HTTP_APIGW_DAY);
+            today = (int32_t) zone->period_day;
 
             if (q->u.quota.day != today) {
                 tn[n] = q;
@@ -382,7 +380,7 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
             }
 
             chk->used = q->u.quota.count;
-            (void) ngx_atomic_fetch_add(&zone->sh->changes, 1);
+            zone->sh->changes++;       /* under the lock */
         }
     }
 
@@ -440,14 +438,14 @@ static void
 ngx_http_apigw_tzone_period(ngx_http_apigw_tzone_t *zone,
     ngx_http_apigw_check_t *chk, ngx_http_apigw_tnode_t *q)
 {
-    int64_t     day, start;
+    int64_t     start;
     ngx_uint_t  period;
 
     /* the periods of today, worked out once a day in each process */
 
-    day = ngx_http_apigw_period_start(chk->time, NGX_HTTP_APIGW_PERIOD_DAY);
-
-    if (zone->period_day != day || zone->period_end[0] == 0) {
+    if (chk->time < zone->period_start[NGX_HTTP_APIGW_PERIOD_DAY]
+        || chk->time >= zone->period_end[NGX_HTTP_APIGW_PERIOD_DAY])
+    {
         for (period = 0; period < 3; period++) {
             start = ngx_http_apigw_period_start(chk->time, period);
             zone->period_start[period] = start;
@@ -455,7 +453,8 @@ ngx_http_apigw_tzone_period(ngx_http_apigw_tzone_t *zone,
                                                                  period);
         }
 
-        zone->period_day = day;
+        zone->period_day = zone->period_start[NGX_HTTP_APIGW_PERIOD_DAY]
+                           / NGX_HTTP_APIGW_DAY;
     }
 
     period = chk->plan->has_quota ? chk->plan->period
