@@ -94,3 +94,6 @@ bench-cache: build
 .PHONY: bench-auth
 bench-auth: build
 	bash bench/auth.sh
+.PHONY: bench-throttle
+bench-throttle: build
+	bash bench/throttle.sh

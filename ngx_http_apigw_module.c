@@ -12,6 +12,7 @@
 #include "ngx_http_apigw_cache.h"
 #include "ngx_http_apigw_authorizer.h"
 #include "ngx_http_apigw_auth_cache.h"
+#include "ngx_http_apigw_throttle.h"
 
 
 static ngx_int_t ngx_http_apigw_preconfiguration(ngx_conf_t *cf);
@@ -256,6 +257,41 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       0,
       NULL },
 
+    { ngx_string("apigw_throttle"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_throttle,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_usage_plan"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_usage_plan,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_shared_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_shared_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_usage_state"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_apigw_usage_state,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_usage"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_apigw_usage,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -264,7 +300,7 @@ static ngx_http_module_t  ngx_http_apigw_module_ctx = {
     ngx_http_apigw_preconfiguration,       /* preconfiguration */
     ngx_http_apigw_postconfiguration,      /* postconfiguration */
 
-    NULL,                                  /* create main configuration */
+    ngx_http_apigw_throttle_create_main_conf,  /* create main configuration */
     NULL,                                  /* init main configuration */
 
     ngx_http_apigw_create_srv_conf,        /* create server configuration */
@@ -286,7 +322,7 @@ ngx_module_t  ngx_http_apigw_module = {
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     NULL,                                  /* exit process */
-    NULL,                                  /* exit master */
+    ngx_http_apigw_state_exit,             /* exit master */
     NGX_MODULE_V1_PADDING
 };
 
@@ -295,7 +331,8 @@ static ngx_int_t
 ngx_http_apigw_preconfiguration(ngx_conf_t *cf)
 {
     if (ngx_http_apigw_add_variables(cf) != NGX_OK
-        || ngx_http_apigw_lambda_auth_add_variables(cf) != NGX_OK)
+        || ngx_http_apigw_lambda_auth_add_variables(cf) != NGX_OK
+        || ngx_http_apigw_throttle_add_variables(cf) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -343,6 +380,10 @@ ngx_http_apigw_postconfiguration(ngx_conf_t *cf)
     /* the locations Lambda authorizers are invoked through, now merged */
 
     if (ngx_http_apigw_lambda_auth_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_apigw_throttle_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -422,6 +463,7 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
      *     alcf->lambda_endpoint = { 0, NULL };
      *     alcf->aws_region = { 0, NULL };
      *     alcf->cache = NULL;
+     *     alcf->throttle = NULL;
      */
 
     return alcf;
@@ -495,6 +537,10 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     if (ngx_http_apigw_cache_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_apigw_throttle_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
 

@@ -11,7 +11,11 @@
 # run in exactly the configuration they always had.  So are the Lambda
 # cases of bench/lambda.sh: a fixed Invoke API answer in the backend (an
 # instant function, "hello"), POSTed to directly with bench/event.json or
-# invoked through a lambda proxy integration of the gateway.
+# invoked through a lambda proxy integration of the gateway.  And the
+# throttling cases of bench/throttle.sh: MOCK methods, with and without
+# an API key, in stages without limits, with a stage limit, with a usage
+# plan's limit and quota, and with every level (a plan of THROTTLE_KEYS
+# keys).
 #
 # A benchmark with cases of its own (bench/cache.sh) declares their
 # LABELs before sourcing this file and defines any of these functions,
@@ -74,6 +78,10 @@ LABEL+=(
     [mock_jwt]='apigw MOCK, RS256 JWT'
     [mock_jwt_verify]='apigw MOCK, RS256 JWT, no cache'
     [mock_lambda_auth]='apigw MOCK, cached Lambda authorizer'
+    [mock_stage]='apigw MOCK, stage throttle'
+    [keyed]='apigw MOCK + API key'
+    [keyed_plan]='apigw MOCK + API key, plan throttle + quota'
+    [keyed_all]='apigw MOCK + API key, 3 buckets + quota'
 )
 
 # the JSON body cases: POSTed with bench/post.lua, answered by a static
@@ -93,6 +101,10 @@ AUTH_CASES=0
 AUTHZ_RESULT='{"principalId":"bench","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"Allow","Resource":"arn:aws:execute-api:*:*:*/dev/GET/*"}]},"context":{"tier":"gold"}}'
 AUTHZ_PATH=/2015-03-31/functions/authz/invocations
 LAUTH_CASES=0
+# the throttling cases: the API key wrk sends, the keys of the usage plan
+THROTTLE_KEY=bench-key-00000-0123456789abcdef
+THROTTLE_KEYS=${THROTTLE_KEYS:-1000}
+THROTTLE_CASES=0
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -107,6 +119,7 @@ for c in "${CASES[@]}"; do
         lambda|invoke_direct) LAMBDA_CASES=1 ;;
         mock_key|mock_jwt*) AUTH_CASES=1 ;;
         mock_lambda_auth) LAUTH_CASES=1 ;;
+        mock_stage|keyed|keyed_plan|keyed_all) THROTTLE_CASES=1 ;;
     esac
 done
 if [ "$BODY_CASES" = 1 ] || [ "$LAMBDA_CASES" = 1 ] \
@@ -272,6 +285,17 @@ PY
 
 if [ "$AUTH_CASES" = 1 ]; then
     make_auth
+fi
+
+# the keys of the throttling cases' usage plan, AWS's import format
+if [ "$THROTTLE_CASES" = 1 ]; then
+    {
+        echo "Name,Key,Enabled,UsagePlanIds"
+        for i in $(seq 0 $((THROTTLE_KEYS - 1))); do
+            printf 'k%05d,bench-key-%05d-0123456789abcdef,true,bench\n' \
+                "$i" "$i"
+        done
+    } > "$SERVROOT/keys.csv"
 fi
 
 # the event wrk POSTs to the Invoke API directly: a private copy
@@ -449,6 +473,16 @@ write_gateway_conf() {
         keepalive $KEEPALIVE;
         keepalive_requests 1000000;
     }
+EOF
+        if [ "$THROTTLE_CASES" = 1 ]; then
+            cat <<EOF
+
+    apigw_shared_zone apigw:16m;
+    apigw_usage_plan bench rate=1000000000 burst=1000000000
+                     quota=2000000000/month stages=bench:plan,bench:all;
+EOF
+        fi
+        cat <<EOF
 
     # cases 1 and 2: bare nginx, no apigw directive in this server
     server {
@@ -467,6 +501,14 @@ EOF
         if declare -F extra_bare_locations > /dev/null; then
             extra_bare_locations
         fi
+        if [ "$THROTTLE_CASES" = 1 ]; then
+            cat <<EOF
+
+        location /usageplans {
+            apigw_usage;
+        }
+EOF
+        fi
         cat <<EOF
     }
 
@@ -476,6 +518,29 @@ EOF
 
         apigw_api bench;
         apigw_stage dev {}
+EOF
+        if [ "$THROTTLE_CASES" = 1 ]; then
+            # limits that never refuse: what a check costs, not a 429.
+            # lim: a stage limit; plan: the usage plan's; all: both and
+            # the plan's limit of the method
+            cat <<EOF
+        apigw_stage lim { throttle rate=1000000000 burst=1000000000; }
+        apigw_stage plan {}
+        apigw_stage all { throttle rate=1000000000 burst=1000000000; }
+        apigw_api_keys $SERVROOT/keys.csv;
+
+        location /keyed {
+            apigw_resource /keyed;
+            apigw_api_key_required on;
+            apigw_method GET {
+                apigw_throttle rate=1000000000 burst=1000000000 plan=bench
+                               stages=all;
+                apigw_integration mock 'body=hello';
+            }
+        }
+EOF
+        fi
+        cat <<EOF
 
         location /mock {
             apigw_resource /mock;
@@ -605,6 +670,10 @@ declare -A URL=(
     [mock_jwt]="http://127.0.0.1:$GW_PORT/dev/jwt"
     [mock_jwt_verify]="http://127.0.0.1:$GW_PORT/dev/jwtv"
     [mock_lambda_auth]="http://127.0.0.1:$GW_PORT/dev/lambda"
+    [mock_stage]="http://127.0.0.1:$GW_PORT/lim/mock"
+    [keyed]="http://127.0.0.1:$GW_PORT/dev/keyed"
+    [keyed_plan]="http://127.0.0.1:$GW_PORT/plan/keyed"
+    [keyed_all]="http://127.0.0.1:$GW_PORT/all/keyed"
 )
 
 # a wrk Lua script of a GET case (none: plain GETs of its URL)
@@ -615,6 +684,11 @@ fi
 
 # a header a case sends
 declare -A HEADER=()
+if [ "$THROTTLE_CASES" = 1 ]; then
+    HEADER[keyed]="x-api-key: $THROTTLE_KEY"
+    HEADER[keyed_plan]="x-api-key: $THROTTLE_KEY"
+    HEADER[keyed_all]="x-api-key: $THROTTLE_KEY"
+fi
 if [ "$AUTH_CASES" = 1 ]; then
     HEADER[mock_key]="x-api-key: $(cat "$SERVROOT/auth/key")"
     HEADER[mock_jwt]="Authorization: Bearer $(cat "$SERVROOT/auth/token")"
@@ -641,6 +715,9 @@ done
 wrk_case() {
     local c=$1
     shift
+    if [ -n "${HEADER[$c]:-}" ]; then
+        set -- "$@" -H "${HEADER[$c]}"
+    fi
     if [ -n "${BODY[$c]:-}" ]; then
         "${WRK[@]}" "$@" --timeout 30s -s "$TOP/bench/post.lua" "${URL[$c]}" \
             -- "${BODY[$c]}"

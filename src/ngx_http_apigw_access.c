@@ -4,10 +4,11 @@
  *
  * The access phase of API methods, in API Gateway's order: the resource
  * policy first (apigw_resource_policy), then the method's authorizer
- * (apigw_authorization), then the API key (an authorizer may give it).
- * With IAM authorization the resource policy waits for the caller: it is
- * evaluated with the caller's own policies (iam_auth.c).  Each check
- * fails closed with AWS's answer.
+ * (apigw_authorization), then the API key (an authorizer may give it),
+ * then usage plans and throttling (throttle.c).  With IAM authorization
+ * the resource policy waits for the caller: it is evaluated with the
+ * caller's own policies (iam_auth.c).  Each check fails closed with
+ * AWS's answer.
  */
 
 
@@ -121,7 +122,12 @@ ngx_http_apigw_access_handler(ngx_http_request_t *r)
         return rc;
     }
 
-    return ngx_http_apigw_keys_handler(r);
+    rc = ngx_http_apigw_keys_handler(r);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    return ngx_http_apigw_throttle_handler(r, ctx);
 }
 
 

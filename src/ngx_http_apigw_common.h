@@ -92,6 +92,9 @@ typedef struct ngx_http_apigw_authorization_s
 typedef struct ngx_http_apigw_iam_credentials_s
     ngx_http_apigw_iam_credentials_t;
 typedef struct ngx_http_apigw_auth_cache_s  ngx_http_apigw_auth_cache_t;
+typedef struct ngx_http_apigw_throttle_conf_s  ngx_http_apigw_throttle_conf_t;
+typedef struct ngx_http_apigw_throttle_ctx_s  ngx_http_apigw_throttle_ctx_t;
+typedef struct ngx_http_apigw_store_s  ngx_http_apigw_store_t;
 
 
 typedef struct {
@@ -131,6 +134,9 @@ typedef struct {
     ngx_str_t                       name;
     ngx_array_t                     variables;  /* ngx_keyval_t */
     ngx_http_apigw_cache_t         *cache;      /* NULL: no cache */
+    struct ngx_http_apigw_limit_s  *throttle;   /* NULL: no limit */
+    ngx_uint_t                      index;      /* in its server's */
+    ngx_array_t                    *plans;      /* usage plans with it */
 } ngx_http_apigw_stage_t;
 
 
@@ -227,6 +233,25 @@ typedef struct {
 } ngx_http_apigw_iam_caller_t;
 
 
+/* the http block's */
+typedef struct {
+    /* throttling and usage plans: throttle.c */
+    struct ngx_http_apigw_limit_s  *account;    /* apigw_throttle */
+    ngx_array_t                     plans;      /* ngx_http_apigw_plan_t */
+    ngx_str_t                       zone_name;  /* apigw_shared_zone */
+    size_t                          zone_size;
+    u_char                         *zone_file;
+    ngx_uint_t                      zone_line;
+    ngx_shm_zone_t                 *shm_zone;
+    ngx_http_apigw_store_t         *store;      /* NULL: nothing counted */
+    ngx_str_t                       state_path; /* apigw_usage_state */
+    ngx_str_t                       state_file;
+    ngx_msec_t                      state_interval;
+    ngx_path_t                     *state_dir;
+    ngx_uint_t                      used;       /* some limit or plan */
+} ngx_http_apigw_main_conf_t;
+
+
 typedef struct {
     ngx_str_t                       name;       /* apigw_api NAME */
     ngx_str_t                       id;         /* $context.apiId */
@@ -260,6 +285,7 @@ typedef struct {
     ngx_http_apigw_authorization_t *authorization;
     ngx_http_apigw_iam_credentials_t  *iam_credentials;
     ngx_http_apigw_auth_cache_t    *authorizer_cache;
+    ngx_http_apigw_throttle_conf_t *throttle;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -287,6 +313,8 @@ struct ngx_http_apigw_ctx_s {
 
     ngx_str_t                       api_key;    /* a valid one */
     ngx_str_t                       api_key_id;
+    ngx_array_t                    *api_key_plans;  /* its usage plans */
+    ngx_http_apigw_throttle_ctx_t  *throttle;   /* checked: the results */
 
     /* what an authorizer (or IAM) found out about the caller */
     ngx_str_t                       principal_id;
@@ -345,6 +373,12 @@ ngx_int_t ngx_http_apigw_is_binary(ngx_http_request_t *r,
     ngx_http_apigw_loc_conf_t *alcf);
 
 /* conf.c */
+char *ngx_http_apigw_conf_handler(ngx_conf_t *cf,
+    ngx_http_apigw_loc_conf_t *alcf, ngx_http_handler_pt handler);
+ngx_int_t ngx_http_apigw_shm_log_ctx(ngx_shm_zone_t *shm_zone,
+    ngx_slab_pool_t *shpool, char *kind);
+ngx_shm_zone_t *ngx_http_apigw_shm_zone_next(ngx_shm_zone_init_pt init,
+    ngx_list_part_t **part, ngx_uint_t *i);
 void *ngx_http_apigw_pool_alloc(void *pool, size_t size);
 ngx_int_t ngx_http_apigw_conf_read_file(ngx_conf_t *cf, ngx_str_t *name,
     size_t max, ngx_str_t *out);
@@ -428,6 +462,8 @@ ngx_int_t ngx_http_apigw_filter_init(ngx_conf_t *cf);
 ngx_table_elt_t *ngx_http_apigw_add_header(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value);
 void ngx_http_apigw_clear_headers(ngx_http_request_t *r);
+ngx_int_t ngx_http_apigw_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *body);
 
 /* keys.c */
 #define NGX_HTTP_APIGW_KEY_SOURCE_HEADER      1
@@ -444,6 +480,10 @@ ngx_int_t ngx_http_apigw_keys_handler(ngx_http_request_t *r);
 char *ngx_http_apigw_resource_policy(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_apigw_access_handler(ngx_http_request_t *r);
+
+/* throttle.c */
+ngx_int_t ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx);
 
 /* cors.c */
 ngx_int_t ngx_http_apigw_cors_preflight(ngx_http_request_t *r,

@@ -91,6 +91,8 @@ CONF
         $conf =~ s/(apigw_resource_policy\s+)\/\S+?;/$1$policy;/g;
         $conf =~ s/(apigw_iam_credentials\s+)\/\S+?;/$1$iam;/g;
         $conf =~ s/(jwks=)\/\S+?([\s;])/$1$jwks$2/g;
+        # the state directory is created by nginx -t: a temporary one
+        $conf =~ s/(apigw_usage_state\s+)\/[^\s;]+/$1$dir\/state/g;
 
         open my $fh, '>', "$dir/nginx.conf" or die;
         print $fh $conf;
