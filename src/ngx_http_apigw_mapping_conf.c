@@ -742,8 +742,9 @@ ngx_http_apigw_add_param(ngx_conf_t *cf, ngx_array_t *a, ngx_str_t *dst,
 char *
 ngx_http_apigw_mapping_check(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf)
 {
-    ngx_uint_t                      i;
+    ngx_uint_t                      i, k;
     ngx_http_apigw_param_map_t     *pm;
+    ngx_http_apigw_mapping_tpl_t   *t;
     ngx_http_apigw_int_response_t  *ir;
     ngx_http_apigw_integration_t   *in;
     ngx_http_apigw_mapping_conf_t  *mcf;
@@ -767,6 +768,23 @@ ngx_http_apigw_mapping_check(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf)
     for (i = 0; i < mcf->responses.nelts; i++) {
         if (ir[i].regex == NULL) {
             mcf->dflt = &ir[i];
+        }
+    }
+
+    /* what any of the templates uses, made for each request */
+
+    mcf->needs = 0;
+    t = mcf->templates.elts;
+
+    for (i = 0; i < mcf->templates.nelts; i++) {
+        mcf->needs |= ngx_http_apigw_vtl_needs(t[i].vtl);
+    }
+
+    for (i = 0; i < mcf->responses.nelts; i++) {
+        t = ir[i].templates.elts;
+
+        for (k = 0; k < ir[i].templates.nelts; k++) {
+            mcf->needs |= ngx_http_apigw_vtl_needs(t[k].vtl);
         }
     }
 

@@ -17,7 +17,7 @@
 
 
 #include <ngx_http_apigw_engine.h>
-#include <jansson.h>
+#include <ngx_http_apigw_jv.h>
 
 
 /* defaults of the limits of ngx_http_apigw_vtl_env_t */
@@ -42,28 +42,34 @@ typedef struct {
 } ngx_http_apigw_vtl_error_t;
 
 
+/* what a template needs from its caller: ngx_http_apigw_vtl_needs() */
+#define NGX_HTTP_APIGW_VTL_USES_CONTEXT  1   /* $context */
+#define NGX_HTTP_APIGW_VTL_USES_STAGE    2   /* $stageVariables */
+#define NGX_HTTP_APIGW_VTL_USES_PARAMS   4   /* $input.params() */
+
+
 typedef struct {
     /* $input.body: the raw request or response body */
     ngx_str_t                   body;
 
     /*
-     * $input.params(): {"path":{..},"querystring":{..},"header":{..}} of
-     * strings; NULL is three empty maps
+     * $input.params(): an object {"path":{..},"querystring":{..},
+     * "header":{..}} of strings; NULL is three empty maps
      */
-    json_t                     *params;
+    ngx_http_apigw_jv_t        *params;
 
     /*
      * $context: an object; #set($context.responseOverride.status = 400),
      * $context.responseOverride.header.* and $context.requestOverride.*
-     * write into it (render adds empty "requestOverride": {"path": {},
-     * "header": {}, "querystring": {}} and "responseOverride":
-     * {"header": {}} when absent), so the caller reads them afterwards;
-     * NULL is an empty context
+     * write into it (a render of a template that names $context adds
+     * empty "requestOverride": {"path": {}, "header": {}, "querystring":
+     * {}} and "responseOverride": {"header": {}} when absent), so the
+     * caller reads them afterwards; NULL is an empty context
      */
-    json_t                     *context;
+    ngx_http_apigw_jv_t        *context;
 
     /* $stageVariables: an object of strings; NULL is empty */
-    json_t                     *stage_variables;
+    ngx_http_apigw_jv_t        *stage_variables;
 
     size_t                      max_output;       /* 0: 10 MB */
     ngx_uint_t                  max_iterations;   /* #foreach total; 0: 1e5 */
@@ -88,13 +94,19 @@ ngx_http_apigw_vtl_t *ngx_http_apigw_vtl_parse(ngx_http_apigw_alloc_t *a,
     ngx_str_t *src, ngx_http_apigw_vtl_error_t *err);
 
 /*
+ * what the template uses of the environment (NGX_HTTP_APIGW_VTL_USES_*):
+ * a caller may leave the others NULL
+ */
+ngx_uint_t ngx_http_apigw_vtl_needs(ngx_http_apigw_vtl_t *tpl);
+
+/*
  * renders a parsed template; NGX_OK with *out allocated from a, or
  * NGX_ERROR with *err filled: a limit exceeded, an allocation failure,
  * or a runtime error where Java would throw (an index out of bounds, an
  * invalid regular expression, malformed input to $util.urlDecode(),
  * $util.base64Decode() or $util.parseJson()); API Gateway answers the
- * latter with 500.  Every jansson reference taken is released before
- * returning, except the values written into env->context.
+ * latter with 500.  Everything, the values written into env->context
+ * too, comes from a.
  */
 ngx_int_t ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
     ngx_http_apigw_vtl_env_t *env, ngx_http_apigw_alloc_t *a, ngx_str_t *out,
@@ -269,6 +281,7 @@ struct ngx_http_apigw_vtl_s {
     ngx_http_apigw_vtl_node_t      *root;
     ngx_http_apigw_vtl_node_t     **macros;    /* #macro nodes */
     ngx_uint_t                      nmacros;
+    ngx_uint_t                      uses;      /* NGX_HTTP_APIGW_VTL_USES_* */
 };
 
 

@@ -24,6 +24,8 @@
 #include <ngx_http_apigw_vtl.h>
 #include <ngx_http_apigw_jsonpath.h>
 
+#include <stdlib.h>
+
 
 typedef struct {
     ngx_http_apigw_alloc_t     *a;
@@ -161,6 +163,8 @@ static ngx_int_t ngx_http_apigw_vtl_text(ngx_http_apigw_vtl_parser_t *ps,
     ngx_http_apigw_vtl_node_t ***tail, u_char *start, size_t len);
 static void ngx_http_apigw_vtl_precompile(ngx_http_apigw_vtl_parser_t *ps,
     ngx_http_apigw_vtl_ref_t *ref);
+static void ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
+    ngx_http_apigw_vtl_ref_t *ref);
 static ngx_int_t ngx_http_apigw_vtl_fail(ngx_http_apigw_vtl_parser_t *ps,
     u_char *pos, const char *msg);
 static void ngx_http_apigw_vtl_position(ngx_http_apigw_vtl_parser_t *ps,
@@ -235,6 +239,13 @@ ngx_http_apigw_vtl_parse(ngx_http_apigw_alloc_t *a, ngx_str_t *src,
     tpl->nmacros = ps.nmacros;
 
     return tpl;
+}
+
+
+ngx_uint_t
+ngx_http_apigw_vtl_needs(ngx_http_apigw_vtl_t *tpl)
+{
+    return tpl->uses;
 }
 
 
@@ -1122,6 +1133,7 @@ ngx_http_apigw_vtl_ref(ngx_http_apigw_vtl_parser_t *ps, ngx_uint_t escapes,
     ref->quiet = quiet;
     ref->escapes = escapes;
 
+
     if (prefix != NULL) {
         ref->prefix = *prefix;
     }
@@ -1239,10 +1251,56 @@ ngx_http_apigw_vtl_ref(ngx_http_apigw_vtl_parser_t *ps, ngx_uint_t escapes,
     ps->depth--;
 
     ngx_http_apigw_vtl_precompile(ps, ref);
+    ngx_http_apigw_vtl_uses(ps, ref);
 
     *refp = ref;
 
     return NGX_OK;
+}
+
+
+/*
+ * what a render must be given for this template: $context and
+ * $stageVariables when named; $input.params() when called, or when
+ * $input goes anywhere but .body, .json() and .path() (it may be called
+ * there), so that a caller makes these costly values only when needed
+ */
+
+static void
+ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
+    ngx_http_apigw_vtl_ref_t *ref)
+{
+    ngx_str_t   *m;
+    ngx_uint_t  *uses;
+
+    uses = &ps->tpl->uses;
+
+    if (ngx_http_apigw_vtl_str_eq(ref->name.data, ref->name.len, "context")) {
+        *uses |= NGX_HTTP_APIGW_VTL_USES_CONTEXT;
+        return;
+    }
+
+    if (ngx_http_apigw_vtl_str_eq(ref->name.data, ref->name.len,
+                                  "stageVariables"))
+    {
+        *uses |= NGX_HTTP_APIGW_VTL_USES_STAGE;
+        return;
+    }
+
+    if (!ngx_http_apigw_vtl_str_eq(ref->name.data, ref->name.len, "input")) {
+        return;
+    }
+
+    m = ref->nmods ? &ref->mods[0].name : NULL;
+
+    if (m == NULL
+        || !(ngx_http_apigw_vtl_str_eq(m->data, m->len, "body")
+             || ngx_http_apigw_vtl_str_eq(m->data, m->len, "getBody")
+             || ngx_http_apigw_vtl_str_eq(m->data, m->len, "json")
+             || ngx_http_apigw_vtl_str_eq(m->data, m->len, "path")))
+    {
+        *uses |= NGX_HTTP_APIGW_VTL_USES_PARAMS;
+    }
 }
 
 

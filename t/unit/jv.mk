@@ -1,0 +1,3 @@
+UNIT_TESTS += test_jv
+test_jv_SRCS := test_jv.c ../../src/ngx_http_apigw_jv.c
+test_jv_LIBS := -ljansson -lm
