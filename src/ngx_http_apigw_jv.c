@@ -28,9 +28,18 @@
 #define NGX_HTTP_APIGW_JV_LINEAR  8
 
 
+/* a change to a parsed container: no container of its text is as written */
+#define ngx_http_apigw_jv_changed(c)                                         \
+    if ((c)->doc) {                                                          \
+        (c)->doc->changed = 1;                                               \
+    }
+
+
 typedef struct {
     ngx_http_apigw_jv_type_e            type;
     ngx_uint_t                          start;   /* its first element */
+    u_char                             *text;    /* its "[" or "{" */
+    ngx_uint_t                          canon;   /* its text is its dump */
 } ngx_http_apigw_jv_frame_t;
 
 
@@ -47,6 +56,9 @@ typedef struct {
     ngx_http_apigw_jv_frame_t          *frames;  /* open containers */
     ngx_uint_t                          nframes;
     ngx_uint_t                          nframes_alloc;
+
+    ngx_http_apigw_jv_doc_t            *doc;
+    ngx_uint_t                          canon;   /* of the last scalar */
 } ngx_http_apigw_jv_parser_t;
 
 
@@ -107,8 +119,20 @@ static const double  ngx_http_apigw_jv_pow10[] = {
     ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
 
 #define ngx_http_apigw_jv_skip_ws(ps)                                        \
-    while ((ps)->p < (ps)->last && ngx_http_apigw_jv_ws(*(ps)->p)) {         \
-        (ps)->p++;                                                           \
+    if ((ps)->p < (ps)->last && ngx_http_apigw_jv_ws(*(ps)->p)) {            \
+        do {                                                                 \
+            (ps)->p++;                                                       \
+        } while ((ps)->p < (ps)->last && ngx_http_apigw_jv_ws(*(ps)->p));    \
+                                                                             \
+        if ((ps)->nframes) {                                                 \
+            (ps)->frames[(ps)->nframes - 1].canon = 0;                       \
+        }                                                                    \
+    }
+
+/* what was just read is not written the same way: neither its container */
+#define ngx_http_apigw_jv_not_canon(ps)                                      \
+    if ((ps)->nframes) {                                                     \
+        (ps)->frames[(ps)->nframes - 1].canon = 0;                           \
     }
 
 #define ngx_http_apigw_jv_alpha(c)                                           \
@@ -142,6 +166,13 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     ps.nframes = 0;
     ps.nframes_alloc = sizeof(frames) / sizeof(frames[0]);
 
+    ps.doc = ngx_http_apigw_alloc(a, sizeof(ngx_http_apigw_jv_doc_t));
+    if (ps.doc == NULL) {
+        return NGX_ERROR;
+    }
+
+    ps.doc->changed = 0;
+
 value:
 
     ngx_http_apigw_jv_skip_ws(&ps);
@@ -158,6 +189,10 @@ value:
         rc = ngx_http_apigw_jv_string(&ps, &s, 0);
         if (rc != NGX_OK) {
             return rc;
+        }
+
+        if (!ps.canon) {
+            ngx_http_apigw_jv_not_canon(&ps);
         }
 
         v.type = NGX_HTTP_APIGW_JV_STRING;
@@ -221,6 +256,10 @@ value:
             return rc;
         }
 
+        if (!ps.canon) {
+            ngx_http_apigw_jv_not_canon(&ps);
+        }
+
         break;
     }
 
@@ -232,6 +271,7 @@ value:
     if (v.type <= NGX_HTTP_APIGW_JV_REAL && ps.p < ps.last && *ps.p == '\0')
     {
         ps.p++;
+        ngx_http_apigw_jv_not_canon(&ps);
     }
 
 done:
@@ -307,6 +347,10 @@ key:
         return rc;
     }
 
+    if (!ps.canon) {
+        ngx_http_apigw_jv_not_canon(&ps);
+    }
+
     if (ps.nvals == ps.nvals_alloc
         && ngx_http_apigw_jv_push_val(&ps) != NGX_OK)
     {
@@ -379,6 +423,8 @@ ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
 
     ps->frames[ps->nframes].type = type;
     ps->frames[ps->nframes].start = ps->nvals;
+    ps->frames[ps->nframes].text = ps->p - 1;
+    ps->frames[ps->nframes].canon = 1;
     ps->nframes++;
 
     return NGX_OK;
@@ -394,7 +440,7 @@ static ngx_int_t
 ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     ngx_uint_t key)
 {
-    u_char    *p, *last, *start, *d, *end;
+    u_char    *p, *q, *last, *start, *d, *end;
     size_t     n;
     uint32_t   cp, lo;
 
@@ -405,9 +451,7 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 
     for (p = start; /* void */ ; p += n) {
 
-        while (p < last && ngx_http_apigw_jv_plain[*p]) {
-            p++;
-        }
+        p = ngx_http_apigw_jv_plain_end(p, last);
 
         if (p == last || *p < 0x20) {
             return NGX_DECLINED;
@@ -417,6 +461,7 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
             s->data = start;
             s->len = p - start;
             ps->p = p + 1;
+            ps->canon = 1;
             return NGX_OK;
         }
 
@@ -430,13 +475,16 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
         }
     }
 
-    /* escapes: find the end, checking, then decode into a copy */
+    /*
+     * escapes: find the end, checking, then decode into a copy; the
+     * string is written again as it was unless it has "\/" or "\u"
+     */
+
+    ps->canon = 1;
 
     for ( /* void */ ; /* void */ ; p += n) {
 
-        while (p < last && ngx_http_apigw_jv_plain[*p]) {
-            p++;
-        }
+        p = ngx_http_apigw_jv_plain_end(p, last);
 
         if (p == last || *p < 0x20) {
             return NGX_DECLINED;
@@ -452,9 +500,14 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
             }
 
             switch (p[1]) {
-            case '"': case '\\': case '/': case 'b': case 'f': case 'n':
-            case 'r': case 't':
+            case '"': case '\\': case 'b': case 'f': case 'n': case 'r':
+            case 't':
                 n = 2;
+                break;
+
+            case '/':
+                n = 2;
+                ps->canon = 0;
                 break;
 
             case 'u':
@@ -465,6 +518,7 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
                 }
 
                 n = 6;
+                ps->canon = 0;
                 break;
 
             default:
@@ -495,7 +549,15 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     for (p = start; p < end; /* void */ ) {
 
         if (*p != '\\') {
-            *d++ = *p++;
+            /* up to the next escape in one copy */
+
+            q = memchr(p, '\\', end - p);
+            if (q == NULL) {
+                q = end;
+            }
+
+            d = ngx_cpymem(d, p, q - p);
+            p = q;
             continue;
         }
 
@@ -573,6 +635,55 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     s->len = d - s->data;
 
     return NGX_OK;
+}
+
+
+/*
+ * the end of a run of bytes a JSON string holds as they are (ASCII from
+ * 0x20 but '"' and '\\'), 8 at a time: in a word, the bytes >= 0x80,
+ * < 0x20, '"' or '\\' are marked by their high bit (the lowest mark is
+ * always right), and on a little-endian machine the lowest is the first
+ */
+
+#define NGX_HTTP_APIGW_JV_ONES   0x0101010101010101ULL
+#define NGX_HTTP_APIGW_JV_HIGHS  0x8080808080808080ULL
+
+#define ngx_http_apigw_jv_has_less(w, n)                                     \
+    (((w) - NGX_HTTP_APIGW_JV_ONES * (n)) & ~(w) & NGX_HTTP_APIGW_JV_HIGHS)
+
+#define ngx_http_apigw_jv_has_byte(w, c)                                     \
+    ngx_http_apigw_jv_has_less((w) ^ (NGX_HTTP_APIGW_JV_ONES * (c)), 1)
+
+
+u_char *
+ngx_http_apigw_jv_plain_end(u_char *p, u_char *last)
+{
+    uint64_t  w, m;
+
+    while (last - p >= 8) {
+        ngx_memcpy(&w, p, 8);
+
+        m = (w & NGX_HTTP_APIGW_JV_HIGHS)
+            | ngx_http_apigw_jv_has_less(w, 0x20)
+            | ngx_http_apigw_jv_has_byte(w, '"')
+            | ngx_http_apigw_jv_has_byte(w, '\\');
+
+        if (m) {
+#if (defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+            return p + (__builtin_ctzll(m) >> 3);
+#else
+            break;
+#endif
+        }
+
+        p += 8;
+    }
+
+    while (p < last && ngx_http_apigw_jv_plain[*p]) {
+        p++;
+    }
+
+    return p;
 }
 
 
@@ -751,6 +862,10 @@ ngx_http_apigw_jv_number(ngx_http_apigw_jv_parser_t *ps,
 
     ps->p = p;
 
+    /* written again as it is, but "-0" */
+
+    ps->canon = !(neg && u == 0);
+
     v->type = NGX_HTTP_APIGW_JV_INTEGER;
     v->u.i = neg ? (int64_t) (0 - u) : (int64_t) u;
 
@@ -813,6 +928,16 @@ ngx_http_apigw_jv_real(ngx_http_apigw_jv_parser_t *ps, u_char *start,
         }
     }
 
+    /*
+     * Double.toString() writes the number as it is written when it has
+     * no exponent, from 1e-3 to 1e7 (or is 0), of at most 15 digits (no
+     * shorter decimal is the same double), without trailing zeros but
+     * one after the point: "0.5", "10.0", "1234.25"
+     */
+
+    ps->canon = (p < end || *(p - 1) == '.') ? 0
+                : (n <= 15 && (p[-1] != '0' || p[-2] == '.'));
+
     if (p < end) {
         /* an exponent */
         p++;
@@ -844,9 +969,15 @@ ngx_http_apigw_jv_real(ngx_http_apigw_jv_parser_t *ps, u_char *start,
     if (m == 0) {
         d = 0.0;
 
+        /* "0.0" and "-0.0" only */
+        ps->canon = ps->canon && e == -1
+                    && (size_t) (end - start) == 3 + neg;
+
     } else if (m <= ((uint64_t) 1 << 53) && e >= -22 && e <= 22) {
         d = (e >= 0) ? (double) m * ngx_http_apigw_jv_pow10[e]
                      : (double) m / ngx_http_apigw_jv_pow10[-e];
+
+        ps->canon = ps->canon && d >= 1e-3 && d < 1e7;
 
     } else {
         goto slow;
@@ -858,6 +989,8 @@ ngx_http_apigw_jv_real(ngx_http_apigw_jv_parser_t *ps, u_char *start,
     return NGX_OK;
 
 slow:
+
+    ps->canon = 0;
 
     if ((size_t) (end - start) < sizeof(buf)) {
         s = buf;
@@ -918,9 +1051,24 @@ ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
         if (ngx_http_apigw_jv_dedup(ps->a, c) != NGX_OK) {
             return NGX_ERROR;
         }
+
+        if (c->nelts != n) {
+            /* a repeated key is written once */
+            f->canon = 0;
+        }
     }
 
     ps->nvals = f->start;
+
+    c->doc = ps->doc;
+
+    if (f->canon) {
+        c->text = f->text;
+        c->text_len = ps->p - f->text;
+
+    } else {
+        ngx_http_apigw_jv_not_canon(ps);
+    }
 
     v->type = f->type;
     v->u.c = c;
@@ -1122,6 +1270,9 @@ ngx_http_apigw_jv_cont_new(ngx_http_apigw_alloc_t *a,
     c->u.elts = n ? (ngx_http_apigw_jv_t *) (c + 1) : NULL;
     c->index = NULL;
     c->nindex = 0;
+    c->doc = NULL;
+    c->text = NULL;
+    c->text_len = 0;
 
     return c;
 }
@@ -1180,6 +1331,8 @@ ngx_int_t
 ngx_http_apigw_jv_array_insert(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_jv_cont_t *c, ngx_uint_t idx, ngx_http_apigw_jv_t *v)
 {
+    ngx_http_apigw_jv_changed(c);
+
     if (ngx_http_apigw_jv_grow(a, c) != NGX_OK) {
         return NGX_ERROR;
     }
@@ -1203,6 +1356,8 @@ ngx_http_apigw_jv_array_remove(ngx_http_apigw_jv_cont_t *c, ngx_uint_t idx)
         return;
     }
 
+    ngx_http_apigw_jv_changed(c);
+
     memmove(&c->u.elts[idx], &c->u.elts[idx + 1],
             (c->nelts - idx - 1) * sizeof(ngx_http_apigw_jv_t));
     c->nelts--;
@@ -1222,7 +1377,9 @@ ngx_http_apigw_jv_find(ngx_http_apigw_jv_cont_t *c, u_char *key, size_t len)
     if (c->nindex == 0) {
         for (i = 0; i < c->nelts; i++) {
             if (m[i].key.len == len
-                && (len == 0 || memcmp(m[i].key.data, key, len) == 0))
+                && (len == 0
+                    || (m[i].key.data[0] == key[0]
+                        && memcmp(m[i].key.data, key, len) == 0)))
             {
                 return (ngx_int_t) i;
             }
@@ -1268,6 +1425,8 @@ ngx_http_apigw_jv_object_set(ngx_http_apigw_alloc_t *a,
     u_char                      *k;
     ngx_int_t                    i;
     ngx_http_apigw_jv_member_t  *m;
+
+    ngx_http_apigw_jv_changed(c);
 
     i = ngx_http_apigw_jv_find(c, key, len);
 
@@ -1328,6 +1487,8 @@ ngx_http_apigw_jv_object_del(ngx_http_apigw_jv_cont_t *c, u_char *key,
         return NGX_DECLINED;
     }
 
+    ngx_http_apigw_jv_changed(c);
+
     memmove(&c->u.members[i], &c->u.members[i + 1],
             (c->nelts - i - 1) * sizeof(ngx_http_apigw_jv_member_t));
     c->nelts--;
@@ -1349,8 +1510,20 @@ ngx_http_apigw_jv_object_del(ngx_http_apigw_jv_cont_t *c, u_char *key,
 
 
 void
+ngx_http_apigw_jv_array_set(ngx_http_apigw_jv_cont_t *c, ngx_uint_t idx,
+    ngx_http_apigw_jv_t *v)
+{
+    ngx_http_apigw_jv_changed(c);
+
+    c->u.elts[idx] = *v;
+}
+
+
+void
 ngx_http_apigw_jv_clear(ngx_http_apigw_jv_cont_t *c)
 {
+    ngx_http_apigw_jv_changed(c);
+
     c->nelts = 0;
 
     if (c->nindex) {

@@ -43,6 +43,13 @@ typedef struct ngx_http_apigw_jv_s       ngx_http_apigw_jv_t;
 typedef struct ngx_http_apigw_jv_cont_s  ngx_http_apigw_jv_cont_t;
 
 
+/* a parsed text: has any of its containers changed since? */
+
+typedef struct {
+    ngx_uint_t                          changed;
+} ngx_http_apigw_jv_doc_t;
+
+
 struct ngx_http_apigw_jv_s {
     ngx_http_apigw_jv_type_e            type;
 
@@ -77,6 +84,15 @@ struct ngx_http_apigw_jv_cont_s {
      */
     uint32_t                           *index;
     ngx_uint_t                          nindex;
+
+    /*
+     * a parsed container whose text is already what the module writes
+     * for it (compact, members once, strings and numbers as written):
+     * the text to copy, while nothing of the document has changed
+     */
+    ngx_http_apigw_jv_doc_t            *doc;
+    u_char                             *text;
+    size_t                              text_len;
 };
 
 
@@ -142,6 +158,8 @@ ngx_int_t ngx_http_apigw_jv_array_insert(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_jv_array_insert(a, c, (c)->nelts, v)
 void ngx_http_apigw_jv_array_remove(ngx_http_apigw_jv_cont_t *c,
     ngx_uint_t idx);
+void ngx_http_apigw_jv_array_set(ngx_http_apigw_jv_cont_t *c, ngx_uint_t idx,
+    ngx_http_apigw_jv_t *v);
 
 /* the value of a member, NULL if none: points into the object */
 ngx_http_apigw_jv_t *ngx_http_apigw_jv_object_get(ngx_http_apigw_jv_cont_t *c,
@@ -160,6 +178,16 @@ ngx_int_t ngx_http_apigw_jv_object_del(ngx_http_apigw_jv_cont_t *c,
     u_char *key, size_t len);
 
 void ngx_http_apigw_jv_clear(ngx_http_apigw_jv_cont_t *c);
+
+/* the text a container was parsed from, if it is its JSON text; or NULL */
+#define ngx_http_apigw_jv_text(c)                                            \
+    (((c)->text && !(c)->doc->changed) ? (c)->text : NULL)
+
+/*
+ * the end of the bytes from p that a JSON string holds unescaped: ASCII
+ * from 0x20, but '"' and '\\'
+ */
+u_char *ngx_http_apigw_jv_plain_end(u_char *p, u_char *last);
 
 /*
  * a deep copy (arrays and objects copied, strings shared);

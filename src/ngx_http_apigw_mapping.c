@@ -1041,7 +1041,7 @@ static ngx_int_t
 ngx_http_apigw_mapping_values_once(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx)
 {
-    if (ngx_http_apigw_mapping_values(r, ctx, mctx, ctx->method->mapping->needs)
+    if (ngx_http_apigw_mapping_values(r, ctx, mctx, ctx->method->mapping)
         != NGX_OK)
     {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,

@@ -20,11 +20,15 @@
 #include "ngx_http_apigw_mapping.h"
 
 
-/* requestContext members whose value is a $context variable's */
+/* the members of requestContext, in its order */
+
+#define NGX_HTTP_APIGW_VALUES_VAR       0   /* a $context variable */
+#define NGX_HTTP_APIGW_VALUES_IDENTITY  1
+#define NGX_HTTP_APIGW_VALUES_EPOCH     2   /* requestTimeEpoch */
 
 typedef struct {
     ngx_str_t                       key;
-    ngx_str_t                       var;      /* $context.x */
+    ngx_uint_t                      kind;
 } ngx_http_apigw_values_field_t;
 
 
@@ -36,42 +40,37 @@ static ngx_int_t ngx_http_apigw_values_headers(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_values_query(ngx_http_request_t *r,
     ngx_http_apigw_alloc_t *a, ngx_http_apigw_jv_cont_t *query);
 static ngx_int_t ngx_http_apigw_values_context(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *context);
-static ngx_int_t ngx_http_apigw_values_fields(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *context,
+    ngx_array_t *names);
+static ngx_int_t ngx_http_apigw_values_identity(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_alloc_t *a,
-    ngx_http_apigw_jv_cont_t *c, ngx_http_apigw_values_field_t *fields);
+    ngx_http_apigw_jv_t *identity);
+static ngx_int_t ngx_http_apigw_values_var(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_values_str(ngx_http_apigw_alloc_t *a,
     ngx_str_t *s, ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_values_set(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_jv_cont_t *c, char *key, ngx_str_t *value);
 
 
-static ngx_http_apigw_values_field_t  ngx_http_apigw_values_head[] = {
-    { ngx_string("accountId"), ngx_string("accountId") },
-    { ngx_string("apiId"), ngx_string("apiId") },
-    { ngx_string("domainName"), ngx_string("domainName") },
-    { ngx_string("domainPrefix"), ngx_string("domainPrefix") },
-    { ngx_string("deploymentId"), ngx_string("deploymentId") },
-    { ngx_string("extendedRequestId"), ngx_string("extendedRequestId") },
-    { ngx_string("httpMethod"), ngx_string("httpMethod") },
-    { ngx_null_string, ngx_null_string }
-};
-
-
-static ngx_http_apigw_values_field_t  ngx_http_apigw_values_tail[] = {
-    { ngx_string("path"), ngx_string("path") },
-    { ngx_string("protocol"), ngx_string("protocol") },
-    { ngx_string("requestId"), ngx_string("requestId") },
-    { ngx_string("requestTime"), ngx_string("requestTime") },
-    { ngx_null_string, ngx_null_string }
-};
-
-
-static ngx_http_apigw_values_field_t  ngx_http_apigw_values_end[] = {
-    { ngx_string("resourceId"), ngx_string("resourceId") },
-    { ngx_string("resourcePath"), ngx_string("resourcePath") },
-    { ngx_string("stage"), ngx_string("stage") },
-    { ngx_null_string, ngx_null_string }
+static ngx_http_apigw_values_field_t  ngx_http_apigw_values_fields[] = {
+    { ngx_string("accountId"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("apiId"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("domainName"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("domainPrefix"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("deploymentId"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("extendedRequestId"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("httpMethod"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("identity"), NGX_HTTP_APIGW_VALUES_IDENTITY },
+    { ngx_string("path"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("protocol"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("requestId"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("requestTime"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("requestTimeEpoch"), NGX_HTTP_APIGW_VALUES_EPOCH },
+    { ngx_string("resourceId"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("resourcePath"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("stage"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_null_string, 0 }
 };
 
 
@@ -92,21 +91,24 @@ static ngx_str_t  ngx_http_apigw_values_nulls[] = {
 
 /*
  * what the templates of the method need (NGX_HTTP_APIGW_VTL_USES_*), made
- * once, before the integration request changes anything of the request
+ * once, before the integration request changes anything of the request;
+ * of $context only the members they name, unless one uses it whole
  */
 
 ngx_int_t
 ngx_http_apigw_mapping_values(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx,
-    ngx_uint_t needs)
+    ngx_http_apigw_mapping_conf_t *mcf)
 {
-    ngx_uint_t               i;
+    ngx_uint_t               i, needs;
     ngx_keyval_t            *kv;
     ngx_http_apigw_jv_t      v;
     ngx_http_apigw_alloc_t   a;
 
     a.alloc = ngx_http_apigw_pool_alloc;
     a.data = r->pool;
+
+    needs = mcf->needs;
 
     if ((needs & NGX_HTTP_APIGW_VTL_USES_PARAMS) && mctx->params == NULL) {
         mctx->params = ngx_palloc(r->pool, sizeof(ngx_http_apigw_jv_t));
@@ -122,7 +124,9 @@ ngx_http_apigw_mapping_values(ngx_http_request_t *r,
         mctx->context = ngx_palloc(r->pool, sizeof(ngx_http_apigw_jv_t));
 
         if (mctx->context == NULL
-            || ngx_http_apigw_values_context(r, ctx, mctx->context)
+            || ngx_http_apigw_values_context(r, ctx, mctx->context,
+                           (needs & NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL)
+                           ? NULL : &mcf->context_names)
                != NGX_OK)
         {
             return NGX_ERROR;
@@ -384,43 +388,101 @@ ngx_http_apigw_values_query(ngx_http_request_t *r, ngx_http_apigw_alloc_t *a,
 
 static ngx_int_t
 ngx_http_apigw_values_context(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *context)
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *context,
+    ngx_array_t *names)
 {
-    ngx_str_t                  value, name;
-    ngx_uint_t                 i;
-    ngx_http_apigw_jv_t        identity, v;
-    ngx_http_apigw_alloc_t     a;
-    ngx_http_apigw_jv_cont_t  *c, *id;
+    ngx_str_t                      value, *name;
+    ngx_uint_t                     k;
+    ngx_http_apigw_jv_t            v;
+    ngx_http_apigw_alloc_t         a;
+    ngx_http_apigw_values_field_t  *f;
 
     a.alloc = ngx_http_apigw_pool_alloc;
     a.data = r->pool;
 
     if (ngx_http_apigw_jv_new(&a, NGX_HTTP_APIGW_JV_OBJECT, context)
-        != NGX_OK
-        || ngx_http_apigw_jv_new(&a, NGX_HTTP_APIGW_JV_OBJECT, &identity)
-           != NGX_OK)
+        != NGX_OK)
     {
         return NGX_ERROR;
     }
 
-    c = context->u.c;
-    id = identity.u.c;
+    for (f = ngx_http_apigw_values_fields; f->key.len; f++) {
 
-    if (ngx_http_apigw_values_fields(r, ctx, &a, c, ngx_http_apigw_values_head)
-        != NGX_OK
-        || ngx_http_apigw_jv_object_set(&a, c, (u_char *) "identity", 8,
-                                        &identity, 0)
-           != NGX_OK)
+        if (names) {
+            name = names->elts;
+
+            for (k = 0; k < names->nelts; k++) {
+                if (name[k].len == f->key.len
+                    && ngx_strncmp(name[k].data, f->key.data, f->key.len)
+                       == 0)
+                {
+                    break;
+                }
+            }
+
+            if (k == names->nelts) {
+                continue;
+            }
+        }
+
+        switch (f->kind) {
+
+        case NGX_HTTP_APIGW_VALUES_IDENTITY:
+            if (ngx_http_apigw_values_identity(r, ctx, &a, &v) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            break;
+
+        case NGX_HTTP_APIGW_VALUES_EPOCH:
+            ngx_http_apigw_jv_set_int(&v, (int64_t) r->start_sec * 1000
+                                          + r->start_msec);
+            break;
+
+        default:
+            if (ngx_http_apigw_values_var(r, ctx, &f->key, &value) != NGX_OK
+                || ngx_http_apigw_values_str(&a, &value, &v) != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            break;
+        }
+
+        if (ngx_http_apigw_jv_object_set(&a, context->u.c, f->key.data,
+                                         f->key.len, &v, 0)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_values_identity(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_t *identity)
+{
+    ngx_str_t                  value, name;
+    ngx_uint_t                 i;
+    ngx_http_apigw_jv_t        v;
+    ngx_http_apigw_jv_cont_t  *id;
+
+    if (ngx_http_apigw_jv_new(a, NGX_HTTP_APIGW_JV_OBJECT, identity)
+        != NGX_OK)
     {
         return NGX_ERROR;
     }
 
-    /* identity */
+    id = identity->u.c;
 
     ngx_http_apigw_jv_set_null(&v);
 
     for (i = 0; ngx_http_apigw_values_nulls[i].len; i++) {
-        if (ngx_http_apigw_jv_object_set(&a, id,
+        if (ngx_http_apigw_jv_object_set(a, id,
                                          ngx_http_apigw_values_nulls[i].data,
                                          ngx_http_apigw_values_nulls[i].len,
                                          &v, 0)
@@ -431,9 +493,9 @@ ngx_http_apigw_values_context(ngx_http_request_t *r,
     }
 
     if (ctx->api_key.len
-        && (ngx_http_apigw_values_set(&a, id, "apiKey", &ctx->api_key)
+        && (ngx_http_apigw_values_set(a, id, "apiKey", &ctx->api_key)
             != NGX_OK
-            || ngx_http_apigw_values_set(&a, id, "apiKeyId", &ctx->api_key_id)
+            || ngx_http_apigw_values_set(a, id, "apiKeyId", &ctx->api_key_id)
                != NGX_OK))
     {
         return NGX_ERROR;
@@ -441,35 +503,34 @@ ngx_http_apigw_values_context(ngx_http_request_t *r,
 
     ngx_str_set(&name, "identity.sourceIp");
 
-    if (ngx_http_apigw_context_var(&name)->get(r, ctx, &value) != NGX_OK
-        || ngx_http_apigw_values_set(&a, id, "sourceIp", &value) != NGX_OK)
+    if (ngx_http_apigw_values_var(r, ctx, &name, &value) != NGX_OK
+        || ngx_http_apigw_values_set(a, id, "sourceIp", &value) != NGX_OK)
     {
         return NGX_ERROR;
     }
 
     ngx_http_apigw_jv_set_null(&v);
 
-    if (ngx_http_apigw_jv_object_set(&a, id, (u_char *) "user", 4, &v, 0)
+    if (ngx_http_apigw_jv_object_set(a, id, (u_char *) "user", 4, &v, 0)
         != NGX_OK)
     {
         return NGX_ERROR;
     }
 
     ngx_str_set(&name, "identity.userAgent");
-    ngx_str_null(&value);
 
-    if (ngx_http_apigw_context_var(&name)->get(r, ctx, &value) != NGX_OK) {
+    if (ngx_http_apigw_values_var(r, ctx, &name, &value) != NGX_OK) {
         return NGX_ERROR;
     }
 
     if (value.data == NULL) {
         ngx_http_apigw_jv_set_null(&v);
 
-    } else if (ngx_http_apigw_values_str(&a, &value, &v) != NGX_OK) {
+    } else if (ngx_http_apigw_values_str(a, &value, &v) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    if (ngx_http_apigw_jv_object_set(&a, id, (u_char *) "userAgent", 9, &v, 0)
+    if (ngx_http_apigw_jv_object_set(a, id, (u_char *) "userAgent", 9, &v, 0)
         != NGX_OK)
     {
         return NGX_ERROR;
@@ -477,64 +538,27 @@ ngx_http_apigw_values_context(ngx_http_request_t *r,
 
     ngx_http_apigw_jv_set_null(&v);
 
-    if (ngx_http_apigw_jv_object_set(&a, id, (u_char *) "userArn", 7, &v, 0)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    /* the rest of requestContext */
-
-    if (ngx_http_apigw_values_fields(r, ctx, &a, c, ngx_http_apigw_values_tail)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    ngx_http_apigw_jv_set_int(&v, (int64_t) r->start_sec * 1000
-                                  + r->start_msec);
-
-    if (ngx_http_apigw_jv_object_set(&a, c, (u_char *) "requestTimeEpoch", 16,
-                                     &v, 0)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    return ngx_http_apigw_values_fields(r, ctx, &a, c,
-                                        ngx_http_apigw_values_end);
+    return ngx_http_apigw_jv_object_set(a, id, (u_char *) "userArn", 7, &v, 0);
 }
 
 
+/* a $context variable's value; none (an empty string) if unknown */
+
 static ngx_int_t
-ngx_http_apigw_values_fields(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
-    ngx_http_apigw_alloc_t *a, ngx_http_apigw_jv_cont_t *c,
-    ngx_http_apigw_values_field_t *fields)
+ngx_http_apigw_values_var(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_str_t *name, ngx_str_t *value)
 {
-    ngx_str_t                      value;
-    ngx_http_apigw_jv_t            v;
-    ngx_http_apigw_values_field_t  *f;
-    ngx_http_apigw_context_var_t   *var;
+    ngx_http_apigw_context_var_t  *var;
 
-    for (f = fields; f->key.len; f++) {
-        ngx_str_null(&value);
+    ngx_str_null(value);
 
-        var = ngx_http_apigw_context_var(&f->var);
+    var = ngx_http_apigw_context_var(name);
 
-        if (var && var->get(r, ctx, &value) != NGX_OK) {
-            return NGX_ERROR;
-        }
-
-        if (ngx_http_apigw_values_str(a, &value, &v) != NGX_OK
-            || ngx_http_apigw_jv_object_set(a, c, f->key.data, f->key.len, &v,
-                                            0)
-               != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
+    if (var == NULL) {
+        return NGX_OK;
     }
 
-    return NGX_OK;
+    return (var->get(r, ctx, value) == NGX_ERROR) ? NGX_ERROR : NGX_OK;
 }
 
 

@@ -55,6 +55,7 @@ static size_t ngx_http_apigw_util_sanitize(u_char *d, u_char *p, size_t len,
     ngx_uint_t *changed);
 static ngx_int_t ngx_http_apigw_util_text(ngx_http_apigw_alloc_t *a,
     ngx_str_t *in, ngx_str_t *out);
+static u_char *ngx_http_apigw_util_js_plain_end(u_char *p, u_char *last);
 static size_t ngx_http_apigw_util_escape_js(u_char *d, u_char *p,
     size_t len);
 static size_t ngx_http_apigw_util_urlenc(u_char *d, u_char *p, size_t len);
@@ -296,10 +297,62 @@ ngx_http_apigw_util_text(ngx_http_apigw_alloc_t *a, ngx_str_t *in,
 }
 
 
+/*
+ * the end of a run of bytes escapeJavaScript() keeps: ASCII from 0x20 but
+ * " ' \\ /, 8 at a time (as ngx_http_apigw_jv_plain_end())
+ */
+
+#define NGX_HTTP_APIGW_UTIL_ONES   0x0101010101010101ULL
+#define NGX_HTTP_APIGW_UTIL_HIGHS  0x8080808080808080ULL
+
+#define ngx_http_apigw_util_has_less(w, n)                                   \
+    (((w) - NGX_HTTP_APIGW_UTIL_ONES * (n)) & ~(w)                           \
+     & NGX_HTTP_APIGW_UTIL_HIGHS)
+
+#define ngx_http_apigw_util_has_byte(w, c)                                   \
+    ngx_http_apigw_util_has_less((w) ^ (NGX_HTTP_APIGW_UTIL_ONES * (c)), 1)
+
+
+static u_char *
+ngx_http_apigw_util_js_plain_end(u_char *p, u_char *last)
+{
+    uint64_t  w, m;
+
+    while (last - p >= 8) {
+        ngx_memcpy(&w, p, 8);
+
+        m = (w & NGX_HTTP_APIGW_UTIL_HIGHS)
+            | ngx_http_apigw_util_has_less(w, 0x20)
+            | ngx_http_apigw_util_has_byte(w, '"')
+            | ngx_http_apigw_util_has_byte(w, '\'')
+            | ngx_http_apigw_util_has_byte(w, '\\')
+            | ngx_http_apigw_util_has_byte(w, '/');
+
+        if (m) {
+#if (defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+            return p + (__builtin_ctzll(m) >> 3);
+#else
+            break;
+#endif
+        }
+
+        p += 8;
+    }
+
+    while (p < last && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\''
+           && *p != '\\' && *p != '/')
+    {
+        p++;
+    }
+
+    return p;
+}
+
+
 static size_t
 ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
 {
-    u_char    buf[12], *b, *last;
+    u_char    buf[12], *b, *last, *q, c;
     size_t    n;
     uint32_t  cp;
 
@@ -307,70 +360,75 @@ ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
     last = p + len;
 
     while (p < last) {
-        cp = ngx_http_apigw_util_decode(&p, last);
+        q = p;
+        p = ngx_http_apigw_util_js_plain_end(p, last);
+
+        if (p != q) {
+            if (d) {
+                ngx_memcpy(d + n, q, p - q);
+            }
+
+            n += p - q;
+            continue;
+        }
+
         b = buf;
+        c = *p;
 
-        if (cp > 0xffff) {
-            /* a UTF-16 surrogate pair */
-            cp -= 0x10000;
-            b = ngx_http_apigw_util_uescape(b, 0xd800 + (cp >> 10));
-            b = ngx_http_apigw_util_uescape(b, 0xdc00 + (cp & 0x3ff));
+        if (c < 0x80) {
+            p++;
+            *b++ = '\\';
 
-        } else if (cp > 0x7f) {
-            b = ngx_http_apigw_util_uescape(b, cp);
-
-        } else {
-
-            switch (cp) {
-
+            switch (c) {
             case '\b':
-                *b++ = '\\';
                 *b++ = 'b';
                 break;
-
             case '\t':
-                *b++ = '\\';
                 *b++ = 't';
                 break;
-
             case '\n':
-                *b++ = '\\';
                 *b++ = 'n';
                 break;
-
             case '\f':
-                *b++ = '\\';
                 *b++ = 'f';
                 break;
-
             case '\r':
-                *b++ = '\\';
                 *b++ = 'r';
                 break;
-
             case '"':
             case '\'':
             case '\\':
             case '/':
-                *b++ = '\\';
-                *b++ = (u_char) cp;
+                *b++ = c;
                 break;
-
             default:
-                if (cp < 0x20) {
-                    b = ngx_http_apigw_util_uescape(b, cp);
+                /* the other controls (the rest is kept by the run above) */
+                b = ngx_http_apigw_util_uescape(buf, c);
+                break;
+            }
 
-                } else {
-                    *b++ = (u_char) cp;
-                }
+        } else {
+            cp = ngx_http_apigw_util_decode(&p, last);
+
+            if (cp > 0xffff) {
+                /* a UTF-16 surrogate pair */
+                cp -= 0x10000;
+                b = ngx_http_apigw_util_uescape(b, 0xd800 + (cp >> 10));
+                b = ngx_http_apigw_util_uescape(b, 0xdc00 + (cp & 0x3ff));
+
+            } else {
+                b = ngx_http_apigw_util_uescape(b, cp);
             }
         }
 
         if (d) {
-            ngx_memcpy(d + n, buf, b - buf);
-        }
+            for (q = buf; q < b; q++) {
+                d[n++] = *q;
+            }
 
-        n += b - buf;
+        } else {
+            n += b - buf;
+        }
     }
 
     return n;
@@ -381,6 +439,18 @@ ngx_int_t
 ngx_http_apigw_util_escape_javascript(ngx_http_apigw_alloc_t *a,
     ngx_str_t *in, ngx_str_t *out)
 {
+    /* a short string in one pass, into room for the worst: 6 bytes each */
+
+    if (in->len <= 256) {
+        if (ngx_http_apigw_util_alloc(a, out, 6 * in->len) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        out->len = ngx_http_apigw_util_escape_js(out->data, in->data,
+                                                 in->len);
+        return NGX_OK;
+    }
+
     if (ngx_http_apigw_util_alloc(a, out,
                                   ngx_http_apigw_util_escape_js(NULL, in->data,
                                                                 in->len))
@@ -691,24 +761,10 @@ ngx_http_apigw_util_base64_decode(ngx_http_apigw_alloc_t *a, ngx_str_t *in,
 
 /*
  * JSON strings are escaped as jansson's json_dumps() escapes them; the
- * bytes that need attention: '"', '\\', controls, and non-ASCII (kept
- * when well-formed, U+FFFD when not)
+ * bytes that need attention (ngx_http_apigw_jv_plain_end() skips the
+ * others): '"', '\\', controls, and non-ASCII (kept when well-formed,
+ * U+FFFD when not); the length of the escaped contents of a string
  */
-
-static const u_char  ngx_http_apigw_util_json_plain[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
-    /* 0x80 and above: 0 */
-};
-
-
-/* the length of the escaped contents of a JSON string */
 
 static size_t
 ngx_http_apigw_util_quote_len(u_char *p, size_t len)
@@ -721,9 +777,7 @@ ngx_http_apigw_util_quote_len(u_char *p, size_t len)
     last = p + len;
 
     for ( ;; ) {
-        while (p < last && ngx_http_apigw_util_json_plain[*p]) {
-            p++;
-        }
+        p = ngx_http_apigw_jv_plain_end(p, last);
 
         if (p == last) {
             return n;
@@ -760,11 +814,7 @@ ngx_http_apigw_util_quote_copy(u_char *d, u_char *p, size_t len)
 
     for ( ;; ) {
         q = p;
-
-        while (p < last && ngx_http_apigw_util_json_plain[*p]) {
-            p++;
-        }
-
+        p = ngx_http_apigw_jv_plain_end(p, last);
         d = ngx_cpymem(d, q, p - q);
 
         if (p == last) {
@@ -1110,6 +1160,14 @@ ngx_http_apigw_util_json_write(ngx_http_apigw_alloc_t *a,
                 if (ngx_http_apigw_util_json_scalar(child, out) != NGX_OK) {
                     return NGX_ERROR;
                 }
+
+            } else if (ngx_http_apigw_jv_text(child->u.c)) {
+
+                /* parsed, and written the same way: its text as it is */
+
+                ngx_http_apigw_util_room(out, child->u.c->text_len);
+                out->pos = ngx_cpymem(out->pos, child->u.c->text,
+                                      child->u.c->text_len);
 
             } else {
                 ngx_http_apigw_util_room(out, 1);

@@ -43,9 +43,10 @@ typedef struct {
 
 
 /* what a template needs from its caller: ngx_http_apigw_vtl_needs() */
-#define NGX_HTTP_APIGW_VTL_USES_CONTEXT  1   /* $context */
-#define NGX_HTTP_APIGW_VTL_USES_STAGE    2   /* $stageVariables */
-#define NGX_HTTP_APIGW_VTL_USES_PARAMS   4   /* $input.params() */
+#define NGX_HTTP_APIGW_VTL_USES_CONTEXT      1  /* $context.x */
+#define NGX_HTTP_APIGW_VTL_USES_STAGE        2  /* $stageVariables */
+#define NGX_HTTP_APIGW_VTL_USES_PARAMS       4  /* $input.params() */
+#define NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL  8  /* $context as a whole */
 
 
 typedef struct {
@@ -95,9 +96,13 @@ ngx_http_apigw_vtl_t *ngx_http_apigw_vtl_parse(ngx_http_apigw_alloc_t *a,
 
 /*
  * what the template uses of the environment (NGX_HTTP_APIGW_VTL_USES_*):
- * a caller may leave the others NULL
+ * a caller may leave the others NULL; and the members of $context it
+ * names, when it uses only some ($context.requestId, not $context as a
+ * whole): the caller may make only those
  */
 ngx_uint_t ngx_http_apigw_vtl_needs(ngx_http_apigw_vtl_t *tpl);
+ngx_str_t *ngx_http_apigw_vtl_context_names(ngx_http_apigw_vtl_t *tpl,
+    ngx_uint_t *n);
 
 /*
  * renders a parsed template; NGX_OK with *out allocated from a, or
@@ -185,8 +190,22 @@ typedef struct {
 } ngx_http_apigw_vtl_mod_t;
 
 
+/*
+ * variables are numbered at parse time (a slot each name, the same for
+ * every use): a render keeps them in an array
+ */
+#define NGX_HTTP_APIGW_VTL_SLOT_INPUT            0
+#define NGX_HTTP_APIGW_VTL_SLOT_UTIL             1
+#define NGX_HTTP_APIGW_VTL_SLOT_CONTEXT          2
+#define NGX_HTTP_APIGW_VTL_SLOT_STAGE            3
+#define NGX_HTTP_APIGW_VTL_SLOT_FOREACH          4
+#define NGX_HTTP_APIGW_VTL_SLOT_VELOCITY_COUNT   5
+#define NGX_HTTP_APIGW_VTL_SLOT_VELOCITY_HAS_NEXT 6
+
+
 struct ngx_http_apigw_vtl_ref_s {
     ngx_str_t                       name;      /* the root identifier */
+    ngx_uint_t                      slot;      /* its variable's */
     ngx_str_t                       literal;   /* "$a.b('c')" as written */
     ngx_str_t                       prefix;    /* "#" of "#$a", "$" of "$$a" */
     ngx_uint_t                      escapes;   /* backslashes before "$" */
@@ -256,14 +275,17 @@ struct ngx_http_apigw_vtl_node_s {
 
         struct {
             ngx_str_t                   var;
+            ngx_uint_t                  slot;    /* var's */
             ngx_http_apigw_vtl_expr_t  *iterable;
             ngx_http_apigw_vtl_node_t  *body;
         } foreach;
 
         struct {
             ngx_str_t                   name;    /* #define, #macro */
+            ngx_uint_t                  slot;    /* #define's variable */
             ngx_uint_t                  nparams;
             ngx_str_t                  *params;  /* #macro: "$a" names */
+            ngx_uint_t                 *slots;   /* #macro: theirs */
             ngx_http_apigw_vtl_node_t  *body;
         } define;
 
@@ -282,6 +304,9 @@ struct ngx_http_apigw_vtl_s {
     ngx_http_apigw_vtl_node_t     **macros;    /* #macro nodes */
     ngx_uint_t                      nmacros;
     ngx_uint_t                      uses;      /* NGX_HTTP_APIGW_VTL_USES_* */
+    ngx_uint_t                      nslots;    /* variables */
+    ngx_str_t                      *context_names;  /* $context.x */
+    ngx_uint_t                      ncontext_names;
 };
 
 

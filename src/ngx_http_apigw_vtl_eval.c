@@ -132,7 +132,7 @@ typedef struct {
     uint64_t                            deadline;  /* CPU time, ns */
     ngx_uint_t                          time_checks;
 
-    ngx_http_apigw_vtl_map_t           *vars;
+    ngx_http_apigw_vtl_value_t         *vars;      /* by slot */
 
     ngx_http_apigw_jv_t                 body;      /* parsed lazily */
     ngx_http_apigw_jv_t                *params;
@@ -907,53 +907,14 @@ ngx_http_apigw_vtl_map_remove(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
-/* variables */
+/* variables: in their parse-time slots; null is unset */
 
-static ngx_int_t
-ngx_http_apigw_vtl_var_get(ngx_http_apigw_vtl_ctx_t *ctx, ngx_str_t *name,
-    ngx_http_apigw_vtl_value_t *v)
-{
-    ngx_int_t                   e;
-    ngx_http_apigw_vtl_value_t  key;
+#define ngx_http_apigw_vtl_var_get(ctx, slot, v)                             \
+    (*(v) = (ctx)->vars[slot],                                               \
+     ((v)->type == NGX_HTTP_APIGW_VTL_V_NULL) ? NGX_DECLINED : NGX_OK)
 
-    ngx_http_apigw_vtl_set_str(&key, name->data, name->len);
-
-    e = ngx_http_apigw_vtl_map_find(ctx, ctx->vars, &key);
-
-    if (e < 0) {
-        ngx_http_apigw_vtl_set_null(v);
-        return NGX_DECLINED;
-    }
-
-    *v = ctx->vars->vals[e];
-
-    return (v->type == NGX_HTTP_APIGW_VTL_V_NULL) ? NGX_DECLINED : NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_apigw_vtl_var_set(ngx_http_apigw_vtl_ctx_t *ctx, ngx_str_t *name,
-    ngx_http_apigw_vtl_value_t *v)
-{
-    ngx_http_apigw_vtl_value_t  key;
-
-    ngx_http_apigw_vtl_set_str(&key, name->data, name->len);
-
-    return ngx_http_apigw_vtl_map_put(ctx, ctx->vars, &key, v, NULL);
-}
-
-
-static ngx_int_t
-ngx_http_apigw_vtl_var_cset(ngx_http_apigw_vtl_ctx_t *ctx, char *name,
-    ngx_http_apigw_vtl_value_t *v)
-{
-    ngx_str_t  n;
-
-    n.data = (u_char *) name;
-    n.len = strlen(name);
-
-    return ngx_http_apigw_vtl_var_set(ctx, &n, v);
-}
+#define ngx_http_apigw_vtl_var_set(ctx, slot, v)                             \
+    ((ctx)->vars[slot] = *(v), NGX_OK)
 
 
 /* JSON to values and back */
@@ -2417,7 +2378,7 @@ ngx_http_apigw_vtl_eval_ref(ngx_http_apigw_vtl_ctx_t *ctx,
     ctx->line = ref->line;
     ctx->column = ref->column;
 
-    if (ngx_http_apigw_vtl_var_get(ctx, &ref->name, &cur) != NGX_OK) {
+    if (ngx_http_apigw_vtl_var_get(ctx, ref->slot, &cur) != NGX_OK) {
         ngx_http_apigw_vtl_set_null(v);
         return NGX_OK;
     }
@@ -2593,7 +2554,7 @@ ngx_http_apigw_vtl_set(ngx_http_apigw_vtl_ctx_t *ctx,
     ref = n->u.set.left;
 
     if (ref->nmods == 0) {
-        return ngx_http_apigw_vtl_var_set(ctx, &ref->name, &val);
+        return ngx_http_apigw_vtl_var_set(ctx, ref->slot, &val);
     }
 
     if (ngx_http_apigw_vtl_eval_ref(ctx, ref, ref->nmods - 1, &target)
@@ -2630,7 +2591,7 @@ ngx_http_apigw_vtl_set(ngx_http_apigw_vtl_ctx_t *ctx,
                 return NGX_ERROR;
             }
 
-            target.u.json->u.elts[idx] = j;
+            ngx_http_apigw_jv_array_set(target.u.json, idx, &j);
 
             return NGX_OK;
         }
@@ -2672,7 +2633,7 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_int_t                      rc;
     ngx_uint_t                     i, size, mods;
     ngx_http_apigw_vtl_value_t     coll, elem, saved[4], *snap, tmp;
-    ngx_str_t                      names[4];
+    ngx_uint_t                     slots[4];
     ngx_http_apigw_vtl_foreach_t  *fe;
 
     if (ngx_http_apigw_vtl_eval(ctx, n->u.foreach.iterable, &coll) != NGX_OK) {
@@ -2720,13 +2681,13 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_OK;
     }
 
-    ngx_str_set(&names[0], "foreach");
-    ngx_str_set(&names[1], "velocityCount");
-    ngx_str_set(&names[2], "velocityHasNext");
-    names[3] = n->u.foreach.var;
+    slots[0] = NGX_HTTP_APIGW_VTL_SLOT_FOREACH;
+    slots[1] = NGX_HTTP_APIGW_VTL_SLOT_VELOCITY_COUNT;
+    slots[2] = NGX_HTTP_APIGW_VTL_SLOT_VELOCITY_HAS_NEXT;
+    slots[3] = n->u.foreach.slot;
 
     for (i = 0; i < 4; i++) {
-        (void) ngx_http_apigw_vtl_var_get(ctx, &names[i], &saved[i]);
+        (void) ngx_http_apigw_vtl_var_get(ctx, slots[i], &saved[i]);
     }
 
     fe = ngx_http_apigw_vtl_alloc(ctx, sizeof(ngx_http_apigw_vtl_foreach_t));
@@ -2738,7 +2699,7 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
     tmp.type = NGX_HTTP_APIGW_VTL_V_FOREACH;
     tmp.u.foreach = fe;
 
-    if (ngx_http_apigw_vtl_var_set(ctx, &names[0], &tmp) != NGX_OK) {
+    if (ngx_http_apigw_vtl_var_set(ctx, slots[0], &tmp) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -2815,7 +2776,7 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
         fe->index = i;
         fe->has_next = (i + 1 < size);
 
-        if (ngx_http_apigw_vtl_var_set(ctx, &n->u.foreach.var, &elem)
+        if (ngx_http_apigw_vtl_var_set(ctx, n->u.foreach.slot, &elem)
             != NGX_OK)
         {
             rc = NGX_ERROR;
@@ -2824,14 +2785,14 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
 
         ngx_http_apigw_vtl_set_int(&tmp, (int64_t) i + 1);
 
-        if (ngx_http_apigw_vtl_var_set(ctx, &names[1], &tmp) != NGX_OK) {
+        if (ngx_http_apigw_vtl_var_set(ctx, slots[1], &tmp) != NGX_OK) {
             rc = NGX_ERROR;
             goto done;
         }
 
         ngx_http_apigw_vtl_set_bool(&tmp, fe->has_next);
 
-        if (ngx_http_apigw_vtl_var_set(ctx, &names[2], &tmp) != NGX_OK) {
+        if (ngx_http_apigw_vtl_var_set(ctx, slots[2], &tmp) != NGX_OK) {
             rc = NGX_ERROR;
             goto done;
         }
@@ -2857,7 +2818,7 @@ done:
 
     if (rc == NGX_OK) {
         for (i = 0; i < 4; i++) {
-            if (ngx_http_apigw_vtl_var_set(ctx, &names[i], &saved[i])
+            if (ngx_http_apigw_vtl_var_set(ctx, slots[i], &saved[i])
                 != NGX_OK)
             {
                 return NGX_ERROR;
@@ -2923,14 +2884,10 @@ ngx_http_apigw_vtl_macro_call(ngx_http_apigw_vtl_ctx_t *ctx,
     }
 
     for (i = 0; i < k; i++) {
-        (void) ngx_http_apigw_vtl_var_get(ctx, &m->u.define.params[i],
+        (void) ngx_http_apigw_vtl_var_get(ctx, m->u.define.slots[i],
                                           &saved[i]);
-
-        if (ngx_http_apigw_vtl_var_set(ctx, &m->u.define.params[i], &vals[i])
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
+        (void) ngx_http_apigw_vtl_var_set(ctx, m->u.define.slots[i],
+                                          &vals[i]);
     }
 
     rc = ngx_http_apigw_vtl_render_block(ctx, m->u.define.body);
@@ -2939,7 +2896,7 @@ ngx_http_apigw_vtl_macro_call(ngx_http_apigw_vtl_ctx_t *ctx,
     ctx->depth--;
 
     for (i = 0; rc == NGX_OK && i < k; i++) {
-        rc = ngx_http_apigw_vtl_var_set(ctx, &m->u.define.params[i],
+        rc = ngx_http_apigw_vtl_var_set(ctx, m->u.define.slots[i],
                                         &saved[i]);
     }
 
@@ -3027,7 +2984,7 @@ ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
             v.type = NGX_HTTP_APIGW_VTL_V_BLOCK;
             v.u.block = n->u.define.body;
 
-            if (ngx_http_apigw_vtl_var_set(ctx, &n->u.define.name, &v)
+            if (ngx_http_apigw_vtl_var_set(ctx, n->u.define.slot, &v)
                 != NGX_OK)
             {
                 return NGX_ERROR;
@@ -4095,7 +4052,7 @@ ngx_http_apigw_vtl_list_method(ngx_http_apigw_vtl_ctx_t *ctx,
                 return NGX_ERROR;
             }
 
-            obj->u.json->u.elts[idx] = j;
+            ngx_http_apigw_jv_array_set(obj->u.json, idx, &j);
             return NGX_OK;
         }
 
@@ -4498,33 +4455,56 @@ ngx_http_apigw_vtl_body_text(ngx_http_apigw_vtl_ctx_t *ctx)
 }
 
 
-/* the body as JSON: {} when empty, a JSON string when not JSON */
+/*
+ * the body as JSON: {} when empty, a JSON string when not JSON.  A body
+ * the parser takes is well-formed UTF-8 (it checks every string), so it
+ * is its own text: no separate pass makes it so.
+ */
 
 static ngx_http_apigw_jv_t *
 ngx_http_apigw_vtl_body_json(ngx_http_apigw_vtl_ctx_t *ctx)
 {
-    ngx_int_t  rc;
+    ngx_int_t   rc;
+    ngx_str_t  *in;
 
     if (ctx->body_parsed) {
         return &ctx->body;
     }
 
-    if (ngx_http_apigw_vtl_body_text(ctx) != NGX_OK) {
-        return NULL;
-    }
+    in = ctx->body_text_done ? &ctx->body_text : &ctx->env->body;
 
-    if (ctx->env->body.len == 0) {
+    if (in->len == 0) {
         rc = ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT,
                                    &ctx->body);
 
     } else {
-        rc = ngx_http_apigw_util_parse_json(ctx->a, &ctx->body_text,
-                                            &ctx->body);
+        rc = ngx_http_apigw_util_parse_json(ctx->a, in, &ctx->body);
 
-        if (rc == NGX_DECLINED) {
-            ngx_http_apigw_jv_set_str(&ctx->body, ctx->body_text.data,
-                                      ctx->body_text.len);
-            rc = NGX_OK;
+        if (rc == NGX_OK && !ctx->body_text_done) {
+            ctx->body_text = *in;
+            ctx->body_text_done = 1;
+
+        } else if (rc == NGX_DECLINED) {
+
+            /* not JSON as it is: perhaps once ill-formed UTF-8 is replaced */
+
+            if (!ctx->body_text_done) {
+                if (ngx_http_apigw_vtl_body_text(ctx) != NGX_OK) {
+                    return NULL;
+                }
+
+                if (ctx->body_text.data != in->data) {
+                    rc = ngx_http_apigw_util_parse_json(ctx->a,
+                                                        &ctx->body_text,
+                                                        &ctx->body);
+                }
+            }
+
+            if (rc == NGX_DECLINED) {
+                ngx_http_apigw_jv_set_str(&ctx->body, ctx->body_text.data,
+                                          ctx->body_text.len);
+                rc = NGX_OK;
+            }
         }
     }
 
@@ -5213,10 +5193,13 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
 
     rc = NGX_ERROR;
 
-    ctx.vars = ngx_http_apigw_vtl_map_new(&ctx);
+    ctx.vars = ngx_http_apigw_vtl_alloc(&ctx, tpl->nslots
+                                        * sizeof(ngx_http_apigw_vtl_value_t));
     if (ctx.vars == NULL) {
         goto done;
     }
+
+    ngx_memzero(ctx.vars, tpl->nslots * sizeof(ngx_http_apigw_vtl_value_t));
 
     /*
      * $input, $util, and $context and $stageVariables when the template
@@ -5225,29 +5208,25 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
 
     v.type = NGX_HTTP_APIGW_VTL_V_INPUT;
 
-    if (ngx_http_apigw_vtl_var_cset(&ctx, "input", &v) != NGX_OK) {
-        goto done;
-    }
+    ctx.vars[NGX_HTTP_APIGW_VTL_SLOT_INPUT] = v;
 
     v.type = NGX_HTTP_APIGW_VTL_V_UTIL;
+    ctx.vars[NGX_HTTP_APIGW_VTL_SLOT_UTIL] = v;
 
-    if (ngx_http_apigw_vtl_var_cset(&ctx, "util", &v) != NGX_OK) {
-        goto done;
+    if (tpl->uses & NGX_HTTP_APIGW_VTL_USES_CONTEXT) {
+        if (ngx_http_apigw_vtl_context(&ctx, &v) != NGX_OK) {
+            goto done;
+        }
+
+        ctx.vars[NGX_HTTP_APIGW_VTL_SLOT_CONTEXT] = v;
     }
 
-    if ((tpl->uses & NGX_HTTP_APIGW_VTL_USES_CONTEXT)
-        && (ngx_http_apigw_vtl_context(&ctx, &v) != NGX_OK
-            || ngx_http_apigw_vtl_var_cset(&ctx, "context", &v) != NGX_OK))
-    {
-        goto done;
-    }
+    if (tpl->uses & NGX_HTTP_APIGW_VTL_USES_STAGE) {
+        if (ngx_http_apigw_vtl_stage(&ctx, &v) != NGX_OK) {
+            goto done;
+        }
 
-    if ((tpl->uses & NGX_HTTP_APIGW_VTL_USES_STAGE)
-        && (ngx_http_apigw_vtl_stage(&ctx, &v) != NGX_OK
-            || ngx_http_apigw_vtl_var_cset(&ctx, "stageVariables", &v)
-               != NGX_OK))
-    {
-        goto done;
+        ctx.vars[NGX_HTTP_APIGW_VTL_SLOT_STAGE] = v;
     }
 
     rc = ngx_http_apigw_vtl_render_block(&ctx, tpl->root);

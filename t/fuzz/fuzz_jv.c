@@ -6,7 +6,8 @@
  * jansson's json_loadb(), whose verdict and values it must give: the
  * input is parsed by both, with and without "\u0000" allowed, and must
  * be rejected by both or give the same dump; then the module's JSON
- * text of the value is made (no crash, no leak).
+ * text of the value is made, the same with the parsed texts it keeps
+ * (ngx_http_apigw_jv_text()) and without.
  */
 
 
@@ -150,7 +151,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             json_decref(k);
             json_decref(j);
 
-            (void) ngx_http_apigw_util_json_dump(&al, &v, &out);
+            if (ngx_http_apigw_util_json_dump(&al, &v, &out) != NGX_OK) {
+                abort();
+            }
+
+            /* the texts kept must be what the dump writes */
+
+            if (v.type >= NGX_HTTP_APIGW_JV_ARRAY) {
+                ngx_str_t  walked;
+
+                v.u.c->doc->changed = 1;
+
+                if (ngx_http_apigw_util_json_dump(&al, &v, &walked) != NGX_OK
+                    || walked.len != out.len
+                    || memcmp(walked.data, out.data, out.len) != 0)
+                {
+                    fprintf(stderr, "texts differ:\n%.*s\n%.*s\n",
+                            (int) out.len, out.data, (int) walked.len,
+                            walked.data);
+                    abort();
+                }
+            }
         }
     }
 

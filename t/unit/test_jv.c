@@ -10,6 +10,7 @@
 
 
 #include <ngx_http_apigw_jv.h>
+#include <ngx_http_apigw_util.h>
 #include <jansson.h>
 
 #include <math.h>
@@ -69,6 +70,29 @@ ngx_http_apigw_test_same(const u_char *text, size_t len, char *why,
     snprintf(why, why_len, "jansson %.60s, jv %.60s", a ? a : "?",
              b ? b : "?");
 
+    /* the module's JSON text: the same with the texts kept and without */
+
+    if (same && ngx_http_apigw_jv_is_cont(&v)) {
+        ngx_str_t  kept, walked;
+
+        if (ngx_http_apigw_util_json_dump(&alloc, &v, &kept) != NGX_OK) {
+            same = 0;
+
+        } else {
+            v.u.c->doc->changed = 1;
+
+            if (ngx_http_apigw_util_json_dump(&alloc, &v, &walked) != NGX_OK
+                || kept.len != walked.len
+                || memcmp(kept.data, walked.data, kept.len) != 0)
+            {
+                same = 0;
+                snprintf(why, why_len, "text %.*s, dump %.*s",
+                         (int) ngx_min(kept.len, 60), kept.data,
+                         (int) ngx_min(walked.len, 60), walked.data);
+            }
+        }
+    }
+
     free(a);
     free(b);
     json_decref(j);
@@ -113,6 +137,13 @@ static const char  *ngx_http_apigw_test_texts[] = {
     "/* c */ 1", "[1]\n", "\n", "", " ", "[\"\\u0041\\u0042\"]",
     "1 2", "[\x00]", "\x00", "[1\x00]", "-a", "-.5", "0x10", "1_000",
     "Infinity", "NaN", "-Infinity", "[-0.0,0.0,-0]", "1e-0", "1E+00",
+    "[0.001]", "[0.0010]", "[0.00099]", "[9999999.99]", "[10000000.0]",
+    "[1234567.0]", "[1.50]", "[1.0]", "[10.0]", "[0.5,-0.5]",
+    "[123456789012345.6]", "[12345678.9012345]", "[1234567.89012345]",
+    "[0.1234567890123456]", "[99999999999999.99]", "[9999999.999999999]",
+    "{\"a\":[1,{\"b\":\"c\\/d\"}]}", "{\"a\":\"\\u0041\"}",
+    "{\"a\":\"\\\"q\\\\\\n\"}", "[[],{},[[]],{\"\":{}}]", "[ 1]", "[1 ]",
+    "{\"a\" :1}", "{\"a\": 1}", "[\"\xc3\xa9\"]", "[1,\"a\",true,null]",
     NULL
 };
 
@@ -312,7 +343,7 @@ ngx_http_apigw_test_random_numbers(void)
         prec = 1 + ngx_http_apigw_test_rnd() % 18;
 
         snprintf(buf, sizeof(buf),
-                 (i & 8) ? "%.*e" : (i & 16) ? "%.*f" : "%.*g",
+                 (i & 8) ? "[%.*e]" : (i & 16) ? "[%.*f]" : "[%.*g]",
                  prec, d);
 
         if (!ngx_http_apigw_test_same((u_char *) buf, strlen(buf), why,
@@ -328,12 +359,13 @@ ngx_http_apigw_test_random_numbers(void)
         }
     }
 
-    tap_ok(bad == 0, "300000 random numbers parse to strtod()'s double");
+    tap_ok(bad == 0, "300000 random numbers parse to strtod()'s double, "
+           "and are written as their text when that is Java's");
 
     /* an integer's digits with a fraction, on both sides of 2^53 */
 
     for (i = 0; i < 1000; i++) {
-        snprintf(buf, sizeof(buf), "%llu.0",
+        snprintf(buf, sizeof(buf), "[%llu.0]",
                  (unsigned long long) ((1ULL << 53) - 500 + i));
 
         if (!ngx_http_apigw_test_same((u_char *) buf, strlen(buf), why,

@@ -627,6 +627,203 @@ ngx_http_apigw_test_json_dump(void)
 }
 
 
+
+/*
+ * references for the fast paths: escapeJavaScript and JSON quoting one
+ * code point at a time, as the module first did
+ */
+
+static uint32_t
+ngx_http_apigw_test_decode(u_char **pp, u_char *last)
+{
+    u_char      *p, c, lo, hi;
+    uint32_t     cp;
+    ngx_uint_t   need;
+
+    p = *pp;
+    c = *p++;
+
+    if (c < 0x80) {
+        *pp = p;
+        return c;
+    }
+
+    lo = 0x80;
+    hi = 0xbf;
+
+    if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+        cp = c & 0x1f;
+
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        cp = c & 0x0f;
+        lo = (c == 0xe0) ? 0xa0 : 0x80;
+        hi = (c == 0xed) ? 0x9f : 0xbf;
+
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        cp = c & 0x07;
+        lo = (c == 0xf0) ? 0x90 : 0x80;
+        hi = (c == 0xf4) ? 0x8f : 0xbf;
+
+    } else {
+        *pp = p;
+        return 0xfffd;
+    }
+
+    while (need--) {
+        if (p == last || *p < lo || *p > hi) {
+            *pp = p;
+            return 0xfffd;
+        }
+
+        cp = (cp << 6) | (*p++ & 0x3f);
+        lo = 0x80;
+        hi = 0xbf;
+    }
+
+    *pp = p;
+
+    return cp;
+}
+
+
+static size_t
+ngx_http_apigw_test_ref_escape(u_char *d, u_char *p, size_t len, int js)
+{
+    u_char    *last, *q, *s;
+    size_t     n;
+    uint32_t   cp;
+
+    n = 0;
+    last = p + len;
+
+    while (p < last) {
+        q = p;
+        cp = ngx_http_apigw_test_decode(&p, last);
+        s = d + n;
+
+        if (js && cp > 0xffff) {
+            cp -= 0x10000;
+            n += sprintf((char *) s, "\\u%04X\\u%04X", 0xd800 + (cp >> 10),
+                         0xdc00 + (cp & 0x3ff));
+
+        } else if (js && cp > 0x7f) {
+            n += sprintf((char *) s, "\\u%04X", cp);
+
+        } else if (cp == '\b' || cp == '\t' || cp == '\n' || cp == '\f'
+                   || cp == '\r')
+        {
+            n += sprintf((char *) s, "\\%c", cp == '\b' ? 'b' : cp == '\t'
+                         ? 't' : cp == '\n' ? 'n' : cp == '\f' ? 'f' : 'r');
+
+        } else if (cp == '"' || cp == '\\'
+                   || (js && (cp == '\'' || cp == '/')))
+        {
+            n += sprintf((char *) s, "\\%c", cp);
+
+        } else if (cp < 0x20) {
+            n += sprintf((char *) s, "\\u%04X", cp);
+
+        } else if (cp == 0xfffd && (p - q != 3 || q[0] != 0xef)) {
+            n += sprintf((char *) s, "\xef\xbf\xbd");
+
+        } else {
+            memcpy(s, q, p - q);
+            n += p - q;
+        }
+    }
+
+    return n;
+}
+
+
+/* random strings: ASCII, specials, UTF-8 and ill-formed bytes */
+
+static void
+ngx_http_apigw_test_escapes_random(void)
+{
+    u_char      in[64], ref[64 * 12 + 1];
+    size_t      len, n, k;
+    uint64_t    x;
+    ngx_str_t   s, out;
+    ngx_uint_t  i, bad, js;
+
+    static const char  *pieces[] = {
+        "a", "Z", "0", " ", "~", "\x7f", "\"", "'", "\\", "/", "\n", "\t",
+        "\x01", "\x1f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+        "\xed\xa0\x80", "\xc3", "\xff", "\x80", "\xef\xbf\xbd",
+        "abcdefghijklmnop", "<script>"
+    };
+
+    x = 0x2545f4914f6cdd1dULL;
+    bad = 0;
+
+    for (i = 0; i < 100000; i++) {
+        len = 0;
+        n = 1 + i % 9;
+
+        for (k = 0; k < n; k++) {
+            const char  *piece;
+
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+
+            piece = pieces[x % (sizeof(pieces) / sizeof(pieces[0]))];
+
+            if (len + strlen(piece) > sizeof(in)) {
+                break;
+            }
+
+            memcpy(in + len, piece, strlen(piece));
+            len += strlen(piece);
+        }
+
+        s.data = in;
+        s.len = len;
+        js = i & 1;
+
+        n = ngx_http_apigw_test_ref_escape(ref, in, len, js);
+
+        if (js) {
+            if (ngx_http_apigw_util_escape_javascript(&alloc, &s, &out)
+                != NGX_OK)
+            {
+                bad++;
+                continue;
+            }
+
+        } else {
+            if (ngx_http_apigw_util_json_quote(&alloc, &s, &out) != NGX_OK) {
+                bad++;
+                continue;
+            }
+
+            /* without its quotes */
+            out.data++;
+            out.len -= 2;
+        }
+
+        if (out.len != n || memcmp(out.data, ref, n) != 0) {
+            if (bad++ < 5) {
+                tap_is(out.data, out.len, ref, n, "%s of %s",
+                       js ? "escapeJavaScript" : "jsonQuote",
+                       ngx_http_apigw_test_show((char *) in, len));
+            }
+        }
+
+        if (i % 1000 == 999) {
+            ngx_http_apigw_test_free_all();
+        }
+    }
+
+    tap_ok(bad == 0, "100000 random strings escaped as one code point at a "
+           "time");
+}
+
+
 int
 main(void)
 {
@@ -634,6 +831,7 @@ main(void)
     ngx_http_apigw_test_url();
     ngx_http_apigw_test_base64();
     ngx_http_apigw_test_json_quote();
+    ngx_http_apigw_test_escapes_random();
     ngx_http_apigw_test_parse_json();
     ngx_http_apigw_test_json_dump();
 

@@ -737,6 +737,80 @@ test_limits(void)
 }
 
 
+/* what a template needs made for it, known from parsing */
+
+static void
+test_needs(void)
+{
+    size_t                       i;
+    block_t                     *arena;
+    ngx_str_t                    src, *names;
+    ngx_uint_t                   n, needs;
+    ngx_http_apigw_vtl_t        *tpl;
+    ngx_http_apigw_alloc_t       a;
+    ngx_http_apigw_vtl_error_t   err;
+
+    static struct {
+        const char  *tpl;
+        ngx_uint_t   needs;
+        const char  *names;
+    } cases[] = {
+        { "text only", 0, "" },
+        { "$input.body $input.json('$.a') $input.path('$')", 0, "" },
+        { "$input.params('x')", NGX_HTTP_APIGW_VTL_USES_PARAMS, "" },
+        { "#set($i = $input)$i.params()", NGX_HTTP_APIGW_VTL_USES_PARAMS,
+          "" },
+        { "$context.requestId \"$context.stage\" $context.requestId",
+          NGX_HTTP_APIGW_VTL_USES_CONTEXT, "requestId,stage," },
+        { "#set($context.responseOverride.status = 400)",
+          NGX_HTTP_APIGW_VTL_USES_CONTEXT, "responseOverride," },
+        { "$context.identity.sourceIp $context",
+          NGX_HTTP_APIGW_VTL_USES_CONTEXT
+          | NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL, "identity," },
+        { "$context.keySet()", NGX_HTTP_APIGW_VTL_USES_CONTEXT
+                               | NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL, "" },
+        { "$context['stage']", NGX_HTTP_APIGW_VTL_USES_CONTEXT
+                               | NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL, "" },
+        { "#macro(m $x)$stageVariables.v#end",
+          NGX_HTTP_APIGW_VTL_USES_STAGE, "" },
+    };
+
+    arena = NULL;
+    a.alloc = arena_alloc;
+    a.data = &arena;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char  got[256], *p;
+
+        src.data = (u_char *) cases[i].tpl;
+        src.len = strlen(cases[i].tpl);
+
+        tpl = ngx_http_apigw_vtl_parse(&a, &src, &err);
+        if (tpl == NULL) {
+            tap_ok(0, "needs of %s: parse error", cases[i].tpl);
+            continue;
+        }
+
+        needs = ngx_http_apigw_vtl_needs(tpl);
+        names = ngx_http_apigw_vtl_context_names(tpl, &n);
+
+        p = got;
+        *p = '\0';
+
+        while (n--) {
+            p += sprintf(p, "%.*s,", (int) names->len, names->data);
+            names++;
+        }
+
+        tap_ok(needs == cases[i].needs && strcmp(got, cases[i].names) == 0,
+               "needs of %s: %lu %s", cases[i].tpl, (unsigned long) needs,
+               got);
+    }
+
+    arena_free(&arena);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -744,6 +818,7 @@ main(int argc, char **argv)
 
     test_parse_once();
     test_limits();
+    test_needs();
 
     return tap_done();
 }
