@@ -67,6 +67,7 @@ static ngx_int_t ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
     ngx_http_apigw_jv_type_e type);
 static ngx_int_t ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps,
     ngx_str_t *s, ngx_uint_t key);
+static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
 static size_t ngx_http_apigw_jv_utf8(u_char *p, u_char *last);
 static ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
 static ngx_int_t ngx_http_apigw_jv_number(ngx_http_apigw_jv_parser_t *ps,
@@ -94,7 +95,7 @@ static uint64_t  ngx_http_apigw_jv_seed;
 
 /* bytes of a string that need no attention: ASCII but '"', '\\', < 0x20 */
 
-static const u_char  ngx_http_apigw_jv_plain[256] = {
+static const u_char  ngx_http_apigw_jv_plain_bytes[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -118,14 +119,15 @@ static const double  ngx_http_apigw_jv_pow10[] = {
 #define ngx_http_apigw_jv_ws(c)                                              \
     ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
 
-#define ngx_http_apigw_jv_skip_ws(ps)                                        \
-    if ((ps)->p < (ps)->last && ngx_http_apigw_jv_ws(*(ps)->p)) {            \
+/* whitespace; inside a container, which is then not written as it was */
+#define ngx_http_apigw_jv_skip(p, last, f)                                   \
+    if ((p) < (last) && ngx_http_apigw_jv_ws(*(p))) {                        \
         do {                                                                 \
-            (ps)->p++;                                                       \
-        } while ((ps)->p < (ps)->last && ngx_http_apigw_jv_ws(*(ps)->p));    \
+            (p)++;                                                           \
+        } while ((p) < (last) && ngx_http_apigw_jv_ws(*(p)));                \
                                                                              \
-        if ((ps)->nframes) {                                                 \
-            (ps)->frames[(ps)->nframes - 1].canon = 0;                       \
+        if (f) {                                                             \
+            (f)->canon = 0;                                                  \
         }                                                                    \
     }
 
@@ -143,7 +145,7 @@ ngx_int_t
 ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     ngx_uint_t flags, ngx_http_apigw_jv_t *out)
 {
-    u_char                      *p;
+    u_char                      *p, *q, *last, c;
     size_t                       n;
     ngx_int_t                    rc;
     ngx_str_t                    s;
@@ -153,7 +155,6 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     ngx_http_apigw_jv_parser_t   ps;
 
     ps.a = a;
-    ps.p = data;
     ps.last = data + len;
     ps.flags = flags;
 
@@ -173,26 +174,52 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 
     ps.doc->changed = 0;
 
+    /*
+     * the cursor stays in p (ps.p only around the helpers); f is the
+     * innermost open container, NULL at the top
+     */
+
+    p = data;
+    last = ps.last;
+    f = NULL;
+
 value:
 
-    ngx_http_apigw_jv_skip_ws(&ps);
+    ngx_http_apigw_jv_skip(p, last, f);
 
-    if (ps.p == ps.last || ps.nframes >= NGX_HTTP_APIGW_JV_MAX_DEPTH) {
+    if (p == last || ps.nframes >= NGX_HTTP_APIGW_JV_MAX_DEPTH) {
         return NGX_DECLINED;
     }
 
-    p = ps.p;
+    c = *p;
 
-    switch (*p) {
+    switch (c) {
 
     case '"':
+
+        /* the usual string: bytes as they are, up to its quote */
+
+        q = ngx_http_apigw_jv_plain(p + 1, last);
+
+        if (q < last && *q == '"') {
+            v.type = NGX_HTTP_APIGW_JV_STRING;
+            v.u.s.data = p + 1;
+            v.u.s.len = q - p - 1;
+            p = q + 1;
+            break;
+        }
+
+        ps.p = p;
+
         rc = ngx_http_apigw_jv_string(&ps, &s, 0);
         if (rc != NGX_OK) {
             return rc;
         }
 
-        if (!ps.canon) {
-            ngx_http_apigw_jv_not_canon(&ps);
+        p = ps.p;
+
+        if (!ps.canon && f) {
+            f->canon = 0;
         }
 
         v.type = NGX_HTTP_APIGW_JV_STRING;
@@ -201,29 +228,32 @@ value:
 
     case '{':
     case '[':
-        ps.p++;
+        ps.p = ++p;
 
-        rc = ngx_http_apigw_jv_push_frame(&ps, *p == '{'
+        rc = ngx_http_apigw_jv_push_frame(&ps, c == '{'
                                                ? NGX_HTTP_APIGW_JV_OBJECT
                                                : NGX_HTTP_APIGW_JV_ARRAY);
         if (rc != NGX_OK) {
             return rc;
         }
 
-        ngx_http_apigw_jv_skip_ws(&ps);
+        f = &ps.frames[ps.nframes - 1];
 
-        if (ps.p < ps.last && *ps.p == (*p == '{' ? '}' : ']')) {
-            ps.p++;
+        ngx_http_apigw_jv_skip(p, last, f);
+
+        if (p < last && *p == (c == '{' ? '}' : ']')) {
+            ps.p = ++p;
 
             rc = ngx_http_apigw_jv_close(&ps, &v);
             if (rc != NGX_OK) {
                 return rc;
             }
 
+            f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
             break;
         }
 
-        if (*p == '[') {
+        if (c == '[') {
             goto value;
         }
 
@@ -232,64 +262,69 @@ value:
     case 't':
     case 'f':
     case 'n':
-        n = (*p == 'f') ? 5 : 4;
+        n = (c == 'f') ? 5 : 4;
 
-        if ((size_t) (ps.last - p) < n
-            || memcmp(p, (*p == 't') ? "true" : (*p == 'f') ? "false" : "null",
+        if ((size_t) (last - p) < n
+            || memcmp(p, (c == 't') ? "true" : (c == 'f') ? "false" : "null",
                       n)
                != 0
-            || ((size_t) (ps.last - p) > n
-                && ngx_http_apigw_jv_alpha(p[n])))
+            || ((size_t) (last - p) > n && ngx_http_apigw_jv_alpha(p[n])))
         {
             return NGX_DECLINED;
         }
 
-        ps.p += n;
-        v.type = (*p == 't') ? NGX_HTTP_APIGW_JV_TRUE
-                 : (*p == 'f') ? NGX_HTTP_APIGW_JV_FALSE
+        p += n;
+        v.type = (c == 't') ? NGX_HTTP_APIGW_JV_TRUE
+                 : (c == 'f') ? NGX_HTTP_APIGW_JV_FALSE
                  : NGX_HTTP_APIGW_JV_NULL;
-        break;
+        goto nul;
 
     default:
+        ps.p = p;
+
         rc = ngx_http_apigw_jv_number(&ps, &v);
         if (rc != NGX_OK) {
             return rc;
         }
 
-        if (!ps.canon) {
-            ngx_http_apigw_jv_not_canon(&ps);
+        p = ps.p;
+
+        if (!ps.canon && f) {
+            f->canon = 0;
+        }
+
+    nul:
+
+        /*
+         * jansson's lexer reads one byte past a number or a literal and
+         * puts it back; a NUL byte put back is lost, so that "[1\0]" is [1]
+         */
+
+        if (p < last && *p == '\0') {
+            p++;
+
+            if (f) {
+                f->canon = 0;
+            }
         }
 
         break;
-    }
-
-    /*
-     * jansson's lexer reads one byte past a number or a literal and puts
-     * it back; a NUL byte put back is lost, so that "[1\0]" is [1]
-     */
-
-    if (v.type <= NGX_HTTP_APIGW_JV_REAL && ps.p < ps.last && *ps.p == '\0')
-    {
-        ps.p++;
-        ngx_http_apigw_jv_not_canon(&ps);
     }
 
 done:
 
     /* v is a complete value: where does it go? */
 
-    if (ps.nframes == 0) {
-        ngx_http_apigw_jv_skip_ws(&ps);
+    if (f == NULL) {
+        ngx_http_apigw_jv_skip(p, last, f);
 
-        if (ps.p != ps.last) {
+        if (p != last) {
             return NGX_DECLINED;
         }
 
         *out = v;
         return NGX_OK;
     }
-
-    f = &ps.frames[ps.nframes - 1];
 
     if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
         if (ps.nvals == ps.nvals_alloc
@@ -305,14 +340,14 @@ done:
         ps.vals[ps.nvals - 1].val = v;
     }
 
-    ngx_http_apigw_jv_skip_ws(&ps);
+    ngx_http_apigw_jv_skip(p, last, f);
 
-    if (ps.p == ps.last) {
+    if (p == last) {
         return NGX_DECLINED;
     }
 
-    if (*ps.p == ',') {
-        ps.p++;
+    if (*p == ',') {
+        p++;
 
         if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
             goto value;
@@ -321,34 +356,49 @@ done:
         goto key;
     }
 
-    if (*ps.p != (f->type == NGX_HTTP_APIGW_JV_ARRAY ? ']' : '}')) {
+    if (*p != (f->type == NGX_HTTP_APIGW_JV_ARRAY ? ']' : '}')) {
         return NGX_DECLINED;
     }
 
-    ps.p++;
+    ps.p = ++p;
 
     rc = ngx_http_apigw_jv_close(&ps, &v);
     if (rc != NGX_OK) {
         return rc;
     }
 
+    f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
+
     goto done;
 
 key:
 
-    ngx_http_apigw_jv_skip_ws(&ps);
+    ngx_http_apigw_jv_skip(p, last, f);
 
-    if (ps.p == ps.last || *ps.p != '"') {
+    if (p == last || *p != '"') {
         return NGX_DECLINED;
     }
 
-    rc = ngx_http_apigw_jv_string(&ps, &s, 1);
-    if (rc != NGX_OK) {
-        return rc;
-    }
+    q = ngx_http_apigw_jv_plain(p + 1, last);
 
-    if (!ps.canon) {
-        ngx_http_apigw_jv_not_canon(&ps);
+    if (q < last && *q == '"') {
+        s.data = p + 1;
+        s.len = q - p - 1;
+        p = q + 1;
+
+    } else {
+        ps.p = p;
+
+        rc = ngx_http_apigw_jv_string(&ps, &s, 1);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        p = ps.p;
+
+        if (!ps.canon) {
+            f->canon = 0;
+        }
     }
 
     if (ps.nvals == ps.nvals_alloc
@@ -361,13 +411,13 @@ key:
     ps.vals[ps.nvals].val.type = NGX_HTTP_APIGW_JV_NULL;
     ps.nvals++;
 
-    ngx_http_apigw_jv_skip_ws(&ps);
+    ngx_http_apigw_jv_skip(p, last, f);
 
-    if (ps.p == ps.last || *ps.p != ':') {
+    if (p == last || *p != ':') {
         return NGX_DECLINED;
     }
 
-    ps.p++;
+    p++;
 
     goto value;
 }
@@ -451,7 +501,7 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 
     for (p = start; /* void */ ; p += n) {
 
-        p = ngx_http_apigw_jv_plain_end(p, last);
+        p = ngx_http_apigw_jv_plain(p, last);
 
         if (p == last || *p < 0x20) {
             return NGX_DECLINED;
@@ -484,7 +534,7 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 
     for ( /* void */ ; /* void */ ; p += n) {
 
-        p = ngx_http_apigw_jv_plain_end(p, last);
+        p = ngx_http_apigw_jv_plain(p, last);
 
         if (p == last || *p < 0x20) {
             return NGX_DECLINED;
@@ -655,8 +705,8 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     ngx_http_apigw_jv_has_less((w) ^ (NGX_HTTP_APIGW_JV_ONES * (c)), 1)
 
 
-u_char *
-ngx_http_apigw_jv_plain_end(u_char *p, u_char *last)
+static ngx_inline u_char *
+ngx_http_apigw_jv_plain(u_char *p, u_char *last)
 {
     uint64_t  w, m;
 
@@ -679,11 +729,18 @@ ngx_http_apigw_jv_plain_end(u_char *p, u_char *last)
         p += 8;
     }
 
-    while (p < last && ngx_http_apigw_jv_plain[*p]) {
+    while (p < last && ngx_http_apigw_jv_plain_bytes[*p]) {
         p++;
     }
 
     return p;
+}
+
+
+u_char *
+ngx_http_apigw_jv_plain_end(u_char *p, u_char *last)
+{
+    return ngx_http_apigw_jv_plain(p, last);
 }
 
 
