@@ -1462,6 +1462,14 @@ ngx_http_apigw_jv_find(ngx_http_apigw_jv_cont_t *c, u_char *key, size_t len)
 }
 
 
+ngx_int_t
+ngx_http_apigw_jv_object_index(ngx_http_apigw_jv_cont_t *c, u_char *key,
+    size_t len)
+{
+    return ngx_http_apigw_jv_find(c, key, len);
+}
+
+
 ngx_http_apigw_jv_t *
 ngx_http_apigw_jv_object_get(ngx_http_apigw_jv_cont_t *c, u_char *key,
     size_t len)

@@ -165,6 +165,10 @@ void ngx_http_apigw_jv_array_set(ngx_http_apigw_jv_cont_t *c, ngx_uint_t idx,
 ngx_http_apigw_jv_t *ngx_http_apigw_jv_object_get(ngx_http_apigw_jv_cont_t *c,
     u_char *key, size_t len);
 
+/* the index of a member in c->u.members, -1 if none */
+ngx_int_t ngx_http_apigw_jv_object_index(ngx_http_apigw_jv_cont_t *c,
+    u_char *key, size_t len);
+
 /*
  * sets a member, in its place if it exists, else last; the key is copied
  * unless copy is 0 (then it must outlive the object)

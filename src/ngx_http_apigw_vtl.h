@@ -187,6 +187,12 @@ typedef struct {
     const char                     *jsonpath_err;
     void                           *regex;     /* pcre2_code_8 */
     const char                     *regex_err;
+
+    /*
+     * a property's member in the last JSON object it was read from:
+     * objects of an array usually have their members in the same order
+     */
+    ngx_uint_t                      hint;
 } ngx_http_apigw_vtl_mod_t;
 
 
@@ -307,6 +313,8 @@ struct ngx_http_apigw_vtl_s {
     ngx_uint_t                      nslots;    /* variables */
     ngx_str_t                      *context_names;  /* $context.x */
     ngx_uint_t                      ncontext_names;
+
+    size_t                          out_hint;  /* the last output's size */
 };
 
 

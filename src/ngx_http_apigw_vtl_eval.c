@@ -2371,8 +2371,11 @@ ngx_http_apigw_vtl_eval_ref(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_ref_t *ref, ngx_uint_t upto,
     ngx_http_apigw_vtl_value_t *v)
 {
+    ngx_int_t                    e;
     ngx_uint_t                   i, k;
+    ngx_http_apigw_jv_t         *j;
     ngx_http_apigw_vtl_mod_t    *mod;
+    ngx_http_apigw_jv_cont_t    *c;
     ngx_http_apigw_vtl_value_t   cur, next, args[8], *av;
 
     ctx->line = ref->line;
@@ -2394,6 +2397,37 @@ ngx_http_apigw_vtl_eval_ref(ngx_http_apigw_vtl_ctx_t *ctx,
         switch (mod->type) {
 
         case NGX_HTTP_APIGW_VTL_M_PROP:
+
+            /* a JSON object's member: first where it was the last time */
+
+            if (ngx_http_apigw_vtl_is_jobj(&cur)
+                && !ngx_http_apigw_vtl_eq_name(&mod->name, "class"))
+            {
+                c = cur.u.json;
+                k = mod->hint;
+
+                if (k < c->nelts
+                    && c->u.members[k].key.len == mod->name.len
+                    && memcmp(c->u.members[k].key.data, mod->name.data,
+                              mod->name.len) == 0)
+                {
+                    j = &c->u.members[k].val;
+
+                } else {
+                    e = ngx_http_apigw_jv_object_index(c, mod->name.data,
+                                                       mod->name.len);
+                    j = NULL;
+
+                    if (e >= 0) {
+                        mod->hint = (ngx_uint_t) e;
+                        j = &c->u.members[e].val;
+                    }
+                }
+
+                ngx_http_apigw_vtl_from_json(j, &next);
+                break;
+            }
+
             if (ngx_http_apigw_vtl_property(ctx, &cur, &mod->name, &next)
                 != NGX_OK)
             {
@@ -5229,11 +5263,23 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
         ctx.vars[NGX_HTTP_APIGW_VTL_SLOT_STAGE] = v;
     }
 
+    /* room for as much as the last output, which is usually alike */
+
+    if (tpl->out_hint
+        && ngx_http_apigw_vtl_buf_reserve(&ctx, &buf,
+                                          ngx_min(tpl->out_hint,
+                                                  ctx.max_output))
+           != NGX_OK)
+    {
+        goto done;
+    }
+
     rc = ngx_http_apigw_vtl_render_block(&ctx, tpl->root);
 
     if (rc == NGX_OK) {
         out->data = buf.data ? buf.data : (u_char *) "";
         out->len = buf.len;
+        tpl->out_hint = buf.len + buf.len / 8;
     }
 
 done:
