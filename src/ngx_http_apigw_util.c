@@ -1284,6 +1284,14 @@ ngx_http_apigw_util_json_dump(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_jv_out_t    out;
     ngx_http_apigw_util_buf_t  b;
 
+    /* a parsed container written as it was: its text itself, no copy */
+
+    if (ngx_http_apigw_jv_is_cont(v) && ngx_http_apigw_jv_text(v->u.c)) {
+        s->data = v->u.c->text;
+        s->len = v->u.c->text_len;
+        return NGX_OK;
+    }
+
     b.a = a;
     b.start = ngx_http_apigw_alloc(a, 128);
     if (b.start == NULL) {

@@ -88,7 +88,8 @@ ngx_int_t ngx_http_apigw_util_parse_json(ngx_http_apigw_alloc_t *a,
  * the compact JSON text of a value, as $input.json() gives it:
  * {"a":1,"b":[1,2]}, members in their order, strings as in
  * ngx_http_apigw_util_json_quote(), integers as such, reals as Java's
- * Double.toString() (see ngx_http_apigw_util_format_double())
+ * Double.toString() (see ngx_http_apigw_util_format_double()); it may
+ * be the text the value was parsed from (ngx_http_apigw_jv_text())
  */
 ngx_int_t ngx_http_apigw_util_json_dump(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_jv_t *v, ngx_str_t *out);
