@@ -23,6 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#if (defined __SSE2__ && defined __GNUC__)
+#include <emmintrin.h>
+#define NGX_HTTP_APIGW_SSE2  1
+#endif
+
 
 /* objects larger than this are looked up through a hash index */
 #define NGX_HTTP_APIGW_JV_LINEAR  8
@@ -117,7 +122,7 @@ static const double  ngx_http_apigw_jv_pow10[] = {
 
 
 #define ngx_http_apigw_jv_ws(c)                                              \
-    ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+    ((c) <= ' ' && ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t'))
 
 /* whitespace; inside a container, which is then not written as it was */
 #define ngx_http_apigw_jv_skip(p, last, f)                                   \
@@ -710,6 +715,32 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
 {
     uint64_t  w, m;
 
+#if (NGX_HTTP_APIGW_SSE2)
+    unsigned  bits;
+    __m128i   x, quote, bslash, space;
+
+    /* 16 at a time: the bytes >= 0x80 or < 0x20 are < 0x20 signed */
+
+    quote = _mm_set1_epi8('"');
+    bslash = _mm_set1_epi8('\\');
+    space = _mm_set1_epi8(0x20);
+
+    while (last - p >= 16) {
+        x = _mm_loadu_si128((__m128i *) p);
+
+        bits = _mm_movemask_epi8(_mm_or_si128(
+                   _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                _mm_cmpeq_epi8(x, bslash)),
+                   _mm_cmplt_epi8(x, space)));
+
+        if (bits) {
+            return p + __builtin_ctz(bits);
+        }
+
+        p += 16;
+    }
+#endif
+
     while (last - p >= 8) {
         ngx_memcpy(&w, p, 8);
 
@@ -1180,7 +1211,10 @@ ngx_http_apigw_jv_dedup(ngx_http_apigw_alloc_t *a,
     for (i = 1, j = 1; i < n; i++) {
         for (k = 0; k < (ngx_int_t) j; k++) {
             if (m[k].key.len == m[i].key.len
-                && memcmp(m[k].key.data, m[i].key.data, m[i].key.len) == 0)
+                && (m[i].key.len == 0
+                    || (m[k].key.data[0] == m[i].key.data[0]
+                        && memcmp(m[k].key.data, m[i].key.data,
+                                  m[i].key.len) == 0)))
             {
                 break;
             }

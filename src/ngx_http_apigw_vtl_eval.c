@@ -352,7 +352,9 @@ ngx_http_apigw_vtl_buf_reserve(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
-static ngx_int_t
+/* the usual case, room enough, inline; growing apart */
+
+static ngx_inline ngx_int_t
 ngx_http_apigw_vtl_buf_add(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_buf_t *b, const void *data, size_t len)
 {
@@ -360,7 +362,9 @@ ngx_http_apigw_vtl_buf_add(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_OK;
     }
 
-    if (ngx_http_apigw_vtl_buf_reserve(ctx, b, len) != NGX_OK) {
+    if (len > b->cap - b->len
+        && ngx_http_apigw_vtl_buf_reserve(ctx, b, len) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
