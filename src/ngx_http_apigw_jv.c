@@ -28,6 +28,14 @@
 #define NGX_HTTP_APIGW_SSE2  1
 #endif
 
+#if (defined __SANITIZE_ADDRESS__)
+#define NGX_HTTP_APIGW_ASAN  1
+#elif (defined __has_feature)
+#if (__has_feature(address_sanitizer))
+#define NGX_HTTP_APIGW_ASAN  1
+#endif
+#endif
+
 
 /* objects larger than this are looked up through a hash index */
 #define NGX_HTTP_APIGW_JV_LINEAR  8
@@ -49,7 +57,9 @@ typedef struct {
 
 
 typedef struct {
-    ngx_http_apigw_alloc_t             *a;
+    ngx_http_apigw_alloc_t             *a;       /* the parse's stacks */
+    ngx_http_apigw_alloc_t              ca;      /* what it keeps */
+    ngx_http_apigw_jv_chunks_t          chunks;
     u_char                             *p;
     u_char                             *last;
     ngx_uint_t                          flags;
@@ -67,6 +77,7 @@ typedef struct {
 } ngx_http_apigw_jv_parser_t;
 
 
+static void *ngx_http_apigw_jv_chunk_alloc(void *data, size_t size);
 static ngx_int_t ngx_http_apigw_jv_push_val(ngx_http_apigw_jv_parser_t *ps);
 static ngx_int_t ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
     ngx_http_apigw_jv_type_e type);
@@ -153,6 +164,7 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     u_char                      *p, *q, *last, c;
     size_t                       n;
     ngx_int_t                    rc;
+    ngx_uint_t                   nvals;
     ngx_str_t                    s;
     ngx_http_apigw_jv_t          v;
     ngx_http_apigw_jv_frame_t   *f, frames[16];
@@ -163,6 +175,14 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     ps.last = data + len;
     ps.flags = flags;
 
+    /*
+     * what the parse keeps (containers, decoded strings) from chunks of 1
+     * to 8 KB, about what the text's values take: a few allocations for
+     * a large body, not one per container
+     */
+
+    ngx_http_apigw_jv_chunks(&ps.chunks, a, ngx_min(len * 4, 8192), &ps.ca);
+
     /* the first levels and elements on the C stack */
 
     ps.vals = vals;
@@ -172,7 +192,7 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     ps.nframes = 0;
     ps.nframes_alloc = sizeof(frames) / sizeof(frames[0]);
 
-    ps.doc = ngx_http_apigw_alloc(a, sizeof(ngx_http_apigw_jv_doc_t));
+    ps.doc = ngx_http_apigw_alloc(&ps.ca, sizeof(ngx_http_apigw_jv_doc_t));
     if (ps.doc == NULL) {
         return NGX_ERROR;
     }
@@ -187,6 +207,7 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     p = data;
     last = ps.last;
     f = NULL;
+    nvals = 0;          /* ps.nvals, but around the helpers */
 
 value:
 
@@ -234,6 +255,7 @@ value:
     case '{':
     case '[':
         ps.p = ++p;
+        ps.nvals = nvals;
 
         rc = ngx_http_apigw_jv_push_frame(&ps, c == '{'
                                                ? NGX_HTTP_APIGW_JV_OBJECT
@@ -254,6 +276,7 @@ value:
                 return rc;
             }
 
+            nvals = ps.nvals;
             f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
             break;
         }
@@ -332,17 +355,19 @@ done:
     }
 
     if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
-        if (ps.nvals == ps.nvals_alloc
-            && ngx_http_apigw_jv_push_val(&ps) != NGX_OK)
-        {
-            return NGX_ERROR;
+        if (nvals == ps.nvals_alloc) {
+            ps.nvals = nvals;
+
+            if (ngx_http_apigw_jv_push_val(&ps) != NGX_OK) {
+                return NGX_ERROR;
+            }
         }
 
-        ps.vals[ps.nvals++].val = v;
+        ps.vals[nvals++].val = v;
 
     } else {
         /* the member's slot was taken with its key */
-        ps.vals[ps.nvals - 1].val = v;
+        ps.vals[nvals - 1].val = v;
     }
 
     ngx_http_apigw_jv_skip(p, last, f);
@@ -366,12 +391,14 @@ done:
     }
 
     ps.p = ++p;
+    ps.nvals = nvals;
 
     rc = ngx_http_apigw_jv_close(&ps, &v);
     if (rc != NGX_OK) {
         return rc;
     }
 
+    nvals = ps.nvals;
     f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
 
     goto done;
@@ -406,15 +433,17 @@ key:
         }
     }
 
-    if (ps.nvals == ps.nvals_alloc
-        && ngx_http_apigw_jv_push_val(&ps) != NGX_OK)
-    {
-        return NGX_ERROR;
+    if (nvals == ps.nvals_alloc) {
+        ps.nvals = nvals;
+
+        if (ngx_http_apigw_jv_push_val(&ps) != NGX_OK) {
+            return NGX_ERROR;
+        }
     }
 
-    ps.vals[ps.nvals].key = s;
-    ps.vals[ps.nvals].val.type = NGX_HTTP_APIGW_JV_NULL;
-    ps.nvals++;
+    ps.vals[nvals].key = s;
+    ps.vals[nvals].val.type = NGX_HTTP_APIGW_JV_NULL;
+    nvals++;
 
     ngx_http_apigw_jv_skip(p, last, f);
 
@@ -425,6 +454,58 @@ key:
     p++;
 
     goto value;
+}
+
+
+void
+ngx_http_apigw_jv_chunks(ngx_http_apigw_jv_chunks_t *ch,
+    ngx_http_apigw_alloc_t *a, size_t size, ngx_http_apigw_alloc_t *chunked)
+{
+    ch->a = a;
+    ch->pos = NULL;
+    ch->last = NULL;
+    ch->size = ngx_max(size, 1024);
+
+    chunked->alloc = ngx_http_apigw_jv_chunk_alloc;
+    chunked->data = ch;
+}
+
+
+static void *
+ngx_http_apigw_jv_chunk_alloc(void *data, size_t size)
+{
+    ngx_http_apigw_jv_chunks_t *ch = data;
+
+    u_char  *p;
+
+#if (NGX_HTTP_APIGW_ASAN)
+    /* every piece alone, so that the sanitizer checks its bounds */
+    return ngx_http_apigw_alloc(ch->a, size);
+#endif
+
+    size = (size + 7) & ~(size_t) 7;
+
+    if (size <= (size_t) (ch->last - ch->pos)) {
+        p = ch->pos;
+        ch->pos += size;
+        return p;
+    }
+
+    /* a large piece alone, not to waste the rest of a chunk */
+
+    if (size > ch->size / 4) {
+        return ngx_http_apigw_alloc(ch->a, size);
+    }
+
+    p = ngx_http_apigw_alloc(ch->a, ch->size);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ch->pos = p + size;
+    ch->last = p + ch->size;
+
+    return p;
 }
 
 
@@ -594,7 +675,7 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 
     /* the value is never longer than its escaped form */
 
-    d = ngx_http_apigw_alloc(ps->a, end - start + 1);
+    d = ngx_http_apigw_alloc(&ps->ca, end - start + 1);
     if (d == NULL) {
         return NGX_ERROR;
     }
@@ -1120,7 +1201,7 @@ ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
     f = &ps->frames[--ps->nframes];
     n = ps->nvals - f->start;
 
-    c = ngx_http_apigw_jv_cont_new(ps->a, f->type, n);
+    c = ngx_http_apigw_jv_cont_new(&ps->ca, f->type, n);
     if (c == NULL) {
         return NGX_ERROR;
     }
@@ -1136,7 +1217,7 @@ ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
         ngx_memcpy(c->u.members, &ps->vals[f->start],
                    n * sizeof(ngx_http_apigw_jv_member_t));
 
-        if (ngx_http_apigw_jv_dedup(ps->a, c) != NGX_OK) {
+        if (ngx_http_apigw_jv_dedup(&ps->ca, c) != NGX_OK) {
             return NGX_ERROR;
         }
 

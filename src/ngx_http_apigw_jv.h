@@ -96,6 +96,16 @@ struct ngx_http_apigw_jv_cont_s {
 };
 
 
+/* an allocator of pieces of larger chunks: ngx_http_apigw_jv_chunks() */
+
+typedef struct {
+    ngx_http_apigw_alloc_t             *a;
+    u_char                             *pos;
+    u_char                             *last;
+    size_t                              size;    /* of a chunk */
+} ngx_http_apigw_jv_chunks_t;
+
+
 /* a growing output buffer: grow() makes room for n more bytes at pos */
 
 typedef struct ngx_http_apigw_jv_out_s  ngx_http_apigw_jv_out_t;
@@ -142,6 +152,14 @@ struct ngx_http_apigw_jv_out_s {
  */
 ngx_int_t ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data,
     size_t len, ngx_uint_t flags, ngx_http_apigw_jv_t *out);
+
+/*
+ * sets chunked to an allocator that takes small pieces (8-byte aligned)
+ * from chunks of size bytes (at least 1 KB) of a, and larger ones from a
+ * itself: for the many small allocations of a parse or a render
+ */
+void ngx_http_apigw_jv_chunks(ngx_http_apigw_jv_chunks_t *ch,
+    ngx_http_apigw_alloc_t *a, size_t size, ngx_http_apigw_alloc_t *chunked);
 
 /* a new empty array or object with room for n elements; NULL: no memory */
 ngx_http_apigw_jv_cont_t *ngx_http_apigw_jv_cont_new(

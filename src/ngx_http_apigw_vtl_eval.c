@@ -5200,8 +5200,10 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
     ngx_http_apigw_vtl_error_t *err)
 {
     ngx_int_t                    rc;
+    ngx_http_apigw_alloc_t       ca;
     ngx_http_apigw_vtl_buf_t     buf;
     ngx_http_apigw_vtl_ctx_t     ctx;
+    ngx_http_apigw_jv_chunks_t   chunks;
     ngx_http_apigw_vtl_value_t   v;
 
     err->line = 0;
@@ -5211,7 +5213,11 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
     ngx_memzero(&ctx, sizeof(ngx_http_apigw_vtl_ctx_t));
     ngx_memzero(&buf, sizeof(ngx_http_apigw_vtl_buf_t));
 
-    ctx.a = a;
+    /* the render's many small values from 4 KB chunks of a */
+
+    ngx_http_apigw_jv_chunks(&chunks, a, 4096, &ca);
+
+    ctx.a = &ca;
     ctx.env = env;
     ctx.err = err;
     ctx.tpl = tpl;
