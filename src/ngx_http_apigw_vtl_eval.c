@@ -1150,6 +1150,12 @@ ngx_http_apigw_vtl_print_json_text(ngx_http_apigw_vtl_ctx_t *ctx,
     o.ctx = ctx;
     o.buf = b;
 
+    if (b->data == NULL
+        && ngx_http_apigw_vtl_buf_reserve(ctx, b, 64) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     out.pos = b->data + b->len;
     out.last = b->data + b->cap;
     out.grow = ngx_http_apigw_vtl_json_grow;
