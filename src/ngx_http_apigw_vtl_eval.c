@@ -202,7 +202,7 @@ static ngx_int_t ngx_http_apigw_vtl_java_equals(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_uint_t depth, ngx_uint_t *eq);
 static ngx_int_t ngx_http_apigw_vtl_to_json(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_value_t *v, ngx_uint_t depth, ngx_http_apigw_jv_t *j);
-static void ngx_http_apigw_vtl_from_json(ngx_http_apigw_jv_t *j,
+static ngx_inline void ngx_http_apigw_vtl_from_json(ngx_http_apigw_jv_t *j,
     ngx_http_apigw_vtl_value_t *v);
 static ngx_int_t ngx_http_apigw_vtl_error(ngx_http_apigw_vtl_ctx_t *ctx,
     const char *msg);
@@ -398,7 +398,7 @@ ngx_http_apigw_vtl_buf_repeat(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
-static ngx_int_t
+static ngx_inline ngx_int_t
 ngx_http_apigw_vtl_out(ngx_http_apigw_vtl_ctx_t *ctx, const void *data,
     size_t len)
 {
@@ -406,7 +406,7 @@ ngx_http_apigw_vtl_out(ngx_http_apigw_vtl_ctx_t *ctx, const void *data,
 }
 
 
-static void
+static ngx_inline void
 ngx_http_apigw_vtl_set_str(ngx_http_apigw_vtl_value_t *v, u_char *data,
     size_t len)
 {
@@ -923,7 +923,7 @@ ngx_http_apigw_vtl_map_remove(ngx_http_apigw_vtl_ctx_t *ctx,
 
 /* JSON to values and back */
 
-static void
+static ngx_inline void
 ngx_http_apigw_vtl_from_json(ngx_http_apigw_jv_t *j,
     ngx_http_apigw_vtl_value_t *v)
 {
@@ -2560,7 +2560,7 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
         return ngx_http_apigw_vtl_out(ctx, ref->prefix.data, ref->prefix.len);
     }
 
-    if (v.type != NGX_HTTP_APIGW_VTL_V_BLOCK) {
+    if (v.type != NGX_HTTP_APIGW_VTL_V_BLOCK && (half || ref->prefix.len)) {
         if (ngx_http_apigw_vtl_buf_repeat(ctx, ctx->out, '\\', half)
             != NGX_OK
             || ngx_http_apigw_vtl_out(ctx, ref->prefix.data, ref->prefix.len)
