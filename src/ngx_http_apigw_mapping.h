@@ -119,7 +119,7 @@ ngx_int_t ngx_http_apigw_mapping_handler(ngx_http_request_t *r,
 ngx_int_t ngx_http_apigw_mapping_response(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out);
 
-/* lambda.c: the method request as templates see it */
+/* lambda_event.c: the method request as templates see it */
 ngx_int_t ngx_http_apigw_request_values(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t **params, json_t **context,
     json_t **stage);

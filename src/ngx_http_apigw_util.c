@@ -54,7 +54,6 @@ static size_t ngx_http_apigw_util_escape_js(u_char *d, u_char *p,
     size_t len);
 static size_t ngx_http_apigw_util_urlenc(u_char *d, u_char *p, size_t len);
 static ngx_int_t ngx_http_apigw_util_hex(u_char c);
-static size_t ngx_http_apigw_util_quote(u_char *d, u_char *p, size_t len);
 static size_t ngx_http_apigw_util_scalar(json_t *v, u_char *d);
 static size_t ngx_http_apigw_util_dump(json_t *v, u_char *d);
 
@@ -682,17 +681,77 @@ ngx_http_apigw_util_base64_decode(ngx_http_apigw_alloc_t *a, ngx_str_t *in,
 
 /* the escaped contents of a JSON string, without the quotes */
 
-static size_t
-ngx_http_apigw_util_quote(u_char *d, u_char *p, size_t len)
+size_t
+ngx_http_apigw_util_json_escape(u_char *d, u_char *p, size_t len)
 {
     u_char    buf[6], *b, *last;
     size_t    n;
     uint32_t  cp;
+    uint64_t  w, t;
+
+    /* the bytes a JSON string holds as they are: U+0020-U+007F but " \ */
+
+    static uint32_t  plain[] = {
+        0x00000000, /* 0000 0000 0000 0000  0000 0000 0000 0000 */
+
+                    /* ?>=< ;:98 7654 3210  /.-, +*)( '&%$ #"!  */
+        0xfffffffb, /* 1111 1111 1111 1111  1111 1111 1111 1011 */
+
+                    /* _^]\ [ZYX WVUT SRQP  ONML KJIH GFED CBA@ */
+        0xefffffff, /* 1110 1111 1111 1111  1111 1111 1111 1111 */
+
+                    /*  ~}| {zyx wvut srqp  onml kjih gfed cba` */
+        0xffffffff, /* 1111 1111 1111 1111  1111 1111 1111 1111 */
+
+        0x00000000, 0x00000000, 0x00000000, 0x00000000
+    };
 
     n = 0;
     last = p + len;
 
     while (p < last) {
+
+        /*
+         * runs of them, the usual case, are copied eight bytes at a
+         * time: eight of them leave every high bit of t clear, any other
+         * byte (0x80 or above, below 0x20, '"', '\') sets one
+         */
+
+        while (last - p >= 8) {
+            ngx_memcpy(&w, p, 8);
+
+            t = w
+                | ((w - 0x2020202020202020ULL) & ~w)
+                | (((w ^ 0x2222222222222222ULL) - 0x0101010101010101ULL)
+                   & ~(w ^ 0x2222222222222222ULL))
+                | (((w ^ 0x5c5c5c5c5c5c5c5cULL) - 0x0101010101010101ULL)
+                   & ~(w ^ 0x5c5c5c5c5c5c5c5cULL));
+
+            if (t & 0x8080808080808080ULL) {
+                break;
+            }
+
+            if (d) {
+                ngx_memcpy(d + n, &w, 8);
+            }
+
+            n += 8;
+            p += 8;
+        }
+
+        while (p < last && (plain[*p >> 5] & (1U << (*p & 0x1f)))) {
+            if (d) {
+                d[n] = *p;
+            }
+
+            n++;
+            p++;
+        }
+
+        if (p == last) {
+            break;
+        }
+
         cp = ngx_http_apigw_util_decode(&p, last);
         b = buf;
 
@@ -756,14 +815,14 @@ ngx_http_apigw_util_json_quote(ngx_http_apigw_alloc_t *a, ngx_str_t *in,
 {
     size_t  n;
 
-    n = ngx_http_apigw_util_quote(NULL, in->data, in->len);
+    n = ngx_http_apigw_util_json_escape(NULL, in->data, in->len);
 
     if (ngx_http_apigw_util_alloc(a, out, n + 2) != NGX_OK) {
         return NGX_ERROR;
     }
 
     out->data[0] = '"';
-    (void) ngx_http_apigw_util_quote(out->data + 1, in->data, in->len);
+    (void) ngx_http_apigw_util_json_escape(out->data + 1, in->data, in->len);
     out->data[n + 1] = '"';
 
     return NGX_OK;
@@ -903,7 +962,7 @@ ngx_http_apigw_util_scalar(json_t *v, u_char *d)
     switch (json_typeof(v)) {
 
     case JSON_STRING:
-        n = ngx_http_apigw_util_quote(d ? d + 1 : NULL,
+        n = ngx_http_apigw_util_json_escape(d ? d + 1 : NULL,
                                       (u_char *) json_string_value(v),
                                       json_string_length(v));
         if (d) {
@@ -1038,7 +1097,7 @@ ngx_http_apigw_util_dump(json_t *v, u_char *d)
             key = json_object_iter_key(f->iter);
             klen = json_object_iter_key_len(f->iter);
 
-            klen = ngx_http_apigw_util_quote(d ? d + len + 1 : NULL,
+            klen = ngx_http_apigw_util_json_escape(d ? d + len + 1 : NULL,
                                              (u_char *) key, klen);
             if (d) {
                 d[len] = '"';
