@@ -39,6 +39,7 @@ typedef struct {
 
 typedef struct {
     ngx_str_t                       name;
+    ngx_uint_t                      hash;
     ngx_http_apigw_json_t           value;
 } ngx_http_apigw_lambda_kv_t;
 
@@ -577,7 +578,7 @@ ngx_http_apigw_lambda_object(ngx_http_request_t *r, ngx_http_apigw_json_t *obj,
     ngx_http_apigw_lambda_kv_t **members)
 {
     ngx_str_t                     name;
-    ngx_uint_t                    i, n;
+    ngx_uint_t                    i, n, hash;
     ngx_http_apigw_json_t         key, v;
     ngx_http_apigw_alloc_t        a;
     ngx_http_apigw_lambda_kv_t   *kv;
@@ -606,8 +607,11 @@ ngx_http_apigw_lambda_object(ngx_http_request_t *r, ngx_http_apigw_json_t *obj,
             return NGX_ERROR;
         }
 
+        hash = ngx_hash_key(name.data, name.len);
+
         for (i = 0; i < n; i++) {
-            if (kv[i].name.len == name.len
+            if (kv[i].hash == hash
+                && kv[i].name.len == name.len
                 && ngx_strncmp(kv[i].name.data, name.data, name.len) == 0)
             {
                 break;
@@ -615,7 +619,8 @@ ngx_http_apigw_lambda_object(ngx_http_request_t *r, ngx_http_apigw_json_t *obj,
         }
 
         if (i == n) {
-            kv[n++].name = name;
+            kv[n].name = name;
+            kv[n++].hash = hash;
         }
 
         kv[i].value = v;
