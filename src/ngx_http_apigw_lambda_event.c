@@ -7,7 +7,8 @@
  * in the order API Gateway sends them, strings escaped as they are
  * copied, as jansson's json_dumps() escapes them, ill-formed UTF-8 as
  * U+FFFD.  Mapping templates read $input.params() and $context from the
- * same text (a 1.0 event without its body) read into jansson trees.
+ * same text (a 1.0 event without its body) read into jansson trees, and
+ * REQUEST Lambda authorizers take their event's members from it too.
  */
 
 
@@ -94,7 +95,8 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_apigw_event_write(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_uint_t v2, size_t *marks, ngx_str_t *out);
+    ngx_http_apigw_ctx_t *ctx, ngx_uint_t v2, ngx_uint_t with_body,
+    size_t *marks, ngx_str_t *out);
 static json_t *ngx_http_apigw_event_tree(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_json_t *v);
 static ngx_int_t ngx_http_apigw_event_headers(ngx_http_request_t *r,
@@ -116,6 +118,8 @@ static void ngx_http_apigw_write_params(ngx_http_apigw_ew_t *ew,
     ngx_http_apigw_ctx_t *ctx, ngx_uint_t v2);
 static void ngx_http_apigw_write_context(ngx_http_apigw_ew_t *ew,
     ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx, ngx_uint_t v2);
+static void ngx_http_apigw_write_authorizer(ngx_http_apigw_ew_t *ew,
+    ngx_http_apigw_ctx_t *ctx, ngx_uint_t v2);
 static void ngx_http_apigw_write_body(ngx_http_apigw_ew_t *ew,
     ngx_str_t *body, ngx_uint_t binary, ngx_uint_t v2);
 
@@ -125,6 +129,9 @@ static void ngx_http_apigw_ew_escaped(ngx_http_apigw_ew_t *ew,
     ngx_str_t *s);
 static void ngx_http_apigw_ew_str(ngx_http_apigw_ew_t *ew, ngx_str_t *s);
 static void ngx_http_apigw_ew_key(ngx_http_apigw_ew_t *ew, ngx_str_t *s);
+static void ngx_http_apigw_ew_json(ngx_http_apigw_ew_t *ew, json_t *j);
+static int ngx_http_apigw_ew_dumped(const char *buf, size_t size,
+    void *data);
 static void ngx_http_apigw_ew_cv(ngx_http_apigw_ew_t *ew,
     ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cv_e cv,
     ngx_uint_t null);
@@ -147,7 +154,7 @@ ngx_http_apigw_lambda_event(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
     v2 = (ctx->method->integration->payload == 20);
 
-    if (ngx_http_apigw_event_write(r, ctx, v2, NULL, out) != NGX_OK) {
+    if (ngx_http_apigw_event_write(r, ctx, v2, 1, NULL, out) != NGX_OK) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "apigw: writing the lambda event failed");
         return NGX_ERROR;
@@ -191,7 +198,7 @@ ngx_http_apigw_request_values(ngx_http_request_t *r,
     ngx_memzero(marks, sizeof(marks));
     ngx_memzero(member, sizeof(member));
 
-    if (ngx_http_apigw_event_write(r, ctx, 0, marks, &text) != NGX_OK) {
+    if (ngx_http_apigw_event_write(r, ctx, 0, 0, marks, &text) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -244,11 +251,52 @@ failed:
 }
 
 
+/*
+ * The method request as an event describes it, without the body: what
+ * a REQUEST authorizer receives (lambda_auth.c) besides its own members:
+ * headers (2.0: and cookies), query string, path parameters, stage
+ * variables, requestContext; the members event already has keep their
+ * place, as json_object_update() keeps it.
+ */
+
+ngx_int_t
+ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2)
+{
+    json_t        *j;
+    ngx_int_t      rc;
+    ngx_str_t      text;
+    json_error_t   err;
+
+    if (ngx_http_apigw_event_write(r, ctx, v2, 0, NULL, &text) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* query arguments may decode to NUL: jansson takes them as "\u0000" */
+
+    j = json_loadb((char *) text.data, text.len, JSON_ALLOW_NUL, &err);
+
+    if (j == NULL) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "apigw: reading the authorizer event failed: %s",
+                      err.text);
+        return NGX_ERROR;
+    }
+
+    rc = (json_object_update(event, j) == 0) ? NGX_OK : NGX_ERROR;
+
+    json_decref(j);
+
+    return rc;
+}
+
+
 /* the jansson tree of a value of the event's text */
 
 static json_t *
 ngx_http_apigw_event_tree(ngx_http_apigw_alloc_t *a, ngx_http_apigw_json_t *v)
 {
+    double                       d;
     json_t                      *j, *item;
     ngx_str_t                    s, name;
     ngx_http_apigw_json_t        key, value;
@@ -270,12 +318,41 @@ ngx_http_apigw_event_tree(ngx_http_apigw_alloc_t *a, ngx_http_apigw_json_t *v)
     case NGX_HTTP_APIGW_JSON_NULL:
         return json_null();
 
-    case NGX_HTTP_APIGW_JSON_OBJECT:
-        break;
+    /* what an authorizer found (requestContext.authorizer) has any */
 
-    default:
-        /* the event has no other values where templates look */
-        return NULL;
+    case NGX_HTTP_APIGW_JSON_TRUE:
+        return json_true();
+
+    case NGX_HTTP_APIGW_JSON_FALSE:
+        return json_false();
+
+    case NGX_HTTP_APIGW_JSON_REAL:
+        if (ngx_http_apigw_json_real(a, v, &d) != NGX_OK) {
+            return NULL;
+        }
+
+        return json_real(d);
+
+    case NGX_HTTP_APIGW_JSON_ARRAY:
+        j = json_array();
+        if (j == NULL) {
+            return NULL;
+        }
+
+        ngx_http_apigw_json_iter(v, &it);
+
+        while (ngx_http_apigw_json_next(&it, NULL, &value) == NGX_OK) {
+            item = ngx_http_apigw_event_tree(a, &value);
+
+            if (item == NULL || json_array_append_new(j, item) != 0) {
+                goto failed;
+            }
+        }
+
+        return j;
+
+    default: /* NGX_HTTP_APIGW_JSON_OBJECT */
+        break;
     }
 
     j = json_object();
@@ -312,13 +389,14 @@ failed:
 
 
 /*
- * the event; with marks, the values event of mapping templates: a 1.0
+ * the event; with_body: the proxy event, without: a REQUEST authorizer's
+ * members; with marks, the values event of mapping templates: a 1.0
  * event without the multi-value members and the body
  */
 
 static ngx_int_t
 ngx_http_apigw_event_write(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
-    ngx_uint_t v2, size_t *marks, ngx_str_t *out)
+    ngx_uint_t v2, ngx_uint_t with_body, size_t *marks, ngx_str_t *out)
 {
     size_t                        size;
     ngx_str_t                     body;
@@ -336,7 +414,7 @@ ngx_http_apigw_event_write(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_str_null(&body);
     binary = 0;
 
-    if (marks == NULL) {
+    if (with_body) {
         if (ngx_http_apigw_event_body(r, &body) != NGX_OK) {
             return NGX_ERROR;
         }
@@ -437,7 +515,7 @@ ngx_http_apigw_event_write(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_write_context(&ew, r, ctx, v2);
     ngx_http_apigw_ew_mark(&ew, NGX_HTTP_APIGW_EVENT_CONTEXT, 1);
 
-    if (marks == NULL) {
+    if (with_body) {
         ngx_http_apigw_write_body(&ew, &body, binary, v2);
     }
 
@@ -962,6 +1040,9 @@ ngx_http_apigw_write_context(ngx_http_apigw_ew_t *ew, ngx_http_request_t *r,
     ngx_http_apigw_ew_cv(ew, r, ctx, NGX_HTTP_APIGW_CV_ACCOUNT_ID, 0);
     ngx_http_apigw_ew_lit(ew, ",\"apiId\":");
     ngx_http_apigw_ew_cv(ew, r, ctx, NGX_HTTP_APIGW_CV_API_ID, 0);
+
+    /* what an authorizer found out, after "apiId" as AWS orders it */
+    ngx_http_apigw_write_authorizer(ew, ctx, v2);
     ngx_http_apigw_ew_lit(ew, ",\"domainName\":");
     ngx_http_apigw_ew_cv(ew, r, ctx, NGX_HTTP_APIGW_CV_DOMAIN_NAME, 0);
     ngx_http_apigw_ew_lit(ew, ",\"domainPrefix\":");
@@ -1005,10 +1086,23 @@ ngx_http_apigw_write_context(ngx_http_apigw_ew_t *ew, ngx_http_request_t *r,
     ngx_http_apigw_ew_lit(ew, ",\"httpMethod\":");
     ngx_http_apigw_ew_cv(ew, r, ctx, NGX_HTTP_APIGW_CV_HTTP_METHOD, 0);
 
-    ngx_http_apigw_ew_lit(ew, ",\"identity\":{\"accessKey\":null"
-                              ",\"accountId\":null"
-                              ",\"caller\":null"
-                              ",\"cognitoAuthenticationProvider\":null"
+    /* an IAM caller's keys are there, null, otherwise */
+
+    if (ctx->iam_caller) {
+        ngx_http_apigw_ew_lit(ew, ",\"identity\":{\"accessKey\":");
+        ngx_http_apigw_ew_str(ew, &ctx->iam_caller->access_key);
+        ngx_http_apigw_ew_lit(ew, ",\"accountId\":");
+        ngx_http_apigw_ew_str(ew, &ctx->iam_caller->account);
+        ngx_http_apigw_ew_lit(ew, ",\"caller\":");
+        ngx_http_apigw_ew_str(ew, &ctx->iam_caller->user_id);
+
+    } else {
+        ngx_http_apigw_ew_lit(ew, ",\"identity\":{\"accessKey\":null"
+                                  ",\"accountId\":null"
+                                  ",\"caller\":null");
+    }
+
+    ngx_http_apigw_ew_lit(ew, ",\"cognitoAuthenticationProvider\":null"
                               ",\"cognitoAuthenticationType\":null"
                               ",\"cognitoIdentityId\":null"
                               ",\"cognitoIdentityPoolId\":null"
@@ -1023,9 +1117,27 @@ ngx_http_apigw_write_context(ngx_http_apigw_ew_t *ew, ngx_http_request_t *r,
 
     ngx_http_apigw_ew_lit(ew, ",\"sourceIp\":");
     ngx_http_apigw_ew_cv(ew, r, ctx, NGX_HTTP_APIGW_CV_SOURCE_IP, 0);
-    ngx_http_apigw_ew_lit(ew, ",\"user\":null,\"userAgent\":");
+    ngx_http_apigw_ew_lit(ew, ",\"user\":");
+
+    if (ctx->iam_caller) {
+        ngx_http_apigw_ew_str(ew, &ctx->iam_caller->user_id);
+
+    } else {
+        ngx_http_apigw_ew_lit(ew, "null");
+    }
+
+    ngx_http_apigw_ew_lit(ew, ",\"userAgent\":");
     ngx_http_apigw_ew_cv(ew, r, ctx, NGX_HTTP_APIGW_CV_USER_AGENT, 1);
-    ngx_http_apigw_ew_lit(ew, ",\"userArn\":null},\"path\":");
+    ngx_http_apigw_ew_lit(ew, ",\"userArn\":");
+
+    if (ctx->iam_caller) {
+        ngx_http_apigw_ew_str(ew, &ctx->iam_caller->arn);
+
+    } else {
+        ngx_http_apigw_ew_lit(ew, "null");
+    }
+
+    ngx_http_apigw_ew_lit(ew, "},\"path\":");
     ngx_http_apigw_ew_cv(ew, r, ctx, NGX_HTTP_APIGW_CV_PATH, 0);
     ngx_http_apigw_ew_lit(ew, ",\"protocol\":");
     ngx_http_apigw_ew_cv(ew, r, ctx, NGX_HTTP_APIGW_CV_PROTOCOL, 0);
@@ -1042,6 +1154,46 @@ ngx_http_apigw_write_context(ngx_http_apigw_ew_t *ew, ngx_http_request_t *r,
     ngx_http_apigw_ew_lit(ew, ",\"stage\":");
     ngx_http_apigw_ew_cv(ew, r, ctx, NGX_HTTP_APIGW_CV_STAGE, 0);
     ngx_http_apigw_ew_lit(ew, "}");
+}
+
+
+/*
+ * "authorizer": what an authorizer found (ctx->authorizer, 2.0:
+ * ctx->authorizer_v2 if it has its own), or 2.0's {"iam": {...}} of an
+ * IAM caller (1.0 has that in "identity")
+ */
+
+static void
+ngx_http_apigw_write_authorizer(ngx_http_apigw_ew_t *ew,
+    ngx_http_apigw_ctx_t *ctx, ngx_uint_t v2)
+{
+    ngx_http_apigw_iam_caller_t  *caller;
+
+    if (ctx->authorizer) {
+        ngx_http_apigw_ew_lit(ew, ",\"authorizer\":");
+        ngx_http_apigw_ew_json(ew, (v2 && ctx->authorizer_v2)
+                                   ? ctx->authorizer_v2 : ctx->authorizer);
+        return;
+    }
+
+    if (!v2 || ctx->iam_caller == NULL) {
+        return;
+    }
+
+    caller = ctx->iam_caller;
+
+    ngx_http_apigw_ew_lit(ew, ",\"authorizer\":{\"iam\":{\"accessKey\":");
+    ngx_http_apigw_ew_str(ew, &caller->access_key);
+    ngx_http_apigw_ew_lit(ew, ",\"accountId\":");
+    ngx_http_apigw_ew_str(ew, &caller->account);
+    ngx_http_apigw_ew_lit(ew, ",\"callerId\":");
+    ngx_http_apigw_ew_str(ew, &caller->user_id);
+    ngx_http_apigw_ew_lit(ew, ",\"cognitoIdentity\":null"
+                              ",\"principalOrgId\":null,\"userArn\":");
+    ngx_http_apigw_ew_str(ew, &caller->arn);
+    ngx_http_apigw_ew_lit(ew, ",\"userId\":");
+    ngx_http_apigw_ew_str(ew, &caller->user_id);
+    ngx_http_apigw_ew_lit(ew, "}}");
 }
 
 
@@ -1179,6 +1331,37 @@ ngx_http_apigw_ew_key(ngx_http_apigw_ew_t *ew, ngx_str_t *s)
 {
     ngx_http_apigw_ew_str(ew, s);
     ngx_http_apigw_ew_lit(ew, ":");
+}
+
+
+/* a jansson value, as json_dumps() writes it, straight into the text */
+
+static void
+ngx_http_apigw_ew_json(ngx_http_apigw_ew_t *ew, json_t *j)
+{
+    if (json_dump_callback(j, ngx_http_apigw_ew_dumped, ew,
+                           JSON_COMPACT | JSON_ENCODE_ANY)
+        != 0)
+    {
+        ew->failed = 1;
+    }
+}
+
+
+static int
+ngx_http_apigw_ew_dumped(const char *buf, size_t size, void *data)
+{
+    ngx_http_apigw_ew_t  *ew;
+
+    ew = data;
+
+    if (ngx_http_apigw_ew_reserve(ew, size) != NGX_OK) {
+        return -1;
+    }
+
+    ew->pos = ngx_cpymem(ew->pos, buf, size);
+
+    return 0;
 }
 
 
