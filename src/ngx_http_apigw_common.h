@@ -67,6 +67,28 @@ typedef enum {
     NGX_HTTP_APIGW_GR_MISSING_AUTHENTICATION_TOKEN
 
 
+/* $context values read by index; keep in the order of variables.c's table */
+typedef enum {
+    NGX_HTTP_APIGW_CV_REQUEST_ID = 0,
+    NGX_HTTP_APIGW_CV_EXTENDED_REQUEST_ID,
+    NGX_HTTP_APIGW_CV_API_ID,
+    NGX_HTTP_APIGW_CV_ACCOUNT_ID,
+    NGX_HTTP_APIGW_CV_DEPLOYMENT_ID,
+    NGX_HTTP_APIGW_CV_STAGE,
+    NGX_HTTP_APIGW_CV_RESOURCE_ID,
+    NGX_HTTP_APIGW_CV_RESOURCE_PATH,
+    NGX_HTTP_APIGW_CV_HTTP_METHOD,
+    NGX_HTTP_APIGW_CV_PATH,
+    NGX_HTTP_APIGW_CV_PROTOCOL,
+    NGX_HTTP_APIGW_CV_REQUEST_TIME,
+    NGX_HTTP_APIGW_CV_REQUEST_TIME_EPOCH,
+    NGX_HTTP_APIGW_CV_DOMAIN_NAME,
+    NGX_HTTP_APIGW_CV_DOMAIN_PREFIX,
+    NGX_HTTP_APIGW_CV_SOURCE_IP,
+    NGX_HTTP_APIGW_CV_USER_AGENT
+} ngx_http_apigw_cv_e;
+
+
 /* a reference inside a compiled string: $context.x, {param}, ... */
 typedef enum {
     NGX_HTTP_APIGW_REF_LITERAL = 0,
@@ -334,6 +356,7 @@ struct ngx_http_apigw_ctx_s {
     ngx_uint_t                      capture_status;
     ngx_chain_t                    *captured;
     ngx_chain_t                   **captured_last;
+    ngx_buf_t                      *capture_buf;   /* the one filled */
     size_t                          captured_size;
 
     unsigned                        routed:1;
@@ -446,12 +469,14 @@ ngx_int_t ngx_http_apigw_aws_service(ngx_str_t *service, ngx_str_t *target,
 /* lambda.c */
 ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri);
-ngx_int_t ngx_http_apigw_lambda_event(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_str_t *out);
 ngx_int_t ngx_http_apigw_read_body(ngx_http_request_t *r, ngx_str_t *body);
 void ngx_http_apigw_unescape_arg(ngx_str_t *s);
 ngx_int_t ngx_http_apigw_lambda_response(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out);
+
+/* lambda_event.c */
+ngx_int_t ngx_http_apigw_lambda_event(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *out);
 
 /* response.c: gateway responses and the filters */
 ngx_int_t ngx_http_apigw_send_error(ngx_http_request_t *r,
@@ -494,6 +519,8 @@ ngx_int_t ngx_http_apigw_cors_headers(ngx_http_request_t *r,
 /* variables.c */
 ngx_int_t ngx_http_apigw_add_variables(ngx_conf_t *cf);
 ngx_http_apigw_context_var_t *ngx_http_apigw_context_var(ngx_str_t *name);
+ngx_int_t ngx_http_apigw_context_value(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cv_e cv, ngx_str_t *value);
 ngx_uint_t ngx_http_apigw_authorizer_ref(ngx_str_t *name);
 ngx_int_t ngx_http_apigw_authorizer_value(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);

@@ -129,7 +129,7 @@ ngx_int_t ngx_http_apigw_mapping_values(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx,
     ngx_http_apigw_mapping_conf_t *mcf);
 
-/* lambda.c: the event of a REQUEST authorizer, but for its own fields */
+/* lambda_event.c: the event of a REQUEST authorizer, but its own fields */
 ngx_int_t ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, struct json_t *event, ngx_uint_t v2);
 

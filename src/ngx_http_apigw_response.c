@@ -33,6 +33,8 @@ static ngx_int_t ngx_http_apigw_send_headers(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
 static ngx_int_t ngx_http_apigw_capture(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_chain_t *in);
+static ngx_int_t ngx_http_apigw_capture_buf(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, size_t size);
 static ngx_int_t ngx_http_apigw_capture_finish(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
 static ngx_int_t ngx_http_apigw_id_headers(ngx_http_request_t *r,
@@ -243,7 +245,21 @@ ngx_http_apigw_header_filter(ngx_http_request_t *r)
          */
 
         ctx->capture_status = r->headers_out.status;
+        ctx->captured = NULL;
         ctx->captured_last = &ctx->captured;
+        ctx->capture_buf = NULL;
+        ctx->captured_size = 0;
+
+        /* a body of a known length goes into one buffer, copied once */
+
+        if (r->headers_out.content_length_n > 0
+            && r->headers_out.content_length_n <= NGX_HTTP_APIGW_MAX_PAYLOAD
+            && ngx_http_apigw_capture_buf(r, ctx,
+                                      (size_t) r->headers_out.content_length_n)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
 
         ctx->function_error =
             (ngx_http_apigw_find_header(&r->headers_out.headers,
@@ -350,7 +366,7 @@ ngx_http_apigw_capture(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     size_t        size;
     ngx_buf_t    *b;
     ngx_uint_t    last;
-    ngx_chain_t  *cl, *ln;
+    ngx_chain_t  *cl;
 
     last = 0;
 
@@ -367,22 +383,17 @@ ngx_http_apigw_capture(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                 return NGX_ERROR;
             }
 
-            b = ngx_create_temp_buf(r->pool, size);
-            if (b == NULL) {
-                return NGX_ERROR;
+            b = ctx->capture_buf;
+
+            if (b == NULL || (size_t) (b->end - b->last) < size) {
+                if (ngx_http_apigw_capture_buf(r, ctx, size) != NGX_OK) {
+                    return NGX_ERROR;
+                }
+
+                b = ctx->capture_buf;
             }
 
-            b->last = ngx_cpymem(b->pos, cl->buf->pos, size);
-
-            ln = ngx_alloc_chain_link(r->pool);
-            if (ln == NULL) {
-                return NGX_ERROR;
-            }
-
-            ln->buf = b;
-            ln->next = NULL;
-            *ctx->captured_last = ln;
-            ctx->captured_last = &ln->next;
+            b->last = ngx_cpymem(b->last, cl->buf->pos, size);
         }
 
         cl->buf->pos = cl->buf->last;
@@ -402,6 +413,33 @@ ngx_http_apigw_capture(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 }
 
 
+/* a buffer for size more bytes of the captured body, at its end */
+
+static ngx_int_t
+ngx_http_apigw_capture_buf(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    size_t size)
+{
+    ngx_chain_t  *ln;
+
+    ln = ngx_alloc_chain_link(r->pool);
+    if (ln == NULL) {
+        return NGX_ERROR;
+    }
+
+    ln->buf = ngx_create_temp_buf(r->pool, size);
+    if (ln->buf == NULL) {
+        return NGX_ERROR;
+    }
+
+    ln->next = NULL;
+    *ctx->captured_last = ln;
+    ctx->captured_last = &ln->next;
+    ctx->capture_buf = ln->buf;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_apigw_capture_finish(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx)
@@ -414,15 +452,22 @@ ngx_http_apigw_capture_finish(ngx_http_request_t *r,
     ngx_http_apigw_integration_t  *in;
 
     body.len = ctx->captured_size;
-    body.data = ngx_pnalloc(r->pool, body.len + 1);
-    if (body.data == NULL) {
-        return NGX_ERROR;
-    }
 
-    p = body.data;
+    if (ctx->captured && ctx->captured->next == NULL) {
+        /* all of it in one buffer, the usual case */
+        body.data = ctx->captured->buf->pos;
 
-    for (cl = ctx->captured; cl; cl = cl->next) {
-        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+    } else {
+        body.data = ngx_pnalloc(r->pool, body.len + 1);
+        if (body.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = body.data;
+
+        for (cl = ctx->captured; cl; cl = cl->next) {
+            p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+        }
     }
 
     out = NULL;

@@ -55,6 +55,7 @@ static ngx_int_t ngx_http_apigw_ctx_request_time(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_request_time_epoch(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static u_char *ngx_http_apigw_two_digits(u_char *p, ngx_uint_t n);
 static ngx_int_t ngx_http_apigw_ctx_domain_name(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_domain_prefix(ngx_http_request_t *r,
@@ -95,6 +96,8 @@ static ngx_int_t ngx_http_apigw_ctx_response_latency(ngx_http_request_t *r,
 static ngx_http_upstream_state_t *ngx_http_apigw_upstream_state(
     ngx_http_request_t *r);
 
+
+/* the first ones in the order of ngx_http_apigw_cv_e */
 
 static ngx_http_apigw_context_var_t  ngx_http_apigw_context_vars[] = {
 
@@ -311,6 +314,18 @@ ngx_http_apigw_context_var(ngx_str_t *name)
     }
 
     return NULL;
+}
+
+
+/* a $context value by its place in the table: no lookup by name */
+
+ngx_int_t
+ngx_http_apigw_context_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_http_apigw_cv_e cv, ngx_str_t *value)
+{
+    ngx_str_null(value);
+
+    return ngx_http_apigw_context_vars[cv].get(r, ctx, value);
 }
 
 
@@ -826,13 +841,37 @@ ngx_http_apigw_ctx_request_time(ngx_http_request_t *r,
     ngx_gmtime(r->start_sec, &tm);
 
     value->data = p;
-    value->len = ngx_sprintf(p, "%02d/%s/%d:%02d:%02d:%02d +0000",
-                             tm.ngx_tm_mday, months[tm.ngx_tm_mon - 1],
-                             tm.ngx_tm_year, tm.ngx_tm_hour, tm.ngx_tm_min,
-                             tm.ngx_tm_sec)
-                 - p;
+
+    /* "%02d/%s/%d:%02d:%02d:%02d +0000", without ngx_sprintf()'s cost */
+
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_mday);
+    *p++ = '/';
+    p = ngx_cpymem(p, months[tm.ngx_tm_mon - 1], 3);
+    *p++ = '/';
+
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_year / 100);
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_year % 100);
+    *p++ = ':';
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_hour);
+    *p++ = ':';
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_min);
+    *p++ = ':';
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_sec);
+    p = ngx_cpymem(p, " +0000", 6);
+
+    value->len = p - value->data;
 
     return NGX_OK;
+}
+
+
+static u_char *
+ngx_http_apigw_two_digits(u_char *p, ngx_uint_t n)
+{
+    *p++ = (u_char) ('0' + n / 10 % 10);
+    *p++ = (u_char) ('0' + n % 10);
+
+    return p;
 }
 
 
