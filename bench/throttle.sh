@@ -209,8 +209,29 @@ fi
 
 # --- report ------------------------------------------------------------------------
 
+# the ratio of each pair within each round (the two ran side by side),
+# and its median: steadier than the ratio of the medians when other
+# processes come and go between rounds
+pair_medians() {
+    local c base ratios
+    for c in "${ORDER[@]}"; do
+        base=${BASELINE[$c]:-}
+        [ -n "$base" ] && [ -n "${RPS[$base]:-}" ] || continue
+        ratios=$(awk -v a="${RPS[$c]}" -v b="${RPS[$base]}" 'BEGIN {
+            n = split(a, x, " "); split(b, y, " ");
+            for (i = 1; i <= n; i++) printf "%.1f ", 100 * x[i] / y[i] }')
+        # shellcheck disable=SC2086
+        echo "- ${LABEL[$c]} against ${LABEL[$base]}: median of the" \
+             "rounds' ratios $(median $ratios)%${TARGET[$c]:+ (target >= ${TARGET[$c]}%)}"
+    done
+}
+
 table=$(
     report
+    echo
+    echo "Ratios within each round, median over the rounds:"
+    echo
+    pair_medians
     echo
     if [ -n "$MEMORY" ]; then
         echo "Memory per tracked key (GetUsagePlans' zone figures): $MEMORY."
