@@ -120,8 +120,21 @@ for c in mock mock_stage keyed keyed_plan keyed_all; do
     done
 done
 
+# the gateway worker's user and system CPU (clock ticks): how much of a
+# request's CPU is the module's code at all
+user_sys() {
+    awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$GW_WORKER/stat"
+}
+us0=$(user_sys)
+
 run_rounds
 check_logs
+
+us1=$(user_sys)
+USER_SHARE=$(awk -v a="$us0" -v b="$us1" 'BEGIN {
+    split(a, x, " "); split(b, y, " ");
+    u = y[1] - x[1]; s = y[2] - x[2];
+    printf "%.0f", (u + s > 0) ? 100 * u / (u + s) : 0 }')
 
 
 # --- memory: each of the plan's other keys once --------------------------------
@@ -232,6 +245,9 @@ table=$(
     echo "Ratios within each round, median over the rounds:"
     echo
     pair_medians
+    echo
+    echo "The gateway worker's CPU time during the rounds: $USER_SHARE %" \
+         "user space, the rest the kernel's."
     echo
     if [ -n "$MEMORY" ]; then
         echo "Memory per tracked key (GetUsagePlans' zone figures): $MEMORY."
