@@ -53,7 +53,7 @@ declare -A BASELINE=([mapping_1k]=http_proxy_1k [mapping_100k]=http_proxy_100k)
 declare -A TARGET=([mapping_1k]=85)
 
 # the engine's sources, as t/unit/vtl.mk builds them
-VTL_SRCS=(vtl_parse vtl_eval jsonpath util)
+VTL_SRCS=(vtl_parse vtl_eval jsonpath util jv)
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] \
     || { echo "bench: BENCH_ROUNDS must be a positive integer" >&2; exit 1; }
@@ -142,7 +142,7 @@ engine_report() {
          "src/ngx_http_apigw_{$(IFS=,; echo "${VTL_SRCS[*]}")}.c" \
          "(commit $ENGINE_REV), ${VTL_SECONDS} s per row, on CPU 0 with" \
          "both nginx idle; a bump-pointer arena reset after every render;" \
-         "\"fresh copy\": a json_deep_copy() of \$context per render," \
+         "\"fresh copy\": a copy of \$context per render," \
          "included in the time; \"reused\": one \$context for all renders."
     echo
     echo "$engine"

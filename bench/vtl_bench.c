@@ -10,28 +10,29 @@
  *     cc -O2 -DNGX_HTTP_APIGW_UNIT -Isrc -o vtl_bench bench/vtl_bench.c \
  *         src/ngx_http_apigw_vtl_parse.c src/ngx_http_apigw_vtl_eval.c \
  *         src/ngx_http_apigw_jsonpath.c src/ngx_http_apigw_util.c \
- *         -ljansson -lpcre2-8 -lm
+ *         src/ngx_http_apigw_jv.c -lpcre2-8 -lm
  *
  *     vtl_bench [-s SECONDS] REQUEST.vtl RESPONSE.vtl BODY...
  *
  * Each template is parsed once, then rendered on each BODY for SECONDS
  * (default 2) of wall time, twice:
  *
- *   - "fresh": with a json_deep_copy() of $context made (and freed) for
- *     every render, included in the time: in nginx $context is built for
- *     every request, and a render adds requestOverride/responseOverride
- *     to it;
+ *   - "fresh": with a copy of $context (ngx_http_apigw_jv_copy()) made
+ *     for every render, included in the time: in nginx $context is built
+ *     for every request that uses it;
  *   - "reused": with one $context for all renders: the render alone.
  *
  * Memory comes from a bump-pointer arena reset after every render, which
  * is about what a request pool costs (nginx frees the pool with the
- * request); "allocated/render" is what a render took from it (jansson's
- * values come from malloc).  The first output of each template and body
- * must be valid JSON, or the program fails.  Prints a Markdown table.
+ * request); "allocated/render" is what a render took from it, the parsed
+ * body included.  The first output of each template and body must be
+ * valid JSON (jansson checks it), or the program fails.  Prints a
+ * Markdown table.
  */
 
 
 #include <ngx_http_apigw_vtl.h>
+#include <jansson.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -198,25 +199,44 @@ base_name(const char *path)
 
 /* a method request as the module sees one of bench/mapping.sh's */
 
-static json_t *
-make_params(void)
+static ngx_http_apigw_jv_t *
+make_value(ngx_http_apigw_alloc_t *a, const char *text)
 {
-    json_error_t  err;
+    size_t                len;
+    u_char               *p;
+    ngx_http_apigw_jv_t  *v;
 
-    return json_loads(
-        "{\"path\": {}, \"querystring\": {\"x\": \"wrk\"},"
-        " \"header\": {\"Host\": \"127.0.0.1:18480\","
-        " \"Content-Type\": \"application/json\","
-        " \"Content-Length\": \"1017\"}}", 0, &err);
+    len = strlen(text);
+    p = ngx_http_apigw_alloc(a, len);
+    v = ngx_http_apigw_alloc(a, sizeof(ngx_http_apigw_jv_t));
+
+    if (p == NULL || v == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, text, len);
+
+    return (ngx_http_apigw_jv_parse(a, p, len, 0, v) == NGX_OK) ? v : NULL;
 }
 
 
-static json_t *
-make_context(void)
+static ngx_http_apigw_jv_t *
+make_params(ngx_http_apigw_alloc_t *a)
 {
-    json_error_t  err;
+    return make_value(a,
+        "{\"path\": {}, \"querystring\": {\"x\": \"wrk\"},"
+        " \"header\": {\"Host\": \"127.0.0.1:18480\","
+        " \"Content-Type\": \"application/json\","
+        " \"Content-Length\": \"1017\"}}");
+}
 
-    return json_loads(
+
+/* with the overrides a render would add, so that no render writes */
+
+static ngx_http_apigw_jv_t *
+make_context(ngx_http_apigw_alloc_t *a)
+{
+    return make_value(a,
         "{\"resourceId\": \"x1y2z3\", \"resourcePath\": \"/map1k\","
         " \"httpMethod\": \"POST\","
         " \"extendedRequestId\": \"bGtRu5MvoAMF-Aw=\","
@@ -233,7 +253,9 @@ make_context(void)
         " \"cognitoAuthenticationProvider\": null, \"userArn\": null,"
         " \"userAgent\": \"wrk\", \"user\": null},"
         " \"domainName\": \"127.0.0.1\", \"deploymentId\": \"bench\","
-        " \"apiId\": \"bench\"}", 0, &err);
+        " \"apiId\": \"bench\", \"requestOverride\": {\"path\": {},"
+        " \"header\": {}, \"querystring\": {}}, \"responseOverride\":"
+        " {\"header\": {}}}");
 }
 
 
@@ -248,14 +270,16 @@ typedef struct {
 
 /*
  * one render as a request makes it: $context fresh (a copy of context)
- * or reused (ctx); the arena reset after it, as the request pool is freed
+ * or reused (context itself); the arena reset after it, as the request
+ * pool is freed
  */
 
 static void
 render(ngx_http_apigw_vtl_t *tpl, const char *tname,
-    ngx_http_apigw_vtl_env_t *env, json_t *context, json_t *ctx,
-    arena_t *arena, ngx_str_t *out)
+    ngx_http_apigw_vtl_env_t *env, ngx_http_apigw_jv_t *context,
+    int fresh, arena_t *arena, ngx_str_t *out)
 {
+    ngx_http_apigw_jv_t          copy;
     ngx_http_apigw_alloc_t       a;
     ngx_http_apigw_vtl_error_t   err;
 
@@ -264,30 +288,33 @@ render(ngx_http_apigw_vtl_t *tpl, const char *tname,
 
     memset(&err, 0, sizeof(err));
 
-    env->context = ctx ? ctx : json_deep_copy(context);
+    env->context = context;
 
-    if (env->context == NULL
-        || ngx_http_apigw_vtl_render(tpl, env, &a, out, &err) != NGX_OK)
-    {
+    if (fresh) {
+        if (ngx_http_apigw_jv_copy(&a, context, &copy, 100) != NGX_OK) {
+            fprintf(stderr, "vtl_bench: out of memory\n");
+            exit(1);
+        }
+
+        env->context = &copy;
+    }
+
+    if (ngx_http_apigw_vtl_render(tpl, env, &a, out, &err) != NGX_OK) {
         fprintf(stderr, "vtl_bench: %s: render failed at %lu:%lu: %s\n",
                 tname, (unsigned long) err.line, (unsigned long) err.column,
                 err.message ? err.message : "?");
         exit(1);
-    }
-
-    if (ctx == NULL) {
-        json_decref(env->context);
     }
 }
 
 
 static void
 bench(ngx_http_apigw_vtl_t *tpl, const char *tname, ngx_str_t *body,
-    json_t *params, json_t *context, int fresh, double seconds, arena_t *arena,
-    result_t *res)
+    ngx_http_apigw_jv_t *params, ngx_http_apigw_jv_t *context, int fresh,
+    double seconds, arena_t *arena, result_t *res)
 {
     double                     start, t;
-    json_t                    *ctx, *check;
+    json_t                    *check;
     unsigned                   n;
     ngx_str_t                  out;
     json_error_t               jerr;
@@ -298,11 +325,9 @@ bench(ngx_http_apigw_vtl_t *tpl, const char *tname, ngx_str_t *body,
     env.params = params;
     env.stage_variables = NULL;
 
-    ctx = fresh ? NULL : json_deep_copy(context);
-
     /* the first output must be JSON */
 
-    render(tpl, tname, &env, context, ctx, arena, &out);
+    render(tpl, tname, &env, context, fresh, arena, &out);
 
     check = json_loadb((char *) out.data, out.len, 0, &jerr);
     if (check == NULL) {
@@ -322,7 +347,7 @@ bench(ngx_http_apigw_vtl_t *tpl, const char *tname, ngx_str_t *body,
     start = now();
 
     do {
-        render(tpl, tname, &env, context, ctx, arena, &out);
+        render(tpl, tname, &env, context, fresh, arena, &out);
         arena_reset(arena);
     } while (now() - start < seconds / 10);
 
@@ -330,13 +355,11 @@ bench(ngx_http_apigw_vtl_t *tpl, const char *tname, ngx_str_t *body,
     start = now();
 
     do {
-        render(tpl, tname, &env, context, ctx, arena, &out);
+        render(tpl, tname, &env, context, fresh, arena, &out);
         arena_reset(arena);
         n++;
         t = now();
     } while (t - start < seconds);
-
-    json_decref(ctx);
 
     res->n = n;
     res->rate = n / (t - start);
@@ -369,13 +392,13 @@ main(int argc, char **argv)
     char                        *src, *endp, rate[32], out[32], mem[32],
                                  size[32];
     double                       seconds, start, copy_us;
-    json_t                      *params, *context, *c;
     size_t                       len;
     unsigned                     n;
     arena_t                      conf, arena;
     ngx_str_t                    s, body;
     result_t                     res;
-    ngx_http_apigw_alloc_t       a;
+    ngx_http_apigw_jv_t         *params, *context, c;
+    ngx_http_apigw_alloc_t       a, ra;
     ngx_http_apigw_vtl_t        *tpl[2];
     ngx_http_apigw_vtl_error_t   err;
 
@@ -421,8 +444,8 @@ main(int argc, char **argv)
         free(src);
     }
 
-    params = make_params();
-    context = make_context();
+    params = make_params(&a);
+    context = make_context(&a);
 
     if (params == NULL || context == NULL) {
         fprintf(stderr, "vtl_bench: cannot make the env\n");
@@ -431,12 +454,17 @@ main(int argc, char **argv)
 
     /* what a copy of $context costs alone */
 
+    ra.alloc = arena_alloc;
+    ra.data = &arena;
     n = 0;
     start = now();
 
     do {
-        c = json_deep_copy(context);
-        json_decref(c);
+        if (ngx_http_apigw_jv_copy(&ra, context, &c, 100) != NGX_OK) {
+            return 1;
+        }
+
+        arena_reset(&arena);
         n++;
     } while (now() - start < seconds / 4);
 
@@ -472,10 +500,8 @@ main(int argc, char **argv)
         free(src);
     }
 
-    printf("\njson_deep_copy() of $context alone: %.2f µs\n", copy_us);
+    printf("\nngx_http_apigw_jv_copy() of $context alone: %.2f µs\n", copy_us);
 
-    json_decref(params);
-    json_decref(context);
     arena_free(&arena);
     arena_free(&conf);
 

@@ -15,6 +15,7 @@
 
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_cache.h"
+#include "ngx_http_apigw_authorizer.h"
 
 
 #define NGX_HTTP_APIGW_CACHE_KEY_PATH          0
@@ -43,7 +44,8 @@ static ngx_int_t ngx_http_apigw_cache_status_variable(ngx_http_request_t *r,
 
 static ngx_uint_t ngx_http_apigw_cache_max_age_0(ngx_http_request_t *r);
 static ngx_int_t ngx_http_apigw_cache_authorized(ngx_http_request_t *r,
-    ngx_http_apigw_cache_conf_t *ccf);
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cache_conf_t *ccf,
+    ngx_str_t *denied);
 static ngx_int_t ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cache_conf_t *ccf,
     ngx_http_apigw_cache_ctx_t *cc);
@@ -116,6 +118,9 @@ static ngx_str_t  ngx_http_apigw_cache_warning =
 static ngx_str_t  ngx_http_apigw_cache_denied =
     ngx_string("User: anonymous is not authorized to perform: "
                "execute-api:InvalidateCache");
+
+static ngx_str_t  ngx_http_apigw_cache_invalidate_action =
+    ngx_string("execute-api:InvalidateCache");
 
 
 /* the stage block's "cache [size=] [ttl=] ..." */
@@ -839,6 +844,7 @@ ngx_http_apigw_cache_handler(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_loc_conf_t *alcf)
 {
     ngx_int_t                      rc, ttl, require, strategy;
+    ngx_str_t                      denied;
     ngx_uint_t                     refresh;
     ngx_http_apigw_cache_t        *cache;
     ngx_http_apigw_cache_ctx_t    *cc;
@@ -875,7 +881,10 @@ ngx_http_apigw_cache_handler(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                   ? ccf->settings.require_auth
                   : cache->settings.require_auth;
 
-        rc = require ? ngx_http_apigw_cache_authorized(r, ccf) : 1;
+        denied = ngx_http_apigw_cache_denied;
+
+        rc = require ? ngx_http_apigw_cache_authorized(r, ctx, ccf, &denied)
+                     : 1;
 
         if (rc == NGX_ERROR) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -896,7 +905,7 @@ ngx_http_apigw_cache_handler(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
             if (strategy == NGX_HTTP_APIGW_CACHE_FAIL_WITH_403) {
                 rc = ngx_http_apigw_send_error(r, ctx,
                                              NGX_HTTP_APIGW_GR_ACCESS_DENIED);
-                ctx->error_message = ngx_http_apigw_cache_denied;
+                ctx->error_message = denied;
                 return rc;
             }
 
@@ -1054,16 +1063,28 @@ ngx_http_apigw_cache_max_age_0(ngx_http_request_t *r)
 
 
 /*
- * AWS's "authorized": execute-api:InvalidateCache, an IAM permission.
- * Until IAM exists, apigw_cache_invalidate says who is: allow, deny
- * (the default), or a value that is neither empty nor "0".
+ * AWS's "authorized": execute-api:InvalidateCache, an IAM permission of
+ * the caller of a method with IAM authorization (iam_auth.c).  Others,
+ * and IAM callers without it, are authorized by apigw_cache_invalidate:
+ * allow, deny (the default), or a value that is neither empty nor "0".
  */
 
 static ngx_int_t
 ngx_http_apigw_cache_authorized(ngx_http_request_t *r,
-    ngx_http_apigw_cache_conf_t *ccf)
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cache_conf_t *ccf,
+    ngx_str_t *denied)
 {
+    ngx_int_t  rc;
     ngx_str_t  value;
+
+    if (ctx->iam_caller) {
+        rc = ngx_http_apigw_iam_permitted(r, ctx,
+                                     &ngx_http_apigw_cache_invalidate_action,
+                                     denied);
+        if (rc != 0) {
+            return rc;
+        }
+    }
 
     if (ccf->invalidate_cv == NULL) {
         return (ccf->invalidate == 1);

@@ -86,6 +86,12 @@ typedef struct ngx_http_apigw_policy_s  ngx_http_apigw_policy_t;
 typedef struct ngx_http_apigw_cache_s  ngx_http_apigw_cache_t;
 typedef struct ngx_http_apigw_cache_ctx_s  ngx_http_apigw_cache_ctx_t;
 typedef struct ngx_http_apigw_cache_conf_s  ngx_http_apigw_cache_conf_t;
+typedef struct ngx_http_apigw_authorizer_s  ngx_http_apigw_authorizer_t;
+typedef struct ngx_http_apigw_authorization_s
+    ngx_http_apigw_authorization_t;
+typedef struct ngx_http_apigw_iam_credentials_s
+    ngx_http_apigw_iam_credentials_t;
+typedef struct ngx_http_apigw_auth_cache_s  ngx_http_apigw_auth_cache_t;
 typedef struct ngx_http_apigw_throttle_conf_s  ngx_http_apigw_throttle_conf_t;
 typedef struct ngx_http_apigw_throttle_ctx_s  ngx_http_apigw_throttle_ctx_t;
 typedef struct ngx_http_apigw_store_s  ngx_http_apigw_store_t;
@@ -218,6 +224,15 @@ typedef struct {
 } ngx_http_apigw_aws_t;
 
 
+/* a caller authenticated by SigV4 (iam_auth.c): $context.identity.* */
+typedef struct {
+    ngx_str_t                       access_key;
+    ngx_str_t                       account;    /* from the ARN */
+    ngx_str_t                       user_id;    /* caller, user */
+    ngx_str_t                       arn;        /* userArn */
+} ngx_http_apigw_iam_caller_t;
+
+
 /* the http block's */
 typedef struct {
     /* throttling and usage plans: throttle.c */
@@ -262,8 +277,14 @@ typedef struct {
     ngx_flag_t                      null_literal;  /* undefined $x */
     ngx_http_apigw_keys_t          *keys;
     ngx_flag_t                      key_required;
+    ngx_uint_t                      key_source; /* AWS's apiKeySource */
     ngx_http_apigw_policy_t        *resource_policy;
     ngx_http_apigw_cache_conf_t    *cache;
+    ngx_array_t                    *authorizers;
+                                    /* ngx_http_apigw_authorizer_t * */
+    ngx_http_apigw_authorization_t *authorization;
+    ngx_http_apigw_iam_credentials_t  *iam_credentials;
+    ngx_http_apigw_auth_cache_t    *authorizer_cache;
     ngx_http_apigw_throttle_conf_t *throttle;
 } ngx_http_apigw_loc_conf_t;
 
@@ -281,6 +302,7 @@ struct ngx_http_apigw_ctx_s {
 
     ngx_http_apigw_gr_type_e        error_type;
     ngx_str_t                       error_message;
+    ngx_str_t                       error_amzn_type; /* if not the type's */
     ngx_chain_t                    *error_body;
 
     ngx_uint_t                      status;     /* MOCK, lambda */
@@ -293,6 +315,17 @@ struct ngx_http_apigw_ctx_s {
     ngx_str_t                       api_key_id;
     ngx_array_t                    *api_key_plans;  /* its usage plans */
     ngx_http_apigw_throttle_ctx_t  *throttle;   /* checked: the results */
+
+    /* what an authorizer (or IAM) found out about the caller */
+    ngx_str_t                       principal_id;
+    struct json_t                  *authorizer; /* requestContext.
+                                                   authorizer, 1.0 event */
+    struct json_t                  *authorizer_v2; /* the same, 2.0 event;
+                                                      NULL: authorizer */
+    ngx_str_t                       usage_key;  /* usageIdentifierKey */
+    void                           *auth;       /* the authorizer's state */
+    ngx_str_t                       method_arn;
+    ngx_http_apigw_iam_caller_t    *iam_caller;
 
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
@@ -314,6 +347,7 @@ struct ngx_http_apigw_ctx_s {
     unsigned                        function_error:1;
     unsigned                        signed_request:1;
     unsigned                        iam_message:1;
+    unsigned                        authorized:1;
 };
 
 
@@ -432,6 +466,9 @@ ngx_int_t ngx_http_apigw_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *body);
 
 /* keys.c */
+#define NGX_HTTP_APIGW_KEY_SOURCE_HEADER      1
+#define NGX_HTTP_APIGW_KEY_SOURCE_AUTHORIZER  2
+
 char *ngx_http_apigw_api_keys(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_apigw_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
@@ -457,6 +494,9 @@ ngx_int_t ngx_http_apigw_cors_headers(ngx_http_request_t *r,
 /* variables.c */
 ngx_int_t ngx_http_apigw_add_variables(ngx_conf_t *cf);
 ngx_http_apigw_context_var_t *ngx_http_apigw_context_var(ngx_str_t *name);
+ngx_uint_t ngx_http_apigw_authorizer_ref(ngx_str_t *name);
+ngx_int_t ngx_http_apigw_authorizer_value(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
 
 
 #endif /* _NGX_HTTP_APIGW_COMMON_H_INCLUDED_ */

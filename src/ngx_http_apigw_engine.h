@@ -46,6 +46,8 @@ typedef struct {
 #define ngx_min(val1, val2)  ((val1 > val2) ? (val2) : (val1))
 #define ngx_max(val1, val2)  ((val1 < val2) ? (val2) : (val1))
 
+#define ngx_inline          inline
+
 #else
 
 #include <ngx_config.h>

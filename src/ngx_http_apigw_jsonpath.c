@@ -3,13 +3,13 @@
  * Copyright (C) ngx_http_apigw_module authors
  *
  * JSONPath: a compiler into a small tree (allocated from the allocator)
- * and an evaluator over jansson values.
+ * and an evaluator over the engines' JSON values (ngx_http_apigw_jv_t).
  *
  * The evaluator never recurses over the document: a node list is carried
  * from segment to segment and ".." walks with an explicit stack; its own
- * temporary memory comes from malloc() and is freed before it returns,
- * so a compiled path (say, in a configuration pool) may be evaluated for
- * any number of requests.  Recursion is bounded by the compiled nesting
+ * temporary memory comes from malloc() and is freed before it returns
+ * (filters may make many short-lived lists), only a result array comes
+ * from the allocator.  Recursion is bounded by the compiled nesting
  * (NGX_HTTP_APIGW_JSONPATH_MAX_NESTING), and the work by the number of
  * steps and matches.
  */
@@ -93,7 +93,7 @@ typedef struct {
     int64_t                     integer;
     double                      number;
     ngx_str_t                   str;
-    json_t                     *json;
+    ngx_http_apigw_jv_t        *json;
     ngx_http_apigw_jp_query_t  *query;
 } ngx_http_apigw_jp_val_t;
 
@@ -125,21 +125,21 @@ typedef struct {
 
 
 typedef struct {
-    json_t                    **elts;
+    ngx_http_apigw_jv_t       **elts;
     ngx_uint_t                  nelts;
     ngx_uint_t                  nalloc;
 } ngx_http_apigw_jp_list_t;
 
 
 typedef struct {
-    json_t                     *node;
-    void                       *iter;
+    ngx_http_apigw_jv_cont_t   *node;
     size_t                      index;
 } ngx_http_apigw_jp_frame_t;
 
 
 typedef struct {
-    json_t                     *root;
+    ngx_http_apigw_alloc_t     *alloc;
+    ngx_http_apigw_jv_t        *root;
     ngx_uint_t                  steps;
 } ngx_http_apigw_jp_ctx_t;
 
@@ -181,25 +181,31 @@ static ngx_http_apigw_jp_expr_t *ngx_http_apigw_jp_new_expr(
 
 static ngx_int_t ngx_http_apigw_jp_step(ngx_http_apigw_jp_ctx_t *ctx);
 static ngx_int_t ngx_http_apigw_jp_push(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_list_t *l, json_t *v);
+    ngx_http_apigw_jp_list_t *l, ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_jp_eval_query(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_query_t *q, json_t *start, ngx_http_apigw_jp_list_t *out);
-static ngx_int_t ngx_http_apigw_jp_descend(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_seg_t *seg, json_t *node, ngx_http_apigw_jp_list_t *out);
-static ngx_int_t ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_sel_t *sel, json_t *node, ngx_uint_t descendant,
+    ngx_http_apigw_jp_query_t *q, ngx_http_apigw_jv_t *start,
     ngx_http_apigw_jp_list_t *out);
+static ngx_int_t ngx_http_apigw_jp_descend(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_seg_t *seg, ngx_http_apigw_jv_t *node,
+    ngx_http_apigw_jp_list_t *out);
+static ngx_int_t ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jp_sel_t *sel, ngx_http_apigw_jv_t *node,
+    ngx_uint_t descendant, ngx_http_apigw_jp_list_t *out);
 static ngx_int_t ngx_http_apigw_jp_slice(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_sel_t *sel, json_t *node, ngx_http_apigw_jp_list_t *out);
-static json_t *ngx_http_apigw_jp_walk(ngx_http_apigw_jp_query_t *q,
-    json_t *node, ngx_uint_t from, ngx_uint_t to);
-static ngx_int_t ngx_http_apigw_jp_length(json_t *node, int64_t *len);
+    ngx_http_apigw_jp_sel_t *sel, ngx_http_apigw_jv_t *node,
+    ngx_http_apigw_jp_list_t *out);
+static ngx_http_apigw_jv_t *ngx_http_apigw_jp_walk(
+    ngx_http_apigw_jp_query_t *q, ngx_http_apigw_jv_t *node, ngx_uint_t from,
+    ngx_uint_t to);
+static ngx_int_t ngx_http_apigw_jp_length(ngx_http_apigw_jv_t *node,
+    int64_t *len);
 static ngx_int_t ngx_http_apigw_jp_test(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_expr_t *e, json_t *current);
+    ngx_http_apigw_jp_expr_t *e, ngx_http_apigw_jv_t *current);
+static void ngx_http_apigw_jp_release(ngx_http_apigw_jp_val_t *v);
 static ngx_int_t ngx_http_apigw_jp_value(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_val_t *operand, json_t *current,
+    ngx_http_apigw_jp_val_t *operand, ngx_http_apigw_jv_t *current,
     ngx_http_apigw_jp_val_t *v);
-static void ngx_http_apigw_jp_from_json(json_t *json,
+static void ngx_http_apigw_jp_from_json(ngx_http_apigw_jv_t *json,
     ngx_http_apigw_jp_val_t *v);
 static ngx_int_t ngx_http_apigw_jp_compare(ngx_http_apigw_jp_ctx_t *ctx,
     ngx_uint_t op, ngx_http_apigw_jp_val_t *a, ngx_http_apigw_jp_val_t *b);
@@ -210,7 +216,7 @@ static ngx_int_t ngx_http_apigw_jp_less(ngx_http_apigw_jp_val_t *a,
 static int ngx_http_apigw_jp_numcmp(ngx_http_apigw_jp_val_t *a,
     ngx_http_apigw_jp_val_t *b);
 static ngx_int_t ngx_http_apigw_jp_json_equal(ngx_http_apigw_jp_ctx_t *ctx,
-    json_t *a, json_t *b, ngx_uint_t depth);
+    ngx_http_apigw_jv_t *a, ngx_http_apigw_jv_t *b, ngx_uint_t depth);
 
 
 static const char  ngx_http_apigw_jp_nomem[] = "out of memory";
@@ -1386,21 +1392,22 @@ ngx_http_apigw_jp_new_expr(ngx_http_apigw_jp_parser_t *ps, ngx_uint_t type)
 /* evaluator */
 
 ngx_int_t
-ngx_http_apigw_jsonpath_eval(ngx_http_apigw_jsonpath_t *jp, json_t *root,
-    json_t **result)
+ngx_http_apigw_jsonpath_eval(ngx_http_apigw_jsonpath_t *jp,
+    ngx_http_apigw_alloc_t *a, ngx_http_apigw_jv_t *root,
+    ngx_http_apigw_jv_t *result)
 {
-    json_t                     *node, *array;
     int64_t                     len;
     ngx_int_t                   rc;
     ngx_uint_t                  i;
+    ngx_http_apigw_jv_t        *node;
+    ngx_http_apigw_jv_cont_t   *c;
     ngx_http_apigw_jp_ctx_t     ctx;
     ngx_http_apigw_jp_list_t    list;
     ngx_http_apigw_jp_query_t  *q;
 
-    *result = NULL;
-
     q = &jp->query;
 
+    ctx.alloc = a;
     ctx.root = root;
     ctx.steps = 0;
 
@@ -1409,17 +1416,20 @@ ngx_http_apigw_jsonpath_eval(ngx_http_apigw_jsonpath_t *jp, json_t *root,
                               : ngx_http_apigw_jp_walk(q, root, 0, q->nsegs);
 
         if (!q->length_func) {
-            *result = (node == NULL) ? NULL : json_incref(node);
+            if (node == NULL) {
+                return NGX_DECLINED;
+            }
+
+            *result = *node;
             return NGX_OK;
         }
 
         if (ngx_http_apigw_jp_length(node, &len) != NGX_OK) {
-            return NGX_OK;
+            return NGX_DECLINED;
         }
 
-        *result = json_integer(len);
-
-        return (*result == NULL) ? NGX_ERROR : NGX_OK;
+        ngx_http_apigw_jv_set_int(result, len);
+        return NGX_OK;
     }
 
     ngx_memzero(&list, sizeof(ngx_http_apigw_jp_list_t));
@@ -1434,26 +1444,27 @@ ngx_http_apigw_jsonpath_eval(ngx_http_apigw_jsonpath_t *jp, json_t *root,
     }
 
     if (q->length_func) {
-        array = json_integer((json_int_t) list.nelts);
-
-    } else {
-        array = json_array();
-
-        for (i = 0; array != NULL && i < list.nelts; i++) {
-            if (json_array_append(array, list.elts[i]) != 0) {
-                json_decref(array);
-                array = NULL;
-            }
-        }
+        ngx_http_apigw_jv_set_int(result, (int64_t) list.nelts);
+        free(list.elts);
+        return NGX_OK;
     }
 
-    free(list.elts);
-
-    if (array == NULL) {
+    c = ngx_http_apigw_jv_cont_new(a, NGX_HTTP_APIGW_JV_ARRAY, list.nelts);
+    if (c == NULL) {
+        free(list.elts);
         return NGX_ERROR;
     }
 
-    *result = array;
+    for (i = 0; i < list.nelts; i++) {
+        c->u.elts[i] = *list.elts[i];
+    }
+
+    c->nelts = list.nelts;
+
+    free(list.elts);
+
+    result->type = NGX_HTTP_APIGW_JV_ARRAY;
+    result->u.c = c;
 
     return NGX_OK;
 }
@@ -1472,10 +1483,10 @@ ngx_http_apigw_jp_step(ngx_http_apigw_jp_ctx_t *ctx)
 
 static ngx_int_t
 ngx_http_apigw_jp_push(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_list_t *l, json_t *v)
+    ngx_http_apigw_jp_list_t *l, ngx_http_apigw_jv_t *v)
 {
-    json_t      **elts;
-    ngx_uint_t    n;
+    ngx_uint_t             n;
+    ngx_http_apigw_jv_t  **elts;
 
     if (ngx_http_apigw_jp_step(ctx) != NGX_OK) {
         return NGX_ERROR;
@@ -1492,7 +1503,7 @@ ngx_http_apigw_jp_push(ngx_http_apigw_jp_ctx_t *ctx,
             n = NGX_HTTP_APIGW_JSONPATH_MAX_MATCHES;
         }
 
-        elts = realloc(l->elts, n * sizeof(json_t *));
+        elts = realloc(l->elts, n * sizeof(ngx_http_apigw_jv_t *));
         if (elts == NULL) {
             return NGX_ERROR;
         }
@@ -1511,7 +1522,8 @@ ngx_http_apigw_jp_push(ngx_http_apigw_jp_ctx_t *ctx,
 
 static ngx_int_t
 ngx_http_apigw_jp_eval_query(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_query_t *q, json_t *start, ngx_http_apigw_jp_list_t *out)
+    ngx_http_apigw_jp_query_t *q, ngx_http_apigw_jv_t *start,
+    ngx_http_apigw_jp_list_t *out)
 {
     ngx_int_t                  rc;
     ngx_uint_t                 i, j, k;
@@ -1560,6 +1572,13 @@ ngx_http_apigw_jp_eval_query(ngx_http_apigw_jp_ctx_t *ctx,
 }
 
 
+/* the i-th child of a container: an element, or a member's value */
+
+#define ngx_http_apigw_jp_child(c, i)                                        \
+    (((c)->type == NGX_HTTP_APIGW_JV_ARRAY) ? &(c)->u.elts[i]                \
+                                            : &(c)->u.members[i].val)
+
+
 /*
  * "..": the selectors applied to the node and to each of its
  * descendants, in document order (a node, then the subtree of each of
@@ -1568,11 +1587,12 @@ ngx_http_apigw_jp_eval_query(ngx_http_apigw_jp_ctx_t *ctx,
 
 static ngx_int_t
 ngx_http_apigw_jp_descend(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_seg_t *seg, json_t *node, ngx_http_apigw_jp_list_t *out)
+    ngx_http_apigw_jp_seg_t *seg, ngx_http_apigw_jv_t *node,
+    ngx_http_apigw_jp_list_t *out)
 {
-    json_t                     *child;
     ngx_int_t                   rc;
     ngx_uint_t                  k, n, nalloc;
+    ngx_http_apigw_jv_t        *child;
     ngx_http_apigw_jp_frame_t  *stack, *f;
 
     stack = NULL;
@@ -1598,7 +1618,7 @@ ngx_http_apigw_jp_descend(ngx_http_apigw_jp_ctx_t *ctx,
                 }
             }
 
-            if (json_is_array(child) || json_is_object(child)) {
+            if (ngx_http_apigw_jv_is_cont(child)) {
 
                 if (n == nalloc) {
                     nalloc = nalloc ? nalloc * 2 : 16;
@@ -1613,10 +1633,8 @@ ngx_http_apigw_jp_descend(ngx_http_apigw_jp_ctx_t *ctx,
                 }
 
                 f = &stack[n++];
-                f->node = child;
+                f->node = child->u.c;
                 f->index = 0;
-                f->iter = json_is_object(child) ? json_object_iter(child)
-                                                : NULL;
             }
         }
 
@@ -1629,17 +1647,11 @@ ngx_http_apigw_jp_descend(ngx_http_apigw_jp_ctx_t *ctx,
         f = &stack[n - 1];
         child = NULL;
 
-        if (json_is_array(f->node)) {
-            if (f->index < json_array_size(f->node)) {
-                child = json_array_get(f->node, f->index++);
-            }
+        if (f->index < f->node->nelts) {
+            child = ngx_http_apigw_jp_child(f->node, f->index);
+            f->index++;
 
-        } else if (f->iter != NULL) {
-            child = json_object_iter_value(f->iter);
-            f->iter = json_object_iter_next(f->node, f->iter);
-        }
-
-        if (child == NULL) {
+        } else {
             n--;
         }
     }
@@ -1658,21 +1670,23 @@ failed:
 
 static ngx_int_t
 ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_sel_t *sel, json_t *node, ngx_uint_t descendant,
-    ngx_http_apigw_jp_list_t *out)
+    ngx_http_apigw_jp_sel_t *sel, ngx_http_apigw_jv_t *node,
+    ngx_uint_t descendant, ngx_http_apigw_jp_list_t *out)
 {
-    void       *iter;
-    json_t     *v;
-    int64_t     i, n;
-    ngx_int_t   rc;
+    int64_t                    i, n;
+    ngx_int_t                  rc;
+    ngx_http_apigw_jv_t       *v;
+    ngx_http_apigw_jv_cont_t  *c;
+
+    c = ngx_http_apigw_jv_is_cont(node) ? node->u.c : NULL;
 
     switch (sel->type) {
 
     case NGX_HTTP_APIGW_JP_NAME:
 
-        if (json_is_object(node)) {
-            v = json_object_getn(node, (const char *) sel->name.data,
-                                 sel->name.len);
+        if (node->type == NGX_HTTP_APIGW_JV_OBJECT) {
+            v = ngx_http_apigw_jv_object_get(c, sel->name.data,
+                                             sel->name.len);
             if (v != NULL) {
                 return ngx_http_apigw_jp_push(ctx, out, v);
             }
@@ -1682,8 +1696,8 @@ ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
 
     case NGX_HTTP_APIGW_JP_INDEX:
 
-        if (json_is_array(node)) {
-            n = (int64_t) json_array_size(node);
+        if (node->type == NGX_HTTP_APIGW_JV_ARRAY) {
+            n = (int64_t) c->nelts;
             i = sel->start;
 
             if (i < 0) {
@@ -1691,8 +1705,7 @@ ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
             }
 
             if (i >= 0 && i < n) {
-                return ngx_http_apigw_jp_push(ctx, out,
-                                              json_array_get(node, (size_t) i));
+                return ngx_http_apigw_jp_push(ctx, out, &c->u.elts[i]);
             }
         }
 
@@ -1703,25 +1716,10 @@ ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
 
     case NGX_HTTP_APIGW_JP_WILDCARD:
 
-        if (json_is_array(node)) {
-            n = (int64_t) json_array_size(node);
-
-            for (i = 0; i < n; i++) {
+        if (c) {
+            for (i = 0; i < (int64_t) c->nelts; i++) {
                 if (ngx_http_apigw_jp_push(ctx, out,
-                                           json_array_get(node, (size_t) i))
-                    != NGX_OK)
-                {
-                    return NGX_ERROR;
-                }
-            }
-
-        } else if (json_is_object(node)) {
-            for (iter = json_object_iter(node);
-                 iter != NULL;
-                 iter = json_object_iter_next(node, iter))
-            {
-                if (ngx_http_apigw_jp_push(ctx, out,
-                                           json_object_iter_value(iter))
+                                           ngx_http_apigw_jp_child(c, i))
                     != NGX_OK)
                 {
                     return NGX_ERROR;
@@ -1733,7 +1731,7 @@ ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
 
     default: /* NGX_HTTP_APIGW_JP_FILTER */
 
-        if (json_is_object(node) && !descendant) {
+        if (node->type == NGX_HTTP_APIGW_JV_OBJECT && !descendant) {
 
             /*
              * Jayway: a filter on an object tests the object itself;
@@ -1749,27 +1747,9 @@ ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
             return rc ? ngx_http_apigw_jp_push(ctx, out, node) : NGX_OK;
         }
 
-        if (json_is_array(node)) {
-            n = (int64_t) json_array_size(node);
-
-            for (i = 0; i < n; i++) {
-                v = json_array_get(node, (size_t) i);
-
-                rc = ngx_http_apigw_jp_test(ctx, sel->filter, v);
-
-                if (rc == NGX_ERROR
-                    || (rc && ngx_http_apigw_jp_push(ctx, out, v) != NGX_OK))
-                {
-                    return NGX_ERROR;
-                }
-            }
-
-        } else if (json_is_object(node)) {
-            for (iter = json_object_iter(node);
-                 iter != NULL;
-                 iter = json_object_iter_next(node, iter))
-            {
-                v = json_object_iter_value(iter);
+        if (c) {
+            for (i = 0; i < (int64_t) c->nelts; i++) {
+                v = ngx_http_apigw_jp_child(c, i);
 
                 rc = ngx_http_apigw_jp_test(ctx, sel->filter, v);
 
@@ -1790,15 +1770,18 @@ ngx_http_apigw_jp_select(ngx_http_apigw_jp_ctx_t *ctx,
 
 static ngx_int_t
 ngx_http_apigw_jp_slice(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_sel_t *sel, json_t *node, ngx_http_apigw_jp_list_t *out)
+    ngx_http_apigw_jp_sel_t *sel, ngx_http_apigw_jv_t *node,
+    ngx_http_apigw_jp_list_t *out)
 {
-    int64_t  n, lo, hi, i, step;
+    int64_t               n, lo, hi, i, step;
+    ngx_http_apigw_jv_t  *elts;
 
-    if (!json_is_array(node)) {
+    if (node->type != NGX_HTTP_APIGW_JV_ARRAY) {
         return NGX_OK;
     }
 
-    n = (int64_t) json_array_size(node);
+    n = (int64_t) node->u.c->nelts;
+    elts = node->u.c->u.elts;
     step = sel->step;
 
     if (step > 0) {
@@ -1809,10 +1792,7 @@ ngx_http_apigw_jp_slice(ngx_http_apigw_jp_ctx_t *ctx,
         hi = (hi < 0) ? ngx_max(hi + n, 0) : ngx_min(hi, n);
 
         for (i = lo; i < hi; /* void */) {
-            if (ngx_http_apigw_jp_push(ctx, out,
-                                       json_array_get(node, (size_t) i))
-                != NGX_OK)
-            {
+            if (ngx_http_apigw_jp_push(ctx, out, &elts[i]) != NGX_OK) {
                 return NGX_ERROR;
             }
 
@@ -1833,9 +1813,7 @@ ngx_http_apigw_jp_slice(ngx_http_apigw_jp_ctx_t *ctx,
     lo = (lo < 0) ? ngx_max(lo + n, -1) : ngx_min(lo, n - 1);
 
     for (i = hi; i > lo; /* void */) {
-        if (ngx_http_apigw_jp_push(ctx, out, json_array_get(node, (size_t) i))
-            != NGX_OK)
-        {
+        if (ngx_http_apigw_jp_push(ctx, out, &elts[i]) != NGX_OK) {
             return NGX_ERROR;
         }
 
@@ -1852,8 +1830,8 @@ ngx_http_apigw_jp_slice(ngx_http_apigw_jp_ctx_t *ctx,
 
 /* a definite path (names and indexes only), without allocation */
 
-static json_t *
-ngx_http_apigw_jp_walk(ngx_http_apigw_jp_query_t *q, json_t *node,
+static ngx_http_apigw_jv_t *
+ngx_http_apigw_jp_walk(ngx_http_apigw_jp_query_t *q, ngx_http_apigw_jv_t *node,
     ngx_uint_t from, ngx_uint_t to)
 {
     int64_t                   i, n;
@@ -1864,25 +1842,25 @@ ngx_http_apigw_jp_walk(ngx_http_apigw_jp_query_t *q, json_t *node,
         sel = &q->segs[k].sels[0];
 
         if (sel->type == NGX_HTTP_APIGW_JP_NAME) {
-            node = json_is_object(node)
-                   ? json_object_getn(node, (const char *) sel->name.data,
-                                      sel->name.len)
+            node = (node->type == NGX_HTTP_APIGW_JV_OBJECT)
+                   ? ngx_http_apigw_jv_object_get(node->u.c, sel->name.data,
+                                                  sel->name.len)
                    : NULL;
             continue;
         }
 
-        if (!json_is_array(node)) {
+        if (node->type != NGX_HTTP_APIGW_JV_ARRAY) {
             return NULL;
         }
 
-        n = (int64_t) json_array_size(node);
+        n = (int64_t) node->u.c->nelts;
         i = sel->start;
 
         if (i < 0) {
             i += n;
         }
 
-        node = (i >= 0 && i < n) ? json_array_get(node, (size_t) i) : NULL;
+        node = (i >= 0 && i < n) ? &node->u.c->u.elts[i] : NULL;
     }
 
     return node;
@@ -1895,27 +1873,26 @@ ngx_http_apigw_jp_walk(ngx_http_apigw_jp_query_t *q, json_t *node,
  */
 
 static ngx_int_t
-ngx_http_apigw_jp_length(json_t *node, int64_t *len)
+ngx_http_apigw_jp_length(ngx_http_apigw_jv_t *node, int64_t *len)
 {
     u_char  *p, *last;
     int64_t  n;
 
-    if (json_is_array(node)) {
-        *len = (int64_t) json_array_size(node);
-        return NGX_OK;
-    }
-
-    if (json_is_object(node)) {
-        *len = (int64_t) json_object_size(node);
-        return NGX_OK;
-    }
-
-    if (!json_is_string(node)) {
+    if (node == NULL) {
         return NGX_DECLINED;
     }
 
-    p = (u_char *) json_string_value(node);
-    last = p + json_string_length(node);
+    if (ngx_http_apigw_jv_is_cont(node)) {
+        *len = (int64_t) node->u.c->nelts;
+        return NGX_OK;
+    }
+
+    if (node->type != NGX_HTTP_APIGW_JV_STRING) {
+        return NGX_DECLINED;
+    }
+
+    p = node->u.s.data;
+    last = p + node->u.s.len;
     n = 0;
 
     for ( /* void */ ; p < last; p++) {
@@ -1934,7 +1911,7 @@ ngx_http_apigw_jp_length(json_t *node, int64_t *len)
 
 static ngx_int_t
 ngx_http_apigw_jp_test(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_expr_t *e, json_t *current)
+    ngx_http_apigw_jp_expr_t *e, ngx_http_apigw_jv_t *current)
 {
     ngx_int_t                rc;
     ngx_http_apigw_jp_val_t  a, b;
@@ -1974,9 +1951,7 @@ ngx_http_apigw_jp_test(ngx_http_apigw_jp_ctx_t *ctx,
 
         rc = (a.type != NGX_HTTP_APIGW_JP_NOTHING);
 
-        if (a.query != NULL) {
-            json_decref(a.json);
-        }
+        ngx_http_apigw_jp_release(&a);
 
         return rc;
 
@@ -1987,24 +1962,14 @@ ngx_http_apigw_jp_test(ngx_http_apigw_jp_ctx_t *ctx,
         }
 
         if (ngx_http_apigw_jp_value(ctx, &e->b, current, &b) != NGX_OK) {
-            if (a.query != NULL) {
-                json_decref(a.json);
-            }
-
+            ngx_http_apigw_jp_release(&a);
             return NGX_ERROR;
         }
 
         rc = ngx_http_apigw_jp_compare(ctx, e->op, &a, &b);
 
-        /* "query" marks a JSON array made here, owned */
-
-        if (a.query != NULL) {
-            json_decref(a.json);
-        }
-
-        if (b.query != NULL) {
-            json_decref(b.json);
-        }
+        ngx_http_apigw_jp_release(&a);
+        ngx_http_apigw_jp_release(&b);
 
         return rc;
     }
@@ -2012,20 +1977,34 @@ ngx_http_apigw_jp_test(ngx_http_apigw_jp_ctx_t *ctx,
 
 
 /*
+ * "query" marks an array of matches made here (malloc()ed, with its
+ * elements, in one piece): owned by the operand's value
+ */
+
+static void
+ngx_http_apigw_jp_release(ngx_http_apigw_jp_val_t *v)
+{
+    if (v->query != NULL) {
+        free(v->json);
+    }
+}
+
+
+/*
  * the value of an operand: a literal as is, a path's single match, or
- * the array of its matches (made here: v->query is then set and the
- * caller releases v->json), or nothing
+ * the array of its matches (made here: v->query is then set and
+ * ngx_http_apigw_jp_release() frees it), or nothing
  */
 
 static ngx_int_t
 ngx_http_apigw_jp_value(ngx_http_apigw_jp_ctx_t *ctx,
-    ngx_http_apigw_jp_val_t *operand, json_t *current,
+    ngx_http_apigw_jp_val_t *operand, ngx_http_apigw_jv_t *current,
     ngx_http_apigw_jp_val_t *v)
 {
-    json_t                     *node, *array;
     int64_t                     len;
-    ngx_int_t                   rc;
     ngx_uint_t                  i, n;
+    ngx_http_apigw_jv_t        *node, *array;
+    ngx_http_apigw_jv_cont_t   *c;
     ngx_http_apigw_jp_list_t    list;
     ngx_http_apigw_jp_query_t  *q;
 
@@ -2051,7 +2030,10 @@ ngx_http_apigw_jp_value(ngx_http_apigw_jp_ctx_t *ctx,
 
             node = ngx_http_apigw_jp_walk(q, node, 0, n - 1);
 
-            if (json_is_array(node) || json_is_string(node)) {
+            if (node != NULL
+                && (node->type == NGX_HTTP_APIGW_JV_ARRAY
+                    || node->type == NGX_HTTP_APIGW_JV_STRING))
+            {
                 (void) ngx_http_apigw_jp_length(node, &len);
                 goto number;
             }
@@ -2095,25 +2077,30 @@ ngx_http_apigw_jp_value(ngx_http_apigw_jp_ctx_t *ctx,
 
     /* several matches compare as the array of them */
 
-    rc = NGX_OK;
-
-    array = json_array();
+    array = malloc(sizeof(ngx_http_apigw_jv_t)
+                   + sizeof(ngx_http_apigw_jv_cont_t)
+                   + list.nelts * sizeof(ngx_http_apigw_jv_t));
     if (array == NULL) {
-        rc = NGX_ERROR;
+        free(list.elts);
+        return NGX_ERROR;
     }
 
-    for (i = 0; rc == NGX_OK && i < list.nelts; i++) {
-        if (json_array_append(array, list.elts[i]) != 0) {
-            json_decref(array);
-            rc = NGX_ERROR;
-        }
+    c = (ngx_http_apigw_jv_cont_t *) (array + 1);
+    ngx_memzero(c, sizeof(ngx_http_apigw_jv_cont_t));
+
+    c->type = NGX_HTTP_APIGW_JV_ARRAY;
+    c->nelts = list.nelts;
+    c->nalloc = list.nelts;
+    c->u.elts = (ngx_http_apigw_jv_t *) (c + 1);
+
+    for (i = 0; i < list.nelts; i++) {
+        c->u.elts[i] = *list.elts[i];
     }
 
     free(list.elts);
 
-    if (rc != NGX_OK) {
-        return NGX_ERROR;
-    }
+    array->type = NGX_HTTP_APIGW_JV_ARRAY;
+    array->u.c = c;
 
     v->type = NGX_HTTP_APIGW_JP_JSON;
     v->json = array;
@@ -2133,38 +2120,43 @@ number:
 
 
 static void
-ngx_http_apigw_jp_from_json(json_t *json, ngx_http_apigw_jp_val_t *v)
+ngx_http_apigw_jp_from_json(ngx_http_apigw_jv_t *json,
+    ngx_http_apigw_jp_val_t *v)
 {
     ngx_memzero(v, sizeof(ngx_http_apigw_jp_val_t));
 
-    switch (json ? json_typeof(json) : JSON_NULL) {
+    if (json == NULL) {
+        v->type = NGX_HTTP_APIGW_JP_NOTHING;
+        return;
+    }
 
-    case JSON_NULL:
-        v->type = json ? NGX_HTTP_APIGW_JP_NULL : NGX_HTTP_APIGW_JP_NOTHING;
+    switch (json->type) {
+
+    case NGX_HTTP_APIGW_JV_NULL:
+        v->type = NGX_HTTP_APIGW_JP_NULL;
         break;
 
-    case JSON_TRUE:
-    case JSON_FALSE:
+    case NGX_HTTP_APIGW_JV_TRUE:
+    case NGX_HTTP_APIGW_JV_FALSE:
         v->type = NGX_HTTP_APIGW_JP_BOOL;
-        v->boolean = json_is_true(json);
+        v->boolean = (json->type == NGX_HTTP_APIGW_JV_TRUE);
         break;
 
-    case JSON_INTEGER:
+    case NGX_HTTP_APIGW_JV_INTEGER:
         v->type = NGX_HTTP_APIGW_JP_NUMBER;
         v->is_int = 1;
-        v->integer = json_integer_value(json);
+        v->integer = json->u.i;
         v->number = (double) v->integer;
         break;
 
-    case JSON_REAL:
+    case NGX_HTTP_APIGW_JV_REAL:
         v->type = NGX_HTTP_APIGW_JP_NUMBER;
-        v->number = json_real_value(json);
+        v->number = json->u.d;
         break;
 
-    case JSON_STRING:
+    case NGX_HTTP_APIGW_JV_STRING:
         v->type = NGX_HTTP_APIGW_JP_STRING;
-        v->str.data = (u_char *) json_string_value(json);
-        v->str.len = json_string_length(json);
+        v->str = json->u.s;
         break;
 
     default:
@@ -2310,15 +2302,14 @@ ngx_http_apigw_jp_numcmp(ngx_http_apigw_jp_val_t *a,
 /* deep equality, numbers by value; NGX_ERROR past the step limit */
 
 static ngx_int_t
-ngx_http_apigw_jp_json_equal(ngx_http_apigw_jp_ctx_t *ctx, json_t *a,
-    json_t *b, ngx_uint_t depth)
+ngx_http_apigw_jp_json_equal(ngx_http_apigw_jp_ctx_t *ctx,
+    ngx_http_apigw_jv_t *a, ngx_http_apigw_jv_t *b, ngx_uint_t depth)
 {
-    void                     *iter;
-    size_t                    i, n;
-    json_t                   *bv;
-    ngx_int_t                 rc;
-    const char               *key;
-    ngx_http_apigw_jp_val_t   va, vb;
+    size_t                       i, n;
+    ngx_int_t                    rc;
+    ngx_http_apigw_jv_t         *bv;
+    ngx_http_apigw_jp_val_t      va, vb;
+    ngx_http_apigw_jv_member_t  *m;
 
     if (ngx_http_apigw_jp_step(ctx) != NGX_OK) {
         return NGX_ERROR;
@@ -2328,17 +2319,18 @@ ngx_http_apigw_jp_json_equal(ngx_http_apigw_jp_ctx_t *ctx, json_t *a,
         return 0;
     }
 
-    if (json_is_array(a) && json_is_array(b)) {
-        n = json_array_size(a);
+    if (a->type == NGX_HTTP_APIGW_JV_ARRAY
+        && b->type == NGX_HTTP_APIGW_JV_ARRAY)
+    {
+        n = a->u.c->nelts;
 
-        if (n != json_array_size(b)) {
+        if (n != b->u.c->nelts) {
             return 0;
         }
 
         for (i = 0; i < n; i++) {
-            rc = ngx_http_apigw_jp_json_equal(ctx, json_array_get(a, i),
-                                              json_array_get(b, i),
-                                              depth + 1);
+            rc = ngx_http_apigw_jp_json_equal(ctx, &a->u.c->u.elts[i],
+                                              &b->u.c->u.elts[i], depth + 1);
             if (rc != 1) {
                 return rc;
             }
@@ -2347,24 +2339,24 @@ ngx_http_apigw_jp_json_equal(ngx_http_apigw_jp_ctx_t *ctx, json_t *a,
         return 1;
     }
 
-    if (json_is_object(a) && json_is_object(b)) {
-        if (json_object_size(a) != json_object_size(b)) {
+    if (a->type == NGX_HTTP_APIGW_JV_OBJECT
+        && b->type == NGX_HTTP_APIGW_JV_OBJECT)
+    {
+        n = a->u.c->nelts;
+
+        if (n != b->u.c->nelts) {
             return 0;
         }
 
-        for (iter = json_object_iter(a);
-             iter != NULL;
-             iter = json_object_iter_next(a, iter))
-        {
-            key = json_object_iter_key(iter);
+        for (i = 0; i < n; i++) {
+            m = &a->u.c->u.members[i];
 
-            bv = json_object_getn(b, key, json_object_iter_key_len(iter));
+            bv = ngx_http_apigw_jv_object_get(b->u.c, m->key.data, m->key.len);
             if (bv == NULL) {
                 return 0;
             }
 
-            rc = ngx_http_apigw_jp_json_equal(ctx, json_object_iter_value(iter),
-                                              bv, depth + 1);
+            rc = ngx_http_apigw_jp_json_equal(ctx, &m->val, bv, depth + 1);
             if (rc != 1) {
                 return rc;
             }
@@ -2373,9 +2365,7 @@ ngx_http_apigw_jp_json_equal(ngx_http_apigw_jp_ctx_t *ctx, json_t *a,
         return 1;
     }
 
-    if (json_is_array(a) || json_is_array(b)
-        || json_is_object(a) || json_is_object(b))
-    {
+    if (ngx_http_apigw_jv_is_cont(a) || ngx_http_apigw_jv_is_cont(b)) {
         return 0;
     }
 

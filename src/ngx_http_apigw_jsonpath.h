@@ -3,7 +3,7 @@
  * Copyright (C) ngx_http_apigw_module authors
  *
  * JSONPath for $input.json(x) and $input.path(x): a pure engine over
- * jansson values (see docs/dev/engines.md).
+ * the engines' JSON values, ngx_http_apigw_jv_t (see docs/dev/engines.md).
  *
  * Syntax: $ (root; a path without it is relative to the root), .name,
  * ['name'] / ["name"] (with JSON escapes and \'), [n], [-n], [*], .*,
@@ -25,7 +25,7 @@
 
 
 #include <ngx_http_apigw_engine.h>
-#include <jansson.h>
+#include <ngx_http_apigw_jv.h>
 
 
 /* limits: a crafted path or body cannot blow up a worker */
@@ -50,19 +50,22 @@ ngx_http_apigw_jsonpath_t *ngx_http_apigw_jsonpath_compile(
     size_t *pos);
 
 /*
- * evaluate against root (jansson); returns NGX_OK with *result a NEW
- * reference (the caller json_decref's it):
+ * evaluate against root (NULL: no document); returns NGX_OK with *result
+ * set (the matched value itself, so that its containers are the
+ * document's; a new array from a for several matches), or NGX_DECLINED
+ * when nothing matches:
  * - a definite path ($, .name, ['name'], [n]) gives the single matched
- *   value, or a NULL result (no error) when nothing matches;
+ *   value, or NGX_DECLINED when nothing matches;
  * - an indefinite path (wildcards, .., slices, unions, filters) gives a
  *   JSON array of all matches, possibly empty;
  * - a path ending in length() gives an integer: the length of the
- *   array, object or string a definite path matches (NULL result
+ *   array, object or string a definite path matches (NGX_DECLINED
  *   otherwise), or the number of matches of an indefinite path.
  * NGX_ERROR only on allocation failure or limits exceeded.
  */
 ngx_int_t ngx_http_apigw_jsonpath_eval(ngx_http_apigw_jsonpath_t *jp,
-    json_t *root, json_t **result);
+    ngx_http_apigw_alloc_t *a, ngx_http_apigw_jv_t *root,
+    ngx_http_apigw_jv_t *result);
 
 /* 1 if the path gives a single value (see above), 0 if an array */
 ngx_uint_t ngx_http_apigw_jsonpath_is_definite(ngx_http_apigw_jsonpath_t *jp);

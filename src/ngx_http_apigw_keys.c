@@ -636,7 +636,7 @@ ngx_int_t
 ngx_http_apigw_keys_handler(ngx_http_request_t *r)
 {
     u_char                     hash[32];
-    ngx_str_t                  name;
+    ngx_str_t                  name, key;
     ngx_uint_t                 lo, hi, mid;
     ngx_int_t                  c;
     ngx_table_elt_t           *h;
@@ -656,17 +656,31 @@ ngx_http_apigw_keys_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    ngx_str_set(&name, "x-api-key");
-    h = ngx_http_apigw_find_header(&r->headers_in.headers, &name);
+    /* AWS's apiKeySource: the header, or a Lambda authorizer's answer */
 
-    if (h == NULL || alcf->keys == NULL) {
+    if (alcf->key_source == NGX_HTTP_APIGW_KEY_SOURCE_AUTHORIZER) {
+        key = ctx->usage_key;
+
+    } else {
+        ngx_str_set(&name, "x-api-key");
+        h = ngx_http_apigw_find_header(&r->headers_in.headers, &name);
+
+        if (h) {
+            key = h->value;
+
+        } else {
+            ngx_str_null(&key);
+        }
+    }
+
+    if (key.len == 0 || alcf->keys == NULL) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "apigw: %s API key", h ? "unknown" : "no");
+                      "apigw: %s API key", key.len ? "unknown" : "no");
         return ngx_http_apigw_send_error(r, ctx,
                                          NGX_HTTP_APIGW_GR_INVALID_API_KEY);
     }
 
-    ngx_http_apigw_key_hash(h->value.data, h->value.len, hash);
+    ngx_http_apigw_key_hash(key.data, key.len, hash);
 
     k = alcf->keys->keys.elts;
     lo = 0;
@@ -706,7 +720,7 @@ ngx_http_apigw_keys_handler(ngx_http_request_t *r)
                                          NGX_HTTP_APIGW_GR_INVALID_API_KEY);
     }
 
-    ctx->api_key = h->value;
+    ctx->api_key = key;
     ctx->api_key_id.data = found->id;
     ctx->api_key_id.len = NGX_HTTP_APIGW_KEY_ID_LEN;
     ctx->api_key_plans = found->usage_plans;

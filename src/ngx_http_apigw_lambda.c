@@ -28,6 +28,8 @@ static ngx_int_t ngx_http_apigw_event_params(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_event_context(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
+static ngx_int_t ngx_http_apigw_event_iam(json_t *obj,
+    ngx_http_apigw_iam_caller_t *caller, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_event_body(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 static ngx_int_t ngx_http_apigw_ctx_string(ngx_http_request_t *r,
@@ -207,84 +209,6 @@ failed:
 
     ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                   "apigw: building the lambda event failed");
-
-    return NGX_ERROR;
-}
-
-
-/*
- * The method request as mapping templates see it: $input.params() as
- * {"path": {}, "querystring": {}, "header": {}}, $context (the
- * requestContext of a 1.0 event) and $stageVariables (NULL: none).
- * New references, the caller releases them.
- */
-
-ngx_int_t
-ngx_http_apigw_request_values(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, json_t **params, json_t **context,
-    json_t **stage)
-{
-    json_t  *event, *p, *v;
-
-    *params = NULL;
-    *context = NULL;
-    *stage = NULL;
-
-    event = json_object();
-    p = json_object();
-
-    if (event == NULL || p == NULL) {
-        goto failed;
-    }
-
-    if (ngx_http_apigw_event_headers(r, ctx, event, 0) != NGX_OK
-        || ngx_http_apigw_event_query(r, event, 0) != NGX_OK
-        || ngx_http_apigw_event_params(r, ctx, event, 0) != NGX_OK
-        || ngx_http_apigw_event_context(r, ctx, event, 0) != NGX_OK)
-    {
-        goto failed;
-    }
-
-    v = json_object_get(event, "pathParameters");
-
-    if (json_object_set_new(p, "path",
-                            json_is_object(v) ? json_incref(v) : json_object())
-        != 0)
-    {
-        goto failed;
-    }
-
-    v = json_object_get(event, "queryStringParameters");
-
-    if (json_object_set_new(p, "querystring",
-                            json_is_object(v) ? json_incref(v) : json_object())
-        != 0)
-    {
-        goto failed;
-    }
-
-    if (json_object_set(p, "header", json_object_get(event, "headers")) != 0)
-    {
-        goto failed;
-    }
-
-    v = json_object_get(event, "stageVariables");
-
-    if (json_is_object(v)) {
-        *stage = json_incref(v);
-    }
-
-    *context = json_incref(json_object_get(event, "requestContext"));
-    *params = p;
-
-    json_decref(event);
-
-    return NGX_OK;
-
-failed:
-
-    json_decref(event);
-    json_decref(p);
 
     return NGX_ERROR;
 }
@@ -765,6 +689,18 @@ ngx_http_apigw_event_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         {
             goto failed;
         }
+
+        /* what an authorizer found out, after "apiId" as AWS orders it */
+
+        if (i == 1 && ctx->authorizer
+            && ngx_http_apigw_json_set(rc, "authorizer",
+                                       json_incref((v2 && ctx->authorizer_v2)
+                                                   ? ctx->authorizer_v2
+                                                   : ctx->authorizer))
+               != NGX_OK)
+        {
+            goto failed;
+        }
     }
 
     if (v2) {
@@ -816,6 +752,12 @@ ngx_http_apigw_event_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                         json_integer((json_int_t) r->start_sec * 1000
                                      + r->start_msec))
                != NGX_OK)
+        {
+            goto failed;
+        }
+
+        if (ctx->iam_caller
+            && ngx_http_apigw_event_iam(rc, ctx->iam_caller, 1) != NGX_OK)
         {
             goto failed;
         }
@@ -872,6 +814,12 @@ ngx_http_apigw_event_context(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         goto failed;
     }
 
+    if (ctx->iam_caller
+        && ngx_http_apigw_event_iam(sub, ctx->iam_caller, 0) != NGX_OK)
+    {
+        goto failed;
+    }
+
     for (i = 0; v1_tail[i]; i++) {
         if (ngx_http_apigw_ctx_string(r, ctx, v1_tail[i], &value) != NGX_OK
             || ngx_http_apigw_json_set(rc, v1_tail[i],
@@ -910,6 +858,100 @@ failed:
     json_decref(rc);
 
     return NGX_ERROR;
+}
+
+
+/*
+ * An IAM caller: 1.0's requestContext.identity (its keys are there,
+ * null, and keep their place), 2.0's requestContext.authorizer.iam
+ */
+
+static ngx_int_t
+ngx_http_apigw_event_iam(json_t *obj, ngx_http_apigw_iam_caller_t *caller,
+    ngx_uint_t v2)
+{
+    json_t  *authorizer, *iam;
+
+    if (v2) {
+        /* json_object_set_new() takes the reference even when it fails */
+
+        authorizer = json_object();
+
+        if (ngx_http_apigw_json_set(obj, "authorizer", authorizer) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        iam = json_object();
+
+        if (ngx_http_apigw_json_set(authorizer, "iam", iam) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        obj = iam;
+    }
+
+    if (ngx_http_apigw_json_set(obj, "accessKey",
+                                ngx_http_apigw_json_str(&caller->access_key))
+        != NGX_OK
+        || ngx_http_apigw_json_set(obj, "accountId",
+                                   ngx_http_apigw_json_str(&caller->account))
+           != NGX_OK
+        || ngx_http_apigw_json_set(obj, v2 ? "callerId" : "caller",
+                                   ngx_http_apigw_json_str(&caller->user_id))
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (v2) {
+        return (ngx_http_apigw_json_set(obj, "cognitoIdentity", json_null())
+                != NGX_OK
+                || ngx_http_apigw_json_set(obj, "principalOrgId",
+                                           json_null())
+                   != NGX_OK
+                || ngx_http_apigw_json_set(obj, "userArn",
+                                       ngx_http_apigw_json_str(&caller->arn))
+                   != NGX_OK
+                || ngx_http_apigw_json_set(obj, "userId",
+                                   ngx_http_apigw_json_str(&caller->user_id))
+                   != NGX_OK)
+               ? NGX_ERROR : NGX_OK;
+    }
+
+    if (ngx_http_apigw_json_set(obj, "user",
+                                ngx_http_apigw_json_str(&caller->user_id))
+        != NGX_OK
+        || ngx_http_apigw_json_set(obj, "userArn",
+                                   ngx_http_apigw_json_str(&caller->arn))
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The method request as an event describes it, without the body: what
+ * a REQUEST authorizer receives (lambda_auth.c): headers, query string,
+ * path parameters, stage variables, requestContext
+ */
+
+ngx_int_t
+ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2)
+{
+    if (ngx_http_apigw_event_headers(r, ctx, event, v2) != NGX_OK
+        || ngx_http_apigw_event_query(r, event, v2) != NGX_OK
+        || ngx_http_apigw_event_params(r, ctx, event, v2) != NGX_OK
+        || ngx_http_apigw_event_context(r, ctx, event, v2) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 

@@ -12,8 +12,8 @@
  * by the Accept header makes the body, its parameter mappings the
  * headers, and $context.responseOverride has the last word.
  *
- * Rendering allocates from the request pool; the jansson values of a
- * request are released by a pool cleanup.
+ * Rendering, and the JSON values templates see, allocate from the
+ * request pool (ngx_http_apigw_jv_t): nothing to release one by one.
  */
 
 
@@ -26,12 +26,11 @@ static ngx_int_t ngx_http_apigw_mapping_request(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
 static ngx_int_t ngx_http_apigw_mapping_mock(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
-static ngx_int_t ngx_http_apigw_mapping_env(ngx_http_request_t *r,
+static ngx_int_t ngx_http_apigw_mapping_values_once(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx);
 static ngx_int_t ngx_http_apigw_mapping_render(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_vtl_t *vtl, ngx_str_t *body,
     ngx_str_t *out);
-static void ngx_http_apigw_mapping_cleanup(void *data);
 static ngx_http_apigw_mapping_tpl_t *ngx_http_apigw_template_find(
     ngx_array_t *templates, ngx_str_t *media);
 static ngx_http_apigw_mapping_tpl_t *ngx_http_apigw_response_template_find(
@@ -42,7 +41,7 @@ static ngx_int_t ngx_http_apigw_request_overrides(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx);
 static ngx_int_t ngx_http_apigw_param_values(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_param_map_t *pm,
-    ngx_list_t *headers, ngx_str_t *body, json_t **body_json,
+    ngx_list_t *headers, ngx_str_t *body, ngx_http_apigw_jv_t **body_json,
     ngx_array_t *values);
 static ngx_int_t ngx_http_apigw_args_values(ngx_http_request_t *r,
     ngx_str_t *name, ngx_array_t *values);
@@ -116,11 +115,11 @@ static ngx_int_t
 ngx_http_apigw_mapping_request(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx)
 {
-    json_t                         *res, *code;
+    ngx_int_t                       rc;
     ngx_str_t                       media, out;
     ngx_uint_t                      pass;
-    json_error_t                    err;
-    ngx_pool_cleanup_t             *cln;
+    ngx_http_apigw_jv_t             res, *code;
+    ngx_http_apigw_alloc_t          a;
     ngx_http_apigw_mapping_tpl_t   *tpl;
     ngx_http_apigw_mapping_ctx_t   *mctx;
     ngx_http_apigw_integration_t   *in;
@@ -143,14 +142,6 @@ ngx_http_apigw_mapping_request(ngx_http_request_t *r,
     {
         return NGX_ERROR;
     }
-
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NGX_ERROR;
-    }
-
-    cln->handler = ngx_http_apigw_mapping_cleanup;
-    cln->data = mctx;
 
     mctx->client_headers = r->headers_in.headers;
     ctx->mapping = mctx;
@@ -190,11 +181,11 @@ ngx_http_apigw_mapping_request(ngx_http_request_t *r,
 
     /*
      * the values templates see are built once, before anything of the
-     * request changes, when a template may use them
+     * request changes, and only those a template of the method uses
      */
 
-    if (mcf && (mcf->templates.nelts || mcf->responses.nelts)) {
-        if (ngx_http_apigw_mapping_env(r, ctx, mctx) != NGX_OK) {
+    if (mcf && mcf->needs) {
+        if (ngx_http_apigw_mapping_values_once(r, ctx, mctx) != NGX_OK) {
             return NGX_ERROR;
         }
     }
@@ -227,17 +218,25 @@ ngx_http_apigw_mapping_request(ngx_http_request_t *r,
             return NGX_OK;
         }
 
-        res = json_loadb((char *) out.data, out.len, JSON_DECODE_ANY, &err);
-        code = json_is_object(res) ? json_object_get(res, "statusCode")
-                                   : NULL;
+        a.alloc = ngx_http_apigw_pool_alloc;
+        a.data = r->pool;
 
-        if (json_is_integer(code) && json_integer_value(code) >= 100
-            && json_integer_value(code) <= 599)
-        {
-            ctx->status = (ngx_uint_t) json_integer_value(code);
+        rc = ngx_http_apigw_jv_parse(&a, out.data, out.len, 0, &res);
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
         }
 
-        json_decref(res);
+        code = (rc == NGX_OK && res.type == NGX_HTTP_APIGW_JV_OBJECT)
+               ? ngx_http_apigw_jv_object_get(res.u.c,
+                                              (u_char *) "statusCode", 10)
+               : NULL;
+
+        if (code && code->type == NGX_HTTP_APIGW_JV_INTEGER
+            && code->u.i >= 100 && code->u.i <= 599)
+        {
+            ctx->status = (ngx_uint_t) code->u.i;
+        }
 
         return NGX_OK;
 
@@ -632,15 +631,15 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out)
 {
     u_char                          buf[NGX_INT_T_LEN];
-    json_t                         *res, *msg, *ro, *v, *hv;
-    ngx_int_t                       n;
+    ngx_int_t                       n, rc;
     ngx_str_t                       key, rendered, name, value, *s;
     ngx_buf_t                      *b;
     ngx_uint_t                      i, j, status, has_key;
     ngx_list_t                      upstream;
     ngx_array_t                     values, headers;
-    const char                     *hname;
-    json_error_t                    err;
+    ngx_http_apigw_jv_t             res, *ro, *v, *msg, *body_json;
+    ngx_http_apigw_alloc_t          a;
+    ngx_http_apigw_jv_member_t     *m;
     ngx_keyval_t                   *kv;
     ngx_http_apigw_param_map_t     *pm;
     ngx_http_apigw_mapping_tpl_t   *tpl;
@@ -665,7 +664,7 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
 
     has_key = 0;
     ngx_str_null(&key);
-    res = NULL;
+    body_json = NULL;
 
     switch (in->type) {
 
@@ -688,27 +687,27 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
 
         /* a function error: its errorMessage */
 
-        res = json_loadb((char *) body->data, body->len, JSON_DECODE_ANY,
-                         &err);
-        msg = json_is_object(res) ? json_object_get(res, "errorMessage")
-                                  : NULL;
+        a.alloc = ngx_http_apigw_pool_alloc;
+        a.data = r->pool;
 
-        if (json_is_string(msg)) {
-            key.len = json_string_length(msg);
-            key.data = ngx_pnalloc(r->pool, key.len + 1);
-            if (key.data == NULL) {
-                json_decref(res);
-                return NGX_ERROR;
-            }
+        rc = ngx_http_apigw_jv_parse(&a, body->data, body->len, 0, &res);
 
-            ngx_memcpy(key.data, json_string_value(msg), key.len);
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        msg = (rc == NGX_OK && res.type == NGX_HTTP_APIGW_JV_OBJECT)
+              ? ngx_http_apigw_jv_object_get(res.u.c,
+                                             (u_char *) "errorMessage", 12)
+              : NULL;
+
+        if (msg && msg->type == NGX_HTTP_APIGW_JV_STRING) {
+            key = msg->u.s;
 
         } else {
             ngx_str_set(&key, "");
         }
 
-        json_decref(res);
-        res = NULL;
         has_key = 1;
         break;
 
@@ -791,8 +790,8 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
                : NULL;
 
     if (tpl) {
-        if (mctx->context == NULL
-            && ngx_http_apigw_mapping_env(r, ctx, mctx) != NGX_OK)
+        if (mcf->needs
+            && ngx_http_apigw_mapping_values_once(r, ctx, mctx) != NGX_OK)
         {
             return NGX_ERROR;
         }
@@ -839,10 +838,9 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
             values.nelts = 0;
 
             if (ngx_http_apigw_param_values(r, ctx, &pm[i], &upstream, body,
-                                            &res, &values)
+                                            &body_json, &values)
                 != NGX_OK)
             {
-                json_decref(res);
                 return NGX_ERROR;
             }
 
@@ -851,7 +849,6 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
             for (j = 0; j < values.nelts; j++) {
                 kv = ngx_array_push(&headers);
                 if (kv == NULL) {
-                    json_decref(res);
                     return NGX_ERROR;
                 }
 
@@ -860,8 +857,6 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
             }
         }
     }
-
-    json_decref(res);
 
     ngx_http_apigw_clear_headers(r);
 
@@ -884,57 +879,52 @@ ngx_http_apigw_mapping_response(ngx_http_request_t *r,
 
     /* $context.responseOverride has the last word */
 
-    ro = mctx->context ? json_object_get(mctx->context, "responseOverride")
-                       : NULL;
+    ro = (mctx->context && mctx->context->type == NGX_HTTP_APIGW_JV_OBJECT)
+         ? ngx_http_apigw_jv_object_get(mctx->context->u.c,
+                                        (u_char *) "responseOverride", 16)
+         : NULL;
 
-    if (json_is_object(ro)) {
-        v = json_object_get(ro, "status");
+    if (ro && ro->type == NGX_HTTP_APIGW_JV_OBJECT) {
+        v = ngx_http_apigw_jv_object_get(ro->u.c, (u_char *) "status", 6);
 
         n = NGX_ERROR;
 
-        if (json_is_integer(v)) {
-            n = (ngx_int_t) json_integer_value(v);
+        if (v && v->type == NGX_HTTP_APIGW_JV_INTEGER) {
+            n = (ngx_int_t) v->u.i;
 
-        } else if (json_is_string(v)) {
-            n = ngx_atoi((u_char *) json_string_value(v),
-                         json_string_length(v));
+        } else if (v && v->type == NGX_HTTP_APIGW_JV_STRING) {
+            n = ngx_atoi(v->u.s.data, v->u.s.len);
         }
 
         if (n >= 100 && n <= 599) {
             r->headers_out.status = n;
         }
 
-        v = json_object_get(ro, "header");
+        v = ngx_http_apigw_jv_object_get(ro->u.c, (u_char *) "header", 6);
 
-        if (json_is_object(v)) {
-            json_object_foreach(v, hname, hv) {
-                if (!json_is_string(hv)) {
-                    continue;
-                }
+        for (i = 0;
+             v && v->type == NGX_HTTP_APIGW_JV_OBJECT && i < v->u.c->nelts;
+             i++)
+        {
+            m = &v->u.c->u.members[i];
 
-                name.data = (u_char *) hname;
-                name.len = ngx_strlen(hname);
-                value.len = json_string_length(hv);
-                value.data = ngx_pnalloc(r->pool, value.len + 1);
+            if (m->val.type != NGX_HTTP_APIGW_JV_STRING) {
+                continue;
+            }
 
-                if (value.data == NULL) {
-                    return NGX_ERROR;
-                }
+            /* a name ends at a NUL byte, as a C string */
 
-                ngx_memcpy(value.data, json_string_value(hv), value.len);
+            name = m->key;
+            name.len = ngx_strnlen(name.data, name.len);
 
-                /* the name's memory lives as long as the context */
+            /* the request's memory, where templates wrote nothing else */
 
-                name.data = ngx_pstrdup(r->pool, &name);
-                if (name.data == NULL) {
-                    return NGX_ERROR;
-                }
+            value = m->val.u.s;
 
-                if (ngx_http_apigw_set_response_header(r, &name, &value)
-                    != NGX_OK)
-                {
-                    return NGX_ERROR;
-                }
+            if (ngx_http_apigw_set_response_header(r, &name, &value)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
             }
         }
     }
@@ -1048,15 +1038,10 @@ ngx_http_apigw_header_value_valid(ngx_str_t *value)
 /* $input.params(), $context and $stageVariables of this request */
 
 static ngx_int_t
-ngx_http_apigw_mapping_env(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
-    ngx_http_apigw_mapping_ctx_t *mctx)
+ngx_http_apigw_mapping_values_once(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx)
 {
-    if (mctx->context) {
-        return NGX_OK;
-    }
-
-    if (ngx_http_apigw_request_values(r, ctx, &mctx->params, &mctx->context,
-                                      &mctx->stage)
+    if (ngx_http_apigw_mapping_values(r, ctx, mctx, ctx->method->mapping)
         != NGX_OK)
     {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
@@ -1102,18 +1087,6 @@ ngx_http_apigw_mapping_render(ngx_http_request_t *r,
     }
 
     return NGX_OK;
-}
-
-
-static void
-ngx_http_apigw_mapping_cleanup(void *data)
-{
-    ngx_http_apigw_mapping_ctx_t  *mctx = data;
-
-    json_decref(mctx->params);
-    json_decref(mctx->context);
-    json_decref(mctx->stage);
-    json_decref(mctx->body_json);
 }
 
 
@@ -1249,46 +1222,50 @@ static ngx_int_t
 ngx_http_apigw_request_overrides(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx)
 {
-    json_t         *ro, *group, *v;
-    ngx_str_t       name, value;
-    ngx_uint_t      i;
-    ngx_array_t    *dst;
-    const char     *key;
+    ngx_str_t                    name, value;
+    ngx_uint_t                   i, k;
+    ngx_array_t                 *dst;
+    ngx_http_apigw_jv_t         *ro, *group;
+    ngx_http_apigw_jv_member_t  *m;
 
-    static const char  *groups[] = { "header", "querystring", "path" };
+    static ngx_str_t             groups[] = {
+        ngx_string("header"), ngx_string("querystring"), ngx_string("path")
+    };
 
-    ro = json_object_get(mctx->context, "requestOverride");
+    if (mctx->context->type != NGX_HTTP_APIGW_JV_OBJECT) {
+        return NGX_OK;
+    }
 
-    if (!json_is_object(ro)) {
+    ro = ngx_http_apigw_jv_object_get(mctx->context->u.c,
+                                      (u_char *) "requestOverride", 15);
+
+    if (ro == NULL || ro->type != NGX_HTTP_APIGW_JV_OBJECT) {
         return NGX_OK;
     }
 
     for (i = 0; i < 3; i++) {
-        group = json_object_get(ro, groups[i]);
+        group = ngx_http_apigw_jv_object_get(ro->u.c, groups[i].data,
+                                             groups[i].len);
 
-        if (!json_is_object(group)) {
+        if (group == NULL || group->type != NGX_HTTP_APIGW_JV_OBJECT) {
             continue;
         }
 
         dst = (i == 0) ? &mctx->headers
                        : (i == 1) ? &mctx->query : &mctx->path;
 
-        json_object_foreach(group, key, v) {
-            if (!json_is_string(v)) {
+        for (k = 0; k < group->u.c->nelts; k++) {
+            m = &group->u.c->u.members[k];
+
+            if (m->val.type != NGX_HTTP_APIGW_JV_STRING) {
                 continue;
             }
 
-            name.len = ngx_strlen(key);
-            name.data = ngx_pnalloc(r->pool, name.len);
-            value.len = json_string_length(v);
-            value.data = ngx_pnalloc(r->pool, value.len + 1);
+            /* a name ends at a NUL byte, as a C string */
 
-            if (name.data == NULL || value.data == NULL) {
-                return NGX_ERROR;
-            }
-
-            ngx_memcpy(name.data, key, name.len);
-            ngx_memcpy(value.data, json_string_value(v), value.len);
+            name = m->key;
+            name.len = ngx_strnlen(name.data, name.len);
+            value = m->val.u.s;
 
             if (name.len == 0
                 || (i == 0
@@ -1321,16 +1298,16 @@ ngx_http_apigw_request_overrides(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_apigw_param_values(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_param_map_t *pm, ngx_list_t *headers, ngx_str_t *body,
-    json_t **body_json, ngx_array_t *values)
+    ngx_http_apigw_jv_t **body_json, ngx_array_t *values)
 {
-    json_t                        *j;
     u_char                        *dst, *src;
+    ngx_int_t                      rc;
     ngx_str_t                     *s, *v, value;
     ngx_uint_t                     i;
     ngx_array_t                    local, *target;
-    json_error_t                   err;
-    ngx_http_apigw_mapping_ctx_t  *mctx;
+    ngx_http_apigw_jv_t            j;
     ngx_http_apigw_alloc_t         a;
+    ngx_http_apigw_mapping_ctx_t  *mctx;
 
     mctx = ctx->mapping;
 
@@ -1368,7 +1345,11 @@ ngx_http_apigw_param_values(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         break;
 
     case NGX_HTTP_APIGW_SRC_CONTEXT:
-        if (pm->context->get(r, ctx, &value) == NGX_ERROR) {
+        if ((pm->context
+             ? pm->context->get(r, ctx, &value)
+             : ngx_http_apigw_authorizer_value(r, ctx, &pm->arg, &value))
+            == NGX_ERROR)
+        {
             return NGX_ERROR;
         }
 
@@ -1457,58 +1438,57 @@ ngx_http_apigw_param_values(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         break;
 
     case NGX_HTTP_APIGW_SRC_BODY_PATH:
+        a.alloc = ngx_http_apigw_pool_alloc;
+        a.data = r->pool;
+
         if (*body_json == NULL) {
             if (body->len == 0) {
                 break;
             }
 
-            *body_json = json_loadb((char *) body->data, body->len,
-                                    JSON_DECODE_ANY, &err);
+            *body_json = ngx_palloc(r->pool, sizeof(ngx_http_apigw_jv_t));
             if (*body_json == NULL) {
+                return NGX_ERROR;
+            }
+
+            /* as jansson's json_loadb() without JSON_ALLOW_NUL */
+
+            rc = ngx_http_apigw_jv_parse(&a, body->data, body->len, 0,
+                                         *body_json);
+
+            if (rc == NGX_ERROR) {
+                return NGX_ERROR;
+            }
+
+            if (rc == NGX_DECLINED) {
                 /* not JSON: nothing to select */
-                *body_json = json_null();
+                ngx_http_apigw_jv_set_null(*body_json);
             }
         }
 
-        j = NULL;
+        rc = ngx_http_apigw_jsonpath_eval(pm->jsonpath, &a, *body_json, &j);
 
-        if (ngx_http_apigw_jsonpath_eval(pm->jsonpath, *body_json, &j)
-            != NGX_OK)
-        {
+        if (rc == NGX_ERROR) {
             return NGX_ERROR;
         }
 
-        if (j == NULL) {
+        if (rc == NGX_DECLINED) {
             break;
         }
 
         s = ngx_array_push(values);
         if (s == NULL) {
-            json_decref(j);
             return NGX_ERROR;
         }
 
-        if (json_is_string(j)) {
-            s->len = json_string_length(j);
-            s->data = ngx_pnalloc(r->pool, s->len + 1);
-            if (s->data == NULL) {
-                json_decref(j);
-                return NGX_ERROR;
-            }
+        if (j.type == NGX_HTTP_APIGW_JV_STRING) {
+            /* the body's own bytes or the parser's copy, kept as they are */
+            *s = j.u.s;
 
-            ngx_memcpy(s->data, json_string_value(j), s->len);
-
-        } else {
-            a.alloc = ngx_http_apigw_pool_alloc;
-            a.data = r->pool;
-
-            if (ngx_http_apigw_util_json_dump(&a, j, s) != NGX_OK) {
-                json_decref(j);
-                return NGX_ERROR;
-            }
+        } else if (ngx_http_apigw_util_json_dump(&a, &j, s) != NGX_OK) {
+            return NGX_ERROR;
         }
 
-        json_decref(j);
         break;
     }
 

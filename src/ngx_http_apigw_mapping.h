@@ -79,15 +79,17 @@ struct ngx_http_apigw_mapping_conf_s {
     ngx_array_t                     params;     /* param_map_t */
     ngx_array_t                     responses;  /* int_response_t */
     ngx_http_apigw_int_response_t  *dflt;
+    ngx_uint_t                      needs;      /* of all its templates */
+    ngx_array_t                     context_names;  /* $context.x named */
 };
 
 
 /* per request */
 struct ngx_http_apigw_mapping_ctx_s {
-    json_t                         *params;     /* $input.params() */
-    json_t                         *context;    /* $context */
-    json_t                         *stage;      /* $stageVariables */
-    json_t                         *body_json;  /* body sources, parsed */
+    ngx_http_apigw_jv_t            *params;     /* $input.params() */
+    ngx_http_apigw_jv_t            *context;    /* $context */
+    ngx_http_apigw_jv_t            *stage;      /* $stageVariables */
+    ngx_http_apigw_jv_t            *body_json;  /* body sources, parsed */
     ngx_str_t                       body;       /* the method request's */
     ngx_list_t                      client_headers;
     ngx_array_t                     headers;    /* ngx_keyval_t, to send */
@@ -119,10 +121,17 @@ ngx_int_t ngx_http_apigw_mapping_handler(ngx_http_request_t *r,
 ngx_int_t ngx_http_apigw_mapping_response(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out);
 
-/* lambda.c: the method request as templates see it */
-ngx_int_t ngx_http_apigw_request_values(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, json_t **params, json_t **context,
-    json_t **stage);
+/*
+ * mapping_values.c: the method request as templates see it, what they
+ * need of it (mcf->needs, mcf->context_names) into mctx
+ */
+ngx_int_t ngx_http_apigw_mapping_values(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx,
+    ngx_http_apigw_mapping_conf_t *mcf);
+
+/* lambda.c: the event of a REQUEST authorizer, but for its own fields */
+ngx_int_t ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
 
 ngx_str_t *ngx_http_apigw_mapping_path(ngx_http_apigw_ctx_t *ctx,
     ngx_str_t *name);

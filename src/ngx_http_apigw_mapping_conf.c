@@ -15,6 +15,8 @@
 #define NGX_HTTP_APIGW_TEMPLATE_MAX  (300 * 1024)   /* AWS's limit */
 
 
+static ngx_int_t ngx_http_apigw_mapping_needs(ngx_conf_t *cf,
+    ngx_http_apigw_mapping_conf_t *mcf, ngx_http_apigw_vtl_t *vtl);
 static ngx_http_apigw_mapping_conf_t *ngx_http_apigw_mapping_conf(
     ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf);
 static char *ngx_http_apigw_add_template(ngx_conf_t *cf, ngx_array_t *a,
@@ -689,7 +691,9 @@ ngx_http_apigw_add_param(ngx_conf_t *cf, ngx_array_t *a, ngx_str_t *dst,
     if (pm->src == NGX_HTTP_APIGW_SRC_CONTEXT) {
         pm->context = ngx_http_apigw_context_var(&rest);
 
-        if (pm->context == NULL) {
+        /* context.authorizer.X: known per request only (mapping.c) */
+
+        if (pm->context == NULL && !ngx_http_apigw_authorizer_ref(&rest)) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "unknown context variable \"%V\"", &rest);
             return NGX_CONF_ERROR;
@@ -737,13 +741,66 @@ ngx_http_apigw_add_param(ngx_conf_t *cf, ngx_array_t *a, ngx_str_t *dst,
 }
 
 
+/*
+ * what a template needs made for it (NGX_HTTP_APIGW_VTL_USES_*), and of
+ * $context which members, added to the method's
+ */
+
+static ngx_int_t
+ngx_http_apigw_mapping_needs(ngx_conf_t *cf,
+    ngx_http_apigw_mapping_conf_t *mcf, ngx_http_apigw_vtl_t *vtl)
+{
+    ngx_str_t   *names, *name, *have;
+    ngx_uint_t   i, k, n;
+
+    mcf->needs |= ngx_http_apigw_vtl_needs(vtl);
+
+    names = ngx_http_apigw_vtl_context_names(vtl, &n);
+
+    if (mcf->context_names.elts == NULL
+        && ngx_array_init(&mcf->context_names, cf->pool, 4,
+                          sizeof(ngx_str_t))
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < n; i++) {
+        have = mcf->context_names.elts;
+
+        for (k = 0; k < mcf->context_names.nelts; k++) {
+            if (have[k].len == names[i].len
+                && ngx_strncmp(have[k].data, names[i].data, names[i].len)
+                   == 0)
+            {
+                break;
+            }
+        }
+
+        if (k < mcf->context_names.nelts) {
+            continue;
+        }
+
+        name = ngx_array_push(&mcf->context_names);
+        if (name == NULL) {
+            return NGX_ERROR;
+        }
+
+        *name = names[i];
+    }
+
+    return NGX_OK;
+}
+
+
 /* at the end of a method block: what its integration can use */
 
 char *
 ngx_http_apigw_mapping_check(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf)
 {
-    ngx_uint_t                      i;
+    ngx_uint_t                      i, k;
     ngx_http_apigw_param_map_t     *pm;
+    ngx_http_apigw_mapping_tpl_t   *t;
     ngx_http_apigw_int_response_t  *ir;
     ngx_http_apigw_integration_t   *in;
     ngx_http_apigw_mapping_conf_t  *mcf;
@@ -767,6 +824,27 @@ ngx_http_apigw_mapping_check(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf)
     for (i = 0; i < mcf->responses.nelts; i++) {
         if (ir[i].regex == NULL) {
             mcf->dflt = &ir[i];
+        }
+    }
+
+    /* what any of the templates uses, made for each request */
+
+    mcf->needs = 0;
+    t = mcf->templates.elts;
+
+    for (i = 0; i < mcf->templates.nelts; i++) {
+        if (ngx_http_apigw_mapping_needs(cf, mcf, t[i].vtl) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    for (i = 0; i < mcf->responses.nelts; i++) {
+        t = ir[i].templates.elts;
+
+        for (k = 0; k < ir[i].templates.nelts; k++) {
+            if (ngx_http_apigw_mapping_needs(cf, mcf, t[k].vtl) != NGX_OK) {
+                return NGX_CONF_ERROR;
+            }
         }
     }
 

@@ -148,6 +148,8 @@ static ngx_http_apigw_reason_t  ngx_http_apigw_reasons[] = {
 
 static ngx_str_t  ngx_http_apigw_internal_error_body =
     ngx_string("{\"message\": \"Internal server error\"}");
+static ngx_str_t  ngx_http_apigw_null_message_body =
+    ngx_string("{\"message\": null}");
 
 static ngx_str_t  ngx_http_apigw_json = ngx_string("application/json");
 static ngx_str_t  ngx_http_apigw_function_error =
@@ -205,6 +207,7 @@ ngx_http_apigw_send_error(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ctx->error = 1;
     ctx->error_type = type;
     ctx->error_message = ngx_http_apigw_gr_info[type].message;
+    ctx->error_amzn_type.len = 0;
 
     return ngx_http_apigw_gr_info[type].status;
 }
@@ -608,6 +611,10 @@ ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
     } else if (ctx->error_type == NGX_HTTP_APIGW_GR_INTERNAL_ERROR) {
         body = ngx_http_apigw_internal_error_body;
 
+    } else if (ctx->error_message.data == NULL) {
+        /* no message: a failed Lambda authorizer, AWS sends these bytes */
+        body = ngx_http_apigw_null_message_body;
+
     } else {
         /* the default template: {"message":$context.error.messageString} */
 
@@ -641,10 +648,14 @@ ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
     r->headers_out.content_type_lowcase = NULL;
     r->headers_out.content_length_n = body.len;
 
-    if (info->error_type.len) {
+    /* IAM's errors tell apart what one gateway response type covers */
+
+    if (ctx->error_amzn_type.len || info->error_type.len) {
         if (ngx_http_apigw_add_header(r, &(ngx_str_t)
                                           ngx_string("x-amzn-ErrorType"),
-                                      &info->error_type)
+                                      ctx->error_amzn_type.len
+                                      ? &ctx->error_amzn_type
+                                      : &info->error_type)
             == NULL)
         {
             return NGX_ERROR;

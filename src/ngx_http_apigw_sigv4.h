@@ -30,6 +30,9 @@
 #define NGX_HTTP_APIGW_SIGV4_KEY_LEN     32
 #define NGX_HTTP_APIGW_SIGV4_HEX_LEN     64
 
+/* the longest X-Amz-Expires of a presigned request: a week */
+#define NGX_HTTP_APIGW_SIGV4_MAX_EXPIRES 604800
+
 /*
  * S3 rules for the canonical URI: the path is neither normalized nor
  * encoded twice (it is decoded and encoded once)
@@ -118,6 +121,10 @@ typedef struct {
 void ngx_http_apigw_sigv4_sha256_hex(const u_char *data, size_t len,
     u_char *out);
 
+/* the same of the pieces one after another: a body in several buffers */
+void ngx_http_apigw_sigv4_sha256_hex_parts(ngx_str_t *parts, ngx_uint_t n,
+    u_char *out);
+
 /*
  * The canonical request over the headers named in signed_headers_filter
  * ("host;x-amz-date", any case and order; a name absent from the request
@@ -183,7 +190,8 @@ ngx_int_t ngx_http_apigw_sigv4_parse_query(ngx_http_apigw_alloc_t *a,
  * The date's format (amz_date NULL: the presigned X-Amz-Date), the scope
  * against the expected region and service (NULL: any), Host signed, and
  * the time: within "skew" seconds of "now" (0: no time check), presigned
- * within X-Amz-Expires.
+ * within X-Amz-Expires (a presigned request without X-Amz-Expires gets
+ * "skew" as a header would).
  */
 ngx_int_t ngx_http_apigw_sigv4_check(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_sigv4_auth_t *auth, ngx_str_t *amz_date, ngx_str_t *region,

@@ -23,8 +23,8 @@
  *   exact Java escaping of U+007F-U+009F and U+2000-U+20FF is not
  *   known).
  *
- * Temporary memory of json_dump (its stack) comes from malloc() and is
- * freed before it returns; the output comes from the allocator.
+ * Everything, the output and json_dump's stack, comes from the
+ * allocator.
  */
 
 
@@ -33,12 +33,22 @@
 #include <stdlib.h>
 #include <ngx_http_apigw_util.h>
 
+#if (defined __SSE2__ && defined __GNUC__)
+#include <emmintrin.h>
+#define NGX_HTTP_APIGW_SSE2  1
+#endif
+
 
 typedef struct {
-    json_t      *node;
-    void        *iter;
-    size_t       index;
+    ngx_http_apigw_jv_cont_t   *cont;
+    ngx_uint_t                  index;
 } ngx_http_apigw_util_frame_t;
+
+
+typedef struct {
+    ngx_http_apigw_alloc_t     *a;
+    u_char                     *start;
+} ngx_http_apigw_util_buf_t;
 
 
 static uint32_t ngx_http_apigw_util_decode(u_char **pp, u_char *last);
@@ -50,13 +60,20 @@ static size_t ngx_http_apigw_util_sanitize(u_char *d, u_char *p, size_t len,
     ngx_uint_t *changed);
 static ngx_int_t ngx_http_apigw_util_text(ngx_http_apigw_alloc_t *a,
     ngx_str_t *in, ngx_str_t *out);
+static u_char *ngx_http_apigw_util_js_plain_end(u_char *p, u_char *last);
+static u_char *ngx_http_apigw_util_js_escape(u_char *d, u_char **pp,
+    u_char *last);
 static size_t ngx_http_apigw_util_escape_js(u_char *d, u_char *p,
     size_t len);
 static size_t ngx_http_apigw_util_urlenc(u_char *d, u_char *p, size_t len);
 static ngx_int_t ngx_http_apigw_util_hex(u_char c);
-static size_t ngx_http_apigw_util_quote(u_char *d, u_char *p, size_t len);
-static size_t ngx_http_apigw_util_scalar(json_t *v, u_char *d);
-static size_t ngx_http_apigw_util_dump(json_t *v, u_char *d);
+static size_t ngx_http_apigw_util_quote_len(u_char *p, size_t len);
+static u_char *ngx_http_apigw_util_quote_copy(u_char *d, u_char *p,
+    size_t len);
+static ngx_int_t ngx_http_apigw_util_json_scalar(ngx_http_apigw_jv_t *v,
+    ngx_http_apigw_jv_out_t *out);
+static ngx_int_t ngx_http_apigw_util_grow(ngx_http_apigw_jv_out_t *out,
+    size_t n);
 
 
 static u_char  ngx_http_apigw_util_hexdigits[] = "0123456789ABCDEF";
@@ -287,84 +304,204 @@ ngx_http_apigw_util_text(ngx_http_apigw_alloc_t *a, ngx_str_t *in,
 }
 
 
+/* the bytes escapeJavaScript() keeps: ASCII from 0x20 but " ' \\ / */
+
+static const u_char  ngx_http_apigw_util_js_plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+    /* 0x80 and above: 0 */
+};
+
+
+/*
+ * the end of a run of bytes escapeJavaScript() keeps, 16 or 8 at a time
+ * (as ngx_http_apigw_jv_plain_end())
+ */
+
+#define NGX_HTTP_APIGW_UTIL_ONES   0x0101010101010101ULL
+#define NGX_HTTP_APIGW_UTIL_HIGHS  0x8080808080808080ULL
+
+#define ngx_http_apigw_util_has_less(w, n)                                   \
+    (((w) - NGX_HTTP_APIGW_UTIL_ONES * (n)) & ~(w)                           \
+     & NGX_HTTP_APIGW_UTIL_HIGHS)
+
+#define ngx_http_apigw_util_has_byte(w, c)                                   \
+    ngx_http_apigw_util_has_less((w) ^ (NGX_HTTP_APIGW_UTIL_ONES * (c)), 1)
+
+
+static u_char *
+ngx_http_apigw_util_js_plain_end(u_char *p, u_char *last)
+{
+    uint64_t  w, m;
+
+#if (NGX_HTTP_APIGW_SSE2)
+    unsigned  bits;
+    __m128i   x, special;
+
+    /* 16 at a time: the bytes >= 0x80 or < 0x20 are < 0x20 signed */
+
+    while (last - p >= 16) {
+        x = _mm_loadu_si128((__m128i *) p);
+
+        special = _mm_or_si128(
+                      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))),
+                      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('/'))));
+
+        bits = _mm_movemask_epi8(_mm_or_si128(special,
+                                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+
+        if (bits) {
+            return p + __builtin_ctz(bits);
+        }
+
+        p += 16;
+    }
+#endif
+
+    while (last - p >= 8) {
+        ngx_memcpy(&w, p, 8);
+
+        m = (w & NGX_HTTP_APIGW_UTIL_HIGHS)
+            | ngx_http_apigw_util_has_less(w, 0x20)
+            | ngx_http_apigw_util_has_byte(w, '"')
+            | ngx_http_apigw_util_has_byte(w, '\'')
+            | ngx_http_apigw_util_has_byte(w, '\\')
+            | ngx_http_apigw_util_has_byte(w, '/');
+
+        if (m) {
+#if (defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+            return p + (__builtin_ctzll(m) >> 3);
+#else
+            break;
+#endif
+        }
+
+        p += 8;
+    }
+
+    while (p < last && ngx_http_apigw_util_js_plain[*p]) {
+        p++;
+    }
+
+    return p;
+}
+
+
+/* what escapeJavaScript() writes for a code point that is not kept */
+
+static u_char *
+ngx_http_apigw_util_js_escape(u_char *d, u_char **pp, u_char *last)
+{
+    u_char    c;
+    uint32_t  cp;
+
+    c = **pp;
+
+    if (c < 0x80) {
+        (*pp)++;
+
+        switch (c) {
+        case '\b':
+            *d++ = '\\';
+            *d++ = 'b';
+            return d;
+        case '\t':
+            *d++ = '\\';
+            *d++ = 't';
+            return d;
+        case '\n':
+            *d++ = '\\';
+            *d++ = 'n';
+            return d;
+        case '\f':
+            *d++ = '\\';
+            *d++ = 'f';
+            return d;
+        case '\r':
+            *d++ = '\\';
+            *d++ = 'r';
+            return d;
+        case '"':
+        case '\'':
+        case '\\':
+        case '/':
+            *d++ = '\\';
+            *d++ = c;
+            return d;
+        default:
+            /* the other controls (the rest is kept) */
+            return ngx_http_apigw_util_uescape(d, c);
+        }
+    }
+
+    cp = ngx_http_apigw_util_decode(pp, last);
+
+    if (cp > 0xffff) {
+        /* a UTF-16 surrogate pair */
+        cp -= 0x10000;
+        d = ngx_http_apigw_util_uescape(d, 0xd800 + (cp >> 10));
+        return ngx_http_apigw_util_uescape(d, 0xdc00 + (cp & 0x3ff));
+    }
+
+    return ngx_http_apigw_util_uescape(d, cp);
+}
+
+
+/*
+ * writes (d) or counts (d NULL) the escaped string: runs of kept bytes
+ * found 8 or 16 at a time in long strings, one by one in short ones
+ */
+
 static size_t
 ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
 {
-    u_char    buf[12], *b, *last;
-    size_t    n;
-    uint32_t  cp;
+    u_char  buf[12], *last, *q, *start;
 
-    n = 0;
     last = p + len;
+    start = d;
 
-    while (p < last) {
-        cp = ngx_http_apigw_util_decode(&p, last);
-        b = buf;
+    if (d == NULL) {
+        len = 0;
 
-        if (cp > 0xffff) {
-            /* a UTF-16 surrogate pair */
-            cp -= 0x10000;
-            b = ngx_http_apigw_util_uescape(b, 0xd800 + (cp >> 10));
-            b = ngx_http_apigw_util_uescape(b, 0xdc00 + (cp & 0x3ff));
+        while (p < last) {
+            q = p;
+            p = ngx_http_apigw_util_js_plain_end(p, last);
+            len += p - q;
 
-        } else if (cp > 0x7f) {
-            b = ngx_http_apigw_util_uescape(b, cp);
-
-        } else {
-
-            switch (cp) {
-
-            case '\b':
-                *b++ = '\\';
-                *b++ = 'b';
-                break;
-
-            case '\t':
-                *b++ = '\\';
-                *b++ = 't';
-                break;
-
-            case '\n':
-                *b++ = '\\';
-                *b++ = 'n';
-                break;
-
-            case '\f':
-                *b++ = '\\';
-                *b++ = 'f';
-                break;
-
-            case '\r':
-                *b++ = '\\';
-                *b++ = 'r';
-                break;
-
-            case '"':
-            case '\'':
-            case '\\':
-            case '/':
-                *b++ = '\\';
-                *b++ = (u_char) cp;
-                break;
-
-            default:
-                if (cp < 0x20) {
-                    b = ngx_http_apigw_util_uescape(b, cp);
-
-                } else {
-                    *b++ = (u_char) cp;
-                }
+            if (p < last) {
+                len += ngx_http_apigw_util_js_escape(buf, &p, last) - buf;
             }
         }
 
-        if (d) {
-            ngx_memcpy(d + n, buf, b - buf);
-        }
-
-        n += b - buf;
+        return len;
     }
 
-    return n;
+    while (p < last) {
+        if (last - p >= 16) {
+            q = p;
+            p = ngx_http_apigw_util_js_plain_end(p, last);
+            d = ngx_cpymem(d, q, p - q);
+
+        } else {
+            while (p < last && ngx_http_apigw_util_js_plain[*p]) {
+                *d++ = *p++;
+            }
+        }
+
+        if (p < last && !ngx_http_apigw_util_js_plain[*p]) {
+            d = ngx_http_apigw_util_js_escape(d, &p, last);
+        }
+    }
+
+    return d - start;
 }
 
 
@@ -372,6 +509,18 @@ ngx_int_t
 ngx_http_apigw_util_escape_javascript(ngx_http_apigw_alloc_t *a,
     ngx_str_t *in, ngx_str_t *out)
 {
+    /* a short string in one pass, into room for the worst: 6 bytes each */
+
+    if (in->len <= 256) {
+        if (ngx_http_apigw_util_alloc(a, out, 6 * in->len) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        out->len = ngx_http_apigw_util_escape_js(out->data, in->data,
+                                                 in->len);
+        return NGX_OK;
+    }
+
     if (ngx_http_apigw_util_alloc(a, out,
                                   ngx_http_apigw_util_escape_js(NULL, in->data,
                                                                 in->len))
@@ -680,73 +829,114 @@ ngx_http_apigw_util_base64_decode(ngx_http_apigw_alloc_t *a, ngx_str_t *in,
 }
 
 
-/* the escaped contents of a JSON string, without the quotes */
+/*
+ * JSON strings are escaped as jansson's json_dumps() escapes them; the
+ * bytes that need attention (ngx_http_apigw_jv_plain_end() skips the
+ * others): '"', '\\', controls, and non-ASCII (kept when well-formed,
+ * U+FFFD when not); the length of the escaped contents of a string
+ */
 
 static size_t
-ngx_http_apigw_util_quote(u_char *d, u_char *p, size_t len)
+ngx_http_apigw_util_quote_len(u_char *p, size_t len)
 {
-    u_char    buf[6], *b, *last;
-    size_t    n;
-    uint32_t  cp;
+    u_char    *last, *q;
+    size_t     n;
+    uint32_t   cp;
 
-    n = 0;
+    n = len;
     last = p + len;
 
-    while (p < last) {
+    for ( ;; ) {
+        p = ngx_http_apigw_jv_plain_end(p, last);
+
+        if (p == last) {
+            return n;
+        }
+
+        if (*p < 0x80) {
+            /* \" \\ \b \f \n \r \t, or \u00XX */
+            n += (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f'
+                  || *p == '\n' || *p == '\r' || *p == '\t') ? 1 : 5;
+            p++;
+            continue;
+        }
+
+        q = p;
         cp = ngx_http_apigw_util_decode(&p, last);
-        b = buf;
 
-        switch (cp) {
-
-        case '"':
-        case '\\':
-            *b++ = '\\';
-            *b++ = (u_char) cp;
-            break;
-
-        case '\b':
-            *b++ = '\\';
-            *b++ = 'b';
-            break;
-
-        case '\f':
-            *b++ = '\\';
-            *b++ = 'f';
-            break;
-
-        case '\n':
-            *b++ = '\\';
-            *b++ = 'n';
-            break;
-
-        case '\r':
-            *b++ = '\\';
-            *b++ = 'r';
-            break;
-
-        case '\t':
-            *b++ = '\\';
-            *b++ = 't';
-            break;
-
-        default:
-            if (cp < 0x20) {
-                b = ngx_http_apigw_util_uescape(b, cp);
-
-            } else {
-                /* as is, or U+FFFD for what is not well-formed */
-                b = ngx_http_apigw_util_utf8(b, cp);
-            }
+        if (cp == 0xfffd && (p - q != 3 || q[0] != 0xef)) {
+            /* the replacement's 3 bytes instead of the ill-formed ones */
+            n = n - (p - q) + 3;
         }
-
-        if (d) {
-            ngx_memcpy(d + n, buf, b - buf);
-        }
-
-        n += b - buf;
     }
+}
 
-    return n;
+
+/* writes the escaped contents of a JSON string, returns the end */
+
+static u_char *
+ngx_http_apigw_util_quote_copy(u_char *d, u_char *p, size_t len)
+{
+    u_char    *last, *q, c;
+    uint32_t   cp;
+
+    last = p + len;
+
+    for ( ;; ) {
+        q = p;
+        p = ngx_http_apigw_jv_plain_end(p, last);
+        d = ngx_cpymem(d, q, p - q);
+
+        if (p == last) {
+            return d;
+        }
+
+        c = *p;
+
+        if (c < 0x80) {
+            p++;
+            *d++ = '\\';
+
+            switch (c) {
+            case '"':
+            case '\\':
+                *d++ = c;
+                break;
+            case '\b':
+                *d++ = 'b';
+                break;
+            case '\f':
+                *d++ = 'f';
+                break;
+            case '\n':
+                *d++ = 'n';
+                break;
+            case '\r':
+                *d++ = 'r';
+                break;
+            case '\t':
+                *d++ = 't';
+                break;
+            default:
+                d = ngx_http_apigw_util_uescape(d - 1, c);
+                break;
+            }
+
+            continue;
+        }
+
+        /* as is, or U+FFFD for what is not well-formed */
+
+        q = p;
+        cp = ngx_http_apigw_util_decode(&p, last);
+
+        if (cp == 0xfffd && (p - q != 3 || q[0] != 0xef)) {
+            d = ngx_http_apigw_util_utf8(d, cp);
+
+        } else {
+            d = ngx_cpymem(d, q, p - q);
+        }
+    }
 }
 
 
@@ -754,31 +944,30 @@ ngx_int_t
 ngx_http_apigw_util_json_quote(ngx_http_apigw_alloc_t *a, ngx_str_t *in,
     ngx_str_t *out)
 {
-    size_t  n;
+    u_char  *d;
+    size_t   n;
 
-    n = ngx_http_apigw_util_quote(NULL, in->data, in->len);
+    n = ngx_http_apigw_util_quote_len(in->data, in->len);
 
     if (ngx_http_apigw_util_alloc(a, out, n + 2) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    out->data[0] = '"';
-    (void) ngx_http_apigw_util_quote(out->data + 1, in->data, in->len);
-    out->data[n + 1] = '"';
+    d = out->data;
+    *d++ = '"';
+    d = ngx_http_apigw_util_quote_copy(d, in->data, in->len);
+    *d = '"';
 
     return NGX_OK;
 }
 
 
 ngx_int_t
-ngx_http_apigw_util_parse_json(ngx_str_t *in, json_t **out)
+ngx_http_apigw_util_parse_json(ngx_http_apigw_alloc_t *a, ngx_str_t *in,
+    ngx_http_apigw_jv_t *out)
 {
-    json_error_t  error;
-
-    *out = json_loadb((const char *) in->data, in->len,
-                      JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
-
-    return (*out == NULL) ? NGX_DECLINED : NGX_OK;
+    return ngx_http_apigw_jv_parse(a, in->data, in->len,
+                                   NGX_HTTP_APIGW_JV_ALLOW_NUL, out);
 }
 
 
@@ -790,9 +979,16 @@ ngx_http_apigw_util_parse_json(ngx_str_t *in, json_t **out)
 u_char *
 ngx_http_apigw_util_format_double(u_char *buf, double d)
 {
-    int      ex, prec, n, i;
-    char     sci[40], digits[20], *e;
-    u_char  *p;
+    int        ex, prec, n, i, k;
+    char       sci[40], digits[24], *e;
+    double     s;
+    u_char    *p;
+    uint64_t   m;
+
+    static const double  pow10[] = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+    };
 
     p = buf;
 
@@ -820,30 +1016,67 @@ ngx_http_apigw_util_format_double(u_char *buf, double d)
     /*
      * as Double.toString() since JDK 19: the closest of the shortest
      * decimals that read back the same, of at least two digits (so the
-     * smallest subnormal is 4.9E-324, not 5.0E-324)
+     * smallest subnormal is 4.9E-324, not 5.0E-324).
+     *
+     * Most doubles come from short decimals: the smallest k for which
+     * m = round(d * 10^k) reads back as d (m / 10^k, both exact, is one
+     * correctly rounded division) gives the shortest digits.  Below 2^51
+     * the product is within 0.5 of the only candidate of its length, so
+     * that m is it; two digits or one are the same value for a normal
+     * double.  Other doubles try precisions with snprintf() and strtod().
      */
 
-    for (prec = 2; prec < 17; prec++) {
-        snprintf(sci, sizeof(sci), "%.*e", prec - 1, d);
+    n = 0;
+    ex = 0;
 
-        if (strtod(sci, NULL) == d) {
+    for (k = 0; k <= 22; k++) {
+        s = d * pow10[k];
+
+        if (s >= 2251799813685248.0) {      /* 2^51 */
+            break;
+        }
+
+        m = (uint64_t) (s + 0.5);
+
+        if (m != 0 && (double) m / pow10[k] == d) {
+
+            /* the digits of m, and the exponent of the first */
+
+            i = sizeof(digits);
+
+            do {
+                digits[--i] = (char) ('0' + m % 10);
+                m /= 10;
+            } while (m);
+
+            n = sizeof(digits) - i;
+            ex = n - 1 - k;
+            memmove(digits, digits + i, n);
             break;
         }
     }
 
-    snprintf(sci, sizeof(sci), "%.*e", prec - 1, d);
+    if (n == 0) {
+        for (prec = 2; prec < 17; prec++) {
+            snprintf(sci, sizeof(sci), "%.*e", prec - 1, d);
 
-    /* "D.DDDe+XX" into digits and exponent */
-
-    n = 0;
-
-    for (e = sci; *e != 'e'; e++) {
-        if (*e >= '0' && *e <= '9') {
-            digits[n++] = *e;
+            if (strtod(sci, NULL) == d) {
+                break;
+            }
         }
-    }
 
-    ex = atoi(e + 1);
+        snprintf(sci, sizeof(sci), "%.*e", prec - 1, d);
+
+        /* "D.DDDe+XX" into digits and exponent */
+
+        for (e = sci; *e != 'e'; e++) {
+            if (*e >= '0' && *e <= '9') {
+                digits[n++] = *e;
+            }
+        }
+
+        ex = atoi(e + 1);
+    }
 
     while (n > 1 && digits[n - 1] == '0') {
         n--;
@@ -886,200 +1119,266 @@ ngx_http_apigw_util_format_double(u_char *buf, double d)
         p = ngx_cpymem(p, digits + 1, n - 1);
     }
 
-    p += snprintf((char *) p, 8, "E%d", ex);
+    *p++ = 'E';
 
-    return p;
+    return ngx_http_apigw_util_format_int(p, ex);
 }
 
 
-/* scalars; with d NULL, only the length */
+u_char *
+ngx_http_apigw_util_format_int(u_char *buf, int64_t i)
+{
+    u_char    tmp[24], *t;
+    uint64_t  u;
 
-static size_t
-ngx_http_apigw_util_scalar(json_t *v, u_char *d)
+    if (i < 0) {
+        *buf++ = '-';
+        u = 0 - (uint64_t) i;
+
+    } else {
+        u = (uint64_t) i;
+    }
+
+    t = tmp + sizeof(tmp);
+
+    do {
+        *--t = (u_char) ('0' + u % 10);
+        u /= 10;
+    } while (u);
+
+    return ngx_cpymem(buf, t, tmp + sizeof(tmp) - t);
+}
+
+
+/* JSON text into out; the stack of open containers from a */
+
+#define ngx_http_apigw_util_room(out, n)                                     \
+    if ((size_t) ((out)->last - (out)->pos) < (size_t) (n)                  \
+        && (out)->grow(out, n) != NGX_OK)                                    \
+    {                                                                        \
+        return NGX_ERROR;                                                    \
+    }
+
+
+static ngx_int_t
+ngx_http_apigw_util_json_scalar(ngx_http_apigw_jv_t *v,
+    ngx_http_apigw_jv_out_t *out)
 {
     size_t  n;
-    u_char  buf[NGX_HTTP_APIGW_UTIL_DOUBLE_LEN + 8], *p;
 
-    switch (json_typeof(v)) {
+    switch (v->type) {
 
-    case JSON_STRING:
-        n = ngx_http_apigw_util_quote(d ? d + 1 : NULL,
-                                      (u_char *) json_string_value(v),
-                                      json_string_length(v));
-        if (d) {
-            d[0] = '"';
-            d[n + 1] = '"';
-        }
+    case NGX_HTTP_APIGW_JV_STRING:
+        n = ngx_http_apigw_util_quote_len(v->u.s.data, v->u.s.len);
 
-        return n + 2;
+        ngx_http_apigw_util_room(out, n + 2);
 
-    case JSON_INTEGER:
-        p = buf + snprintf((char *) buf, sizeof(buf),
-                           "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        break;
+        *out->pos++ = '"';
+        out->pos = ngx_http_apigw_util_quote_copy(out->pos, v->u.s.data,
+                                                  v->u.s.len);
+        *out->pos++ = '"';
+        return NGX_OK;
 
-    case JSON_REAL:
-        p = ngx_http_apigw_util_format_double(buf, json_real_value(v));
-        break;
+    case NGX_HTTP_APIGW_JV_INTEGER:
+        ngx_http_apigw_util_room(out, 24);
+        out->pos = ngx_http_apigw_util_format_int(out->pos, v->u.i);
+        return NGX_OK;
 
-    case JSON_TRUE:
-        p = ngx_cpymem(buf, "true", 4);
-        break;
+    case NGX_HTTP_APIGW_JV_REAL:
+        ngx_http_apigw_util_room(out, NGX_HTTP_APIGW_UTIL_DOUBLE_LEN);
+        out->pos = ngx_http_apigw_util_format_double(out->pos, v->u.d);
+        return NGX_OK;
 
-    case JSON_FALSE:
-        p = ngx_cpymem(buf, "false", 5);
-        break;
+    case NGX_HTTP_APIGW_JV_TRUE:
+        ngx_http_apigw_util_room(out, 4);
+        out->pos = ngx_cpymem(out->pos, "true", 4);
+        return NGX_OK;
 
-    default: /* JSON_NULL */
-        p = ngx_cpymem(buf, "null", 4);
-        break;
+    case NGX_HTTP_APIGW_JV_FALSE:
+        ngx_http_apigw_util_room(out, 5);
+        out->pos = ngx_cpymem(out->pos, "false", 5);
+        return NGX_OK;
+
+    default: /* NGX_HTTP_APIGW_JV_NULL */
+        ngx_http_apigw_util_room(out, 4);
+        out->pos = ngx_cpymem(out->pos, "null", 4);
+        return NGX_OK;
     }
-
-    n = p - buf;
-
-    if (d != NULL) {
-        ngx_memcpy(d, buf, n);
-    }
-
-    return n;
 }
 
 
-/*
- * the JSON text, iteratively; with d NULL, its length only;
- * (size_t) -1 on allocation failure
- */
-
-static size_t
-ngx_http_apigw_util_dump(json_t *v, u_char *d)
+ngx_int_t
+ngx_http_apigw_util_json_write(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_t *v, ngx_http_apigw_jv_out_t *out)
 {
-    size_t                        len, n, nalloc, klen;
-    json_t                       *child;
-    const char                   *key;
-    ngx_http_apigw_util_frame_t  *stack, *f;
+    size_t                        n, klen;
+    ngx_uint_t                    nframes, nalloc;
+    ngx_http_apigw_jv_t          *child;
+    ngx_http_apigw_jv_cont_t     *c;
+    ngx_http_apigw_util_frame_t  *stack, *f, frames[32];
 
-    stack = NULL;
-    n = 0;
-    nalloc = 0;
-    len = 0;
+    stack = frames;
+    nalloc = sizeof(frames) / sizeof(frames[0]);
+    nframes = 0;
     child = v;
 
     for ( ;; ) {
 
         if (child != NULL) {
 
-            if (json_is_array(child) || json_is_object(child)) {
-
-                if (d) {
-                    d[len] = json_is_array(child) ? '[' : '{';
+            if (!ngx_http_apigw_jv_is_cont(child)) {
+                if (ngx_http_apigw_util_json_scalar(child, out) != NGX_OK) {
+                    return NGX_ERROR;
                 }
 
-                len++;
+            } else if (ngx_http_apigw_jv_text(child->u.c)) {
 
-                if (n == nalloc) {
-                    nalloc = nalloc ? nalloc * 2 : 16;
+                /* parsed, and written the same way: its text as it is */
 
-                    f = realloc(stack,
-                                nalloc * sizeof(ngx_http_apigw_util_frame_t));
-                    if (f == NULL) {
-                        free(stack);
-                        return (size_t) -1;
-                    }
-
-                    stack = f;
-                }
-
-                f = &stack[n++];
-                f->node = child;
-                f->index = 0;
-                f->iter = json_is_object(child) ? json_object_iter(child)
-                                                : NULL;
+                ngx_http_apigw_util_room(out, child->u.c->text_len);
+                out->pos = ngx_cpymem(out->pos, child->u.c->text,
+                                      child->u.c->text_len);
 
             } else {
-                len += ngx_http_apigw_util_scalar(child, d ? d + len : NULL);
+                ngx_http_apigw_util_room(out, 1);
+                *out->pos++ = (child->type == NGX_HTTP_APIGW_JV_ARRAY)
+                              ? '[' : '{';
+
+                if (nframes == nalloc) {
+                    n = 2 * nalloc * sizeof(ngx_http_apigw_util_frame_t);
+
+                    f = ngx_http_apigw_alloc(a, n);
+                    if (f == NULL) {
+                        return NGX_ERROR;
+                    }
+
+                    ngx_memcpy(f, stack,
+                               nframes * sizeof(ngx_http_apigw_util_frame_t));
+                    stack = f;
+                    nalloc *= 2;
+                }
+
+                f = &stack[nframes++];
+                f->cont = child->u.c;
+                f->index = 0;
             }
         }
 
-        if (n == 0) {
-            break;
+        if (nframes == 0) {
+            return NGX_OK;
         }
 
-        f = &stack[n - 1];
-        child = NULL;
+        /* the next element of the innermost container */
 
-        if (json_is_array(f->node)) {
-            if (f->index < json_array_size(f->node)) {
-                child = json_array_get(f->node, f->index);
-            }
+        f = &stack[nframes - 1];
+        c = f->cont;
 
-        } else if (f->iter != NULL) {
-            child = json_object_iter_value(f->iter);
-        }
-
-        if (child == NULL) {
-            if (d) {
-                d[len] = json_is_array(f->node) ? ']' : '}';
-            }
-
-            len++;
-            n--;
+        if (f->index == c->nelts) {
+            ngx_http_apigw_util_room(out, 1);
+            *out->pos++ = (c->type == NGX_HTTP_APIGW_JV_ARRAY) ? ']' : '}';
+            nframes--;
+            child = NULL;
             continue;
         }
 
-        if (f->index++ > 0) {
-            if (d) {
-                d[len] = ',';
+        if (c->type == NGX_HTTP_APIGW_JV_ARRAY) {
+            child = &c->u.elts[f->index];
+
+            if (f->index++ > 0) {
+                ngx_http_apigw_util_room(out, 1);
+                *out->pos++ = ',';
             }
 
-            len++;
+            continue;
         }
 
-        if (json_is_object(f->node)) {
-            key = json_object_iter_key(f->iter);
-            klen = json_object_iter_key_len(f->iter);
+        child = &c->u.members[f->index].val;
+        klen = c->u.members[f->index].key.len;
 
-            klen = ngx_http_apigw_util_quote(d ? d + len + 1 : NULL,
-                                             (u_char *) key, klen);
-            if (d) {
-                d[len] = '"';
-                d[len + klen + 1] = '"';
-                d[len + klen + 2] = ':';
-            }
+        n = ngx_http_apigw_util_quote_len(c->u.members[f->index].key.data,
+                                          klen);
 
-            len += klen + 3;
+        ngx_http_apigw_util_room(out, n + 4);
 
-            f->iter = json_object_iter_next(f->node, f->iter);
+        if (f->index > 0) {
+            *out->pos++ = ',';
         }
+
+        *out->pos++ = '"';
+        out->pos = ngx_http_apigw_util_quote_copy(out->pos,
+                                        c->u.members[f->index].key.data, klen);
+        *out->pos++ = '"';
+        *out->pos++ = ':';
+
+        f->index++;
+    }
+}
+
+
+/* the output of ngx_http_apigw_util_json_dump(): pool memory, doubled */
+
+static ngx_int_t
+ngx_http_apigw_util_grow(ngx_http_apigw_jv_out_t *out, size_t n)
+{
+    u_char                  *p;
+    size_t                   used, size;
+    ngx_http_apigw_util_buf_t  *b;
+
+    b = out->data;
+    used = out->pos - b->start;
+    size = (out->last - b->start) * 2;
+
+    if (size < used + n) {
+        size = used + n + 64;
     }
 
-    free(stack);
+    p = ngx_http_apigw_alloc(b->a, size);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
 
-    return len;
+    ngx_memcpy(p, b->start, used);
+
+    b->start = p;
+    out->pos = p + used;
+    out->last = p + size;
+
+    return NGX_OK;
 }
 
 
 ngx_int_t
-ngx_http_apigw_util_json_dump(ngx_http_apigw_alloc_t *a, json_t *v,
-    ngx_str_t *out)
+ngx_http_apigw_util_json_dump(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_t *v, ngx_str_t *s)
 {
-    size_t  len;
+    ngx_http_apigw_jv_out_t    out;
+    ngx_http_apigw_util_buf_t  b;
 
-    len = ngx_http_apigw_util_dump(v, NULL);
-    if (len == (size_t) -1) {
+    /* a parsed container written as it was: its text itself, no copy */
+
+    if (ngx_http_apigw_jv_is_cont(v) && ngx_http_apigw_jv_text(v->u.c)) {
+        s->data = v->u.c->text;
+        s->len = v->u.c->text_len;
+        return NGX_OK;
+    }
+
+    b.a = a;
+    b.start = ngx_http_apigw_alloc(a, 128);
+    if (b.start == NULL) {
         return NGX_ERROR;
     }
 
-    out->data = ngx_http_apigw_alloc(a, len + 1);
-    if (out->data == NULL) {
+    out.pos = b.start;
+    out.last = b.start + 128;
+    out.grow = ngx_http_apigw_util_grow;
+    out.data = &b;
+
+    if (ngx_http_apigw_util_json_write(a, v, &out) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    len = ngx_http_apigw_util_dump(v, out->data);
-    if (len == (size_t) -1) {
-        return NGX_ERROR;
-    }
-
-    out->len = len;
+    s->data = b.start;
+    s->len = out.pos - b.start;
 
     return NGX_OK;
 }

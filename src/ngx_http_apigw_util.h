@@ -20,7 +20,7 @@
 
 
 #include <ngx_http_apigw_engine.h>
-#include <jansson.h>
+#include <ngx_http_apigw_jv.h>
 
 
 /* bytes ngx_http_apigw_util_format_double() writes at most */
@@ -76,20 +76,27 @@ ngx_int_t ngx_http_apigw_util_json_quote(ngx_http_apigw_alloc_t *a,
     ngx_str_t *in, ngx_str_t *out);
 
 /*
- * $util.parseJson(): any JSON value (JSON_DECODE_ANY), "\u0000" allowed
- * in strings (JSON_ALLOW_NUL: use json_string_length()), nothing after
- * the value; NGX_DECLINED on a syntax error.  *out is a new reference.
+ * $util.parseJson(): any JSON value, "\u0000" allowed in strings, nothing
+ * after the value (see ngx_http_apigw_jv_parse(): as jansson's
+ * json_loadb() with JSON_DECODE_ANY | JSON_ALLOW_NUL); NGX_DECLINED on a
+ * syntax error.  Strings of *out may point into in.
  */
-ngx_int_t ngx_http_apigw_util_parse_json(ngx_str_t *in, json_t **out);
+ngx_int_t ngx_http_apigw_util_parse_json(ngx_http_apigw_alloc_t *a,
+    ngx_str_t *in, ngx_http_apigw_jv_t *out);
 
 /*
  * the compact JSON text of a value, as $input.json() gives it:
  * {"a":1,"b":[1,2]}, members in their order, strings as in
  * ngx_http_apigw_util_json_quote(), integers as such, reals as Java's
- * Double.toString() (see ngx_http_apigw_util_format_double())
+ * Double.toString() (see ngx_http_apigw_util_format_double()); it may
+ * be the text the value was parsed from (ngx_http_apigw_jv_text())
  */
-ngx_int_t ngx_http_apigw_util_json_dump(ngx_http_apigw_alloc_t *a, json_t *v,
-    ngx_str_t *out);
+ngx_int_t ngx_http_apigw_util_json_dump(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_t *v, ngx_str_t *out);
+
+/* the same text written to out, which grows as needed */
+ngx_int_t ngx_http_apigw_util_json_write(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_t *v, ngx_http_apigw_jv_out_t *out);
 
 /*
  * Java's Double.toString() of a finite double: the shortest digits that
@@ -98,6 +105,9 @@ ngx_int_t ngx_http_apigw_util_json_dump(ngx_http_apigw_alloc_t *a, json_t *v,
  * prints them.  Returns the end of what it wrote.
  */
 u_char *ngx_http_apigw_util_format_double(u_char *buf, double d);
+
+/* an integer in decimal (at most 20 bytes); returns the end */
+u_char *ngx_http_apigw_util_format_int(u_char *buf, int64_t i);
 
 /*
  * the input with ill-formed UTF-8 replaced by U+FFFD, as above; the

@@ -17,7 +17,7 @@
 
 
 #include <ngx_http_apigw_engine.h>
-#include <jansson.h>
+#include <ngx_http_apigw_jv.h>
 
 
 /* defaults of the limits of ngx_http_apigw_vtl_env_t */
@@ -42,28 +42,35 @@ typedef struct {
 } ngx_http_apigw_vtl_error_t;
 
 
+/* what a template needs from its caller: ngx_http_apigw_vtl_needs() */
+#define NGX_HTTP_APIGW_VTL_USES_CONTEXT      1  /* $context.x */
+#define NGX_HTTP_APIGW_VTL_USES_STAGE        2  /* $stageVariables */
+#define NGX_HTTP_APIGW_VTL_USES_PARAMS       4  /* $input.params() */
+#define NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL  8  /* $context as a whole */
+
+
 typedef struct {
     /* $input.body: the raw request or response body */
     ngx_str_t                   body;
 
     /*
-     * $input.params(): {"path":{..},"querystring":{..},"header":{..}} of
-     * strings; NULL is three empty maps
+     * $input.params(): an object {"path":{..},"querystring":{..},
+     * "header":{..}} of strings; NULL is three empty maps
      */
-    json_t                     *params;
+    ngx_http_apigw_jv_t        *params;
 
     /*
      * $context: an object; #set($context.responseOverride.status = 400),
      * $context.responseOverride.header.* and $context.requestOverride.*
-     * write into it (render adds empty "requestOverride": {"path": {},
-     * "header": {}, "querystring": {}} and "responseOverride":
-     * {"header": {}} when absent), so the caller reads them afterwards;
-     * NULL is an empty context
+     * write into it (a render of a template that names $context adds
+     * empty "requestOverride": {"path": {}, "header": {}, "querystring":
+     * {}} and "responseOverride": {"header": {}} when absent), so the
+     * caller reads them afterwards; NULL is an empty context
      */
-    json_t                     *context;
+    ngx_http_apigw_jv_t        *context;
 
     /* $stageVariables: an object of strings; NULL is empty */
-    json_t                     *stage_variables;
+    ngx_http_apigw_jv_t        *stage_variables;
 
     size_t                      max_output;       /* 0: 10 MB */
     ngx_uint_t                  max_iterations;   /* #foreach total; 0: 1e5 */
@@ -88,13 +95,23 @@ ngx_http_apigw_vtl_t *ngx_http_apigw_vtl_parse(ngx_http_apigw_alloc_t *a,
     ngx_str_t *src, ngx_http_apigw_vtl_error_t *err);
 
 /*
+ * what the template uses of the environment (NGX_HTTP_APIGW_VTL_USES_*):
+ * a caller may leave the others NULL; and the members of $context it
+ * names, when it uses only some ($context.requestId, not $context as a
+ * whole): the caller may make only those
+ */
+ngx_uint_t ngx_http_apigw_vtl_needs(ngx_http_apigw_vtl_t *tpl);
+ngx_str_t *ngx_http_apigw_vtl_context_names(ngx_http_apigw_vtl_t *tpl,
+    ngx_uint_t *n);
+
+/*
  * renders a parsed template; NGX_OK with *out allocated from a, or
  * NGX_ERROR with *err filled: a limit exceeded, an allocation failure,
  * or a runtime error where Java would throw (an index out of bounds, an
  * invalid regular expression, malformed input to $util.urlDecode(),
  * $util.base64Decode() or $util.parseJson()); API Gateway answers the
- * latter with 500.  Every jansson reference taken is released before
- * returning, except the values written into env->context.
+ * latter with 500.  Everything, the values written into env->context
+ * too, comes from a.
  */
 ngx_int_t ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
     ngx_http_apigw_vtl_env_t *env, ngx_http_apigw_alloc_t *a, ngx_str_t *out,
@@ -170,11 +187,31 @@ typedef struct {
     const char                     *jsonpath_err;
     void                           *regex;     /* pcre2_code_8 */
     const char                     *regex_err;
+
+    /*
+     * a property's member in the last JSON object it was read from:
+     * objects of an array usually have their members in the same order
+     */
+    ngx_uint_t                      hint;
 } ngx_http_apigw_vtl_mod_t;
+
+
+/*
+ * variables are numbered at parse time (a slot each name, the same for
+ * every use): a render keeps them in an array
+ */
+#define NGX_HTTP_APIGW_VTL_SLOT_INPUT            0
+#define NGX_HTTP_APIGW_VTL_SLOT_UTIL             1
+#define NGX_HTTP_APIGW_VTL_SLOT_CONTEXT          2
+#define NGX_HTTP_APIGW_VTL_SLOT_STAGE            3
+#define NGX_HTTP_APIGW_VTL_SLOT_FOREACH          4
+#define NGX_HTTP_APIGW_VTL_SLOT_VELOCITY_COUNT   5
+#define NGX_HTTP_APIGW_VTL_SLOT_VELOCITY_HAS_NEXT 6
 
 
 struct ngx_http_apigw_vtl_ref_s {
     ngx_str_t                       name;      /* the root identifier */
+    ngx_uint_t                      slot;      /* its variable's */
     ngx_str_t                       literal;   /* "$a.b('c')" as written */
     ngx_str_t                       prefix;    /* "#" of "#$a", "$" of "$$a" */
     ngx_uint_t                      escapes;   /* backslashes before "$" */
@@ -244,14 +281,17 @@ struct ngx_http_apigw_vtl_node_s {
 
         struct {
             ngx_str_t                   var;
+            ngx_uint_t                  slot;    /* var's */
             ngx_http_apigw_vtl_expr_t  *iterable;
             ngx_http_apigw_vtl_node_t  *body;
         } foreach;
 
         struct {
             ngx_str_t                   name;    /* #define, #macro */
+            ngx_uint_t                  slot;    /* #define's variable */
             ngx_uint_t                  nparams;
             ngx_str_t                  *params;  /* #macro: "$a" names */
+            ngx_uint_t                 *slots;   /* #macro: theirs */
             ngx_http_apigw_vtl_node_t  *body;
         } define;
 
@@ -269,6 +309,12 @@ struct ngx_http_apigw_vtl_s {
     ngx_http_apigw_vtl_node_t      *root;
     ngx_http_apigw_vtl_node_t     **macros;    /* #macro nodes */
     ngx_uint_t                      nmacros;
+    ngx_uint_t                      uses;      /* NGX_HTTP_APIGW_VTL_USES_* */
+    ngx_uint_t                      nslots;    /* variables */
+    ngx_str_t                      *context_names;  /* $context.x */
+    ngx_uint_t                      ncontext_names;
+
+    size_t                          out_hint;  /* the last output's size */
 };
 
 

@@ -9,8 +9,9 @@
  * by the template, and what $input.path() and $util.parseJson() give
  * (Jayway JsonPath over json-smart: a JSON object is a LinkedHashMap that
  * prints as {k=v, k2=v2}, a JSON array a JSONArray that prints as its
- * compact JSON).  JSON values stay jansson values, so that writes into
- * $context reach the caller's object.
+ * compact JSON).  JSON containers stay the engines' JSON values
+ * (ngx_http_apigw_jv_t, from the allocator like everything of a render),
+ * so that writes into $context reach the caller's object.
  */
 
 
@@ -30,6 +31,9 @@
 /* recursion over values: printing, comparing, converting */
 #define NGX_HTTP_APIGW_VTL_VALUE_DEPTH   1000
 
+/* nesting of JSON containers copied (parsed ones nest up to 2048) */
+#define NGX_HTTP_APIGW_VTL_COPY_DEPTH    4096
+
 /* PCRE2 limits against catastrophic backtracking */
 #define NGX_HTTP_APIGW_VTL_MATCH_LIMIT   1000000
 #define NGX_HTTP_APIGW_VTL_DEPTH_LIMIT   10000
@@ -43,7 +47,7 @@ typedef enum {
     NGX_HTTP_APIGW_VTL_V_BOOL,
     NGX_HTTP_APIGW_VTL_V_LIST,      /* ArrayList */
     NGX_HTTP_APIGW_VTL_V_MAP,       /* LinkedHashMap */
-    NGX_HTTP_APIGW_VTL_V_JSON,      /* a jansson object or array */
+    NGX_HTTP_APIGW_VTL_V_JSON,      /* a JSON object or array */
     NGX_HTTP_APIGW_VTL_V_ENTRY,     /* Map.Entry of entrySet() */
     NGX_HTTP_APIGW_VTL_V_CLASS,     /* $x.class */
     NGX_HTTP_APIGW_VTL_V_BLOCK,     /* #define */
@@ -69,7 +73,7 @@ struct ngx_http_apigw_vtl_value_s {
         ngx_uint_t                      b;
         ngx_http_apigw_vtl_list_t      *list;
         ngx_http_apigw_vtl_map_t       *map;
-        json_t                         *json;
+        ngx_http_apigw_jv_cont_t       *json;    /* array, object */
         ngx_http_apigw_vtl_value_t     *entry;   /* key, value */
         ngx_http_apigw_vtl_node_t      *block;
         ngx_http_apigw_vtl_foreach_t   *foreach;
@@ -125,17 +129,15 @@ typedef struct {
     ngx_uint_t                          max_iterations;
     ngx_uint_t                          depth;
     ngx_uint_t                          max_depth;
-    uint64_t                            deadline;  /* CPU time, ns */
+    uint64_t                            deadline;  /* CPU time, ns;
+                                                      0: not read yet */
+    uint64_t                            max_time;  /* ns */
     ngx_uint_t                          time_checks;
 
-    ngx_http_apigw_vtl_map_t           *vars;
+    ngx_http_apigw_vtl_value_t         *vars;      /* by slot */
 
-    json_t                            **keep;      /* references to drop */
-    ngx_uint_t                          nkeep;
-    ngx_uint_t                          nkeep_alloc;
-
-    json_t                             *body;      /* parsed lazily */
-    json_t                             *params;
+    ngx_http_apigw_jv_t                 body;      /* parsed lazily */
+    ngx_http_apigw_jv_t                *params;
     ngx_str_t                           body_text;
     unsigned                            body_parsed:1;
     unsigned                            body_text_done:1;
@@ -158,10 +160,12 @@ typedef struct {
      || (v)->type == NGX_HTTP_APIGW_VTL_V_DOUBLE)
 
 #define ngx_http_apigw_vtl_is_jobj(v)                                        \
-    ((v)->type == NGX_HTTP_APIGW_VTL_V_JSON && json_is_object((v)->u.json))
+    ((v)->type == NGX_HTTP_APIGW_VTL_V_JSON                                  \
+     && (v)->u.json->type == NGX_HTTP_APIGW_JV_OBJECT)
 
 #define ngx_http_apigw_vtl_is_jarr(v)                                        \
-    ((v)->type == NGX_HTTP_APIGW_VTL_V_JSON && json_is_array((v)->u.json))
+    ((v)->type == NGX_HTTP_APIGW_VTL_V_JSON                                  \
+     && (v)->u.json->type == NGX_HTTP_APIGW_JV_ARRAY)
 
 #define ngx_http_apigw_vtl_is_listish(v)                                     \
     ((v)->type == NGX_HTTP_APIGW_VTL_V_LIST || ngx_http_apigw_vtl_is_jarr(v))
@@ -199,11 +203,9 @@ static ngx_int_t ngx_http_apigw_vtl_java_equals(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_value_t *x, ngx_http_apigw_vtl_value_t *y,
     ngx_uint_t depth, ngx_uint_t *eq);
 static ngx_int_t ngx_http_apigw_vtl_to_json(ngx_http_apigw_vtl_ctx_t *ctx,
-    ngx_http_apigw_vtl_value_t *v, ngx_uint_t depth, json_t **j);
-static ngx_int_t ngx_http_apigw_vtl_from_json(ngx_http_apigw_vtl_ctx_t *ctx,
-    json_t *j, ngx_http_apigw_vtl_value_t *v);
-static ngx_int_t ngx_http_apigw_vtl_keep(ngx_http_apigw_vtl_ctx_t *ctx,
-    json_t *j);
+    ngx_http_apigw_vtl_value_t *v, ngx_uint_t depth, ngx_http_apigw_jv_t *j);
+static ngx_inline void ngx_http_apigw_vtl_from_json(ngx_http_apigw_jv_t *j,
+    ngx_http_apigw_vtl_value_t *v);
 static ngx_int_t ngx_http_apigw_vtl_error(ngx_http_apigw_vtl_ctx_t *ctx,
     const char *msg);
 
@@ -295,59 +297,31 @@ ngx_http_apigw_vtl_now(void)
 static ngx_int_t
 ngx_http_apigw_vtl_check_time(ngx_http_apigw_vtl_ctx_t *ctx)
 {
-    /* the clock is a system call on some machines: read it 1 time in 16 */
+    uint64_t  now;
+
+    /*
+     * the CPU clock is a system call (no vDSO for it): it is read 1 time
+     * in 16, and first at the 16th check, not at the start of the render,
+     * so that the many renders that check less than 16 times (a #foreach
+     * of a few items) make no system call at all; the time before the
+     * first reading is no more than 16 checks' worth, the granularity of
+     * the limit anyway
+     */
 
     if ((++ctx->time_checks & 15) != 0) {
         return NGX_OK;
     }
 
-    if (ngx_http_apigw_vtl_now() > ctx->deadline) {
+    now = ngx_http_apigw_vtl_now();
+
+    if (ctx->deadline == 0) {
+        ctx->deadline = now + ctx->max_time;
+        return NGX_OK;
+    }
+
+    if (now > ctx->deadline) {
         return ngx_http_apigw_vtl_error(ctx, "time limit exceeded");
     }
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_apigw_vtl_keep(ngx_http_apigw_vtl_ctx_t *ctx, json_t *j)
-{
-    json_t  **k;
-
-    if (ctx->nkeep == ctx->nkeep_alloc) {
-        k = ngx_http_apigw_vtl_alloc(ctx,
-                               (ctx->nkeep_alloc * 2 + 16) * sizeof(json_t *));
-        if (k == NULL) {
-            json_decref(j);
-            return NGX_ERROR;
-        }
-
-        if (ctx->nkeep) {
-            ngx_memcpy(k, ctx->keep, ctx->nkeep * sizeof(json_t *));
-        }
-
-        ctx->keep = k;
-        ctx->nkeep_alloc = ctx->nkeep_alloc * 2 + 16;
-    }
-
-    ctx->keep[ctx->nkeep++] = j;
-
-    return NGX_OK;
-}
-
-
-/* a JSON container as a value, holding a reference until the end */
-
-static ngx_int_t
-ngx_http_apigw_vtl_json_value(ngx_http_apigw_vtl_ctx_t *ctx, json_t *j,
-    ngx_http_apigw_vtl_value_t *v)
-{
-    if (ngx_http_apigw_vtl_keep(ctx, json_incref(j)) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    v->type = NGX_HTTP_APIGW_VTL_V_JSON;
-    v->u.json = j;
 
     return NGX_OK;
 }
@@ -396,7 +370,9 @@ ngx_http_apigw_vtl_buf_reserve(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
-static ngx_int_t
+/* the usual case, room enough, inline; growing apart */
+
+static ngx_inline ngx_int_t
 ngx_http_apigw_vtl_buf_add(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_buf_t *b, const void *data, size_t len)
 {
@@ -404,7 +380,9 @@ ngx_http_apigw_vtl_buf_add(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_OK;
     }
 
-    if (ngx_http_apigw_vtl_buf_reserve(ctx, b, len) != NGX_OK) {
+    if (len > b->cap - b->len
+        && ngx_http_apigw_vtl_buf_reserve(ctx, b, len) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -438,7 +416,7 @@ ngx_http_apigw_vtl_buf_repeat(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
-static ngx_int_t
+static ngx_inline ngx_int_t
 ngx_http_apigw_vtl_out(ngx_http_apigw_vtl_ctx_t *ctx, const void *data,
     size_t len)
 {
@@ -446,32 +424,7 @@ ngx_http_apigw_vtl_out(ngx_http_apigw_vtl_ctx_t *ctx, const void *data,
 }
 
 
-static ngx_int_t
-ngx_http_apigw_vtl_strdup(ngx_http_apigw_vtl_ctx_t *ctx, const u_char *data,
-    size_t len, ngx_http_apigw_vtl_value_t *v)
-{
-    u_char  *p;
-
-    p = ngx_http_apigw_vtl_alloc(ctx, len + 1);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (len) {
-        ngx_memcpy(p, data, len);
-    }
-
-    p[len] = '\0';
-
-    v->type = NGX_HTTP_APIGW_VTL_V_STRING;
-    v->u.str.data = p;
-    v->u.str.len = len;
-
-    return NGX_OK;
-}
-
-
-static void
+static ngx_inline void
 ngx_http_apigw_vtl_set_str(ngx_http_apigw_vtl_value_t *v, u_char *data,
     size_t len)
 {
@@ -976,113 +929,71 @@ ngx_http_apigw_vtl_map_remove(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
-/* variables */
+/* variables: in their parse-time slots; null is unset */
 
-static ngx_int_t
-ngx_http_apigw_vtl_var_get(ngx_http_apigw_vtl_ctx_t *ctx, ngx_str_t *name,
-    ngx_http_apigw_vtl_value_t *v)
-{
-    ngx_int_t                   e;
-    ngx_http_apigw_vtl_value_t  key;
+#define ngx_http_apigw_vtl_var_get(ctx, slot, v)                             \
+    (*(v) = (ctx)->vars[slot],                                               \
+     ((v)->type == NGX_HTTP_APIGW_VTL_V_NULL) ? NGX_DECLINED : NGX_OK)
 
-    ngx_http_apigw_vtl_set_str(&key, name->data, name->len);
-
-    e = ngx_http_apigw_vtl_map_find(ctx, ctx->vars, &key);
-
-    if (e < 0) {
-        ngx_http_apigw_vtl_set_null(v);
-        return NGX_DECLINED;
-    }
-
-    *v = ctx->vars->vals[e];
-
-    return (v->type == NGX_HTTP_APIGW_VTL_V_NULL) ? NGX_DECLINED : NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_apigw_vtl_var_set(ngx_http_apigw_vtl_ctx_t *ctx, ngx_str_t *name,
-    ngx_http_apigw_vtl_value_t *v)
-{
-    ngx_http_apigw_vtl_value_t  key;
-
-    ngx_http_apigw_vtl_set_str(&key, name->data, name->len);
-
-    return ngx_http_apigw_vtl_map_put(ctx, ctx->vars, &key, v, NULL);
-}
-
-
-static ngx_int_t
-ngx_http_apigw_vtl_var_cset(ngx_http_apigw_vtl_ctx_t *ctx, char *name,
-    ngx_http_apigw_vtl_value_t *v)
-{
-    ngx_str_t  n;
-
-    n.data = (u_char *) name;
-    n.len = strlen(name);
-
-    return ngx_http_apigw_vtl_var_set(ctx, &n, v);
-}
+#define ngx_http_apigw_vtl_var_set(ctx, slot, v)                             \
+    ((ctx)->vars[slot] = *(v), NGX_OK)
 
 
 /* JSON to values and back */
 
-static ngx_int_t
-ngx_http_apigw_vtl_from_json(ngx_http_apigw_vtl_ctx_t *ctx, json_t *j,
+static ngx_inline void
+ngx_http_apigw_vtl_from_json(ngx_http_apigw_jv_t *j,
     ngx_http_apigw_vtl_value_t *v)
 {
     if (j == NULL) {
         ngx_http_apigw_vtl_set_null(v);
-        return NGX_OK;
+        return;
     }
 
-    switch (json_typeof(j)) {
+    switch (j->type) {
 
-    case JSON_STRING:
+    case NGX_HTTP_APIGW_JV_STRING:
+        /* no copy: JSON strings are never changed in place */
+        ngx_http_apigw_vtl_set_str(v, j->u.s.data, j->u.s.len);
+        return;
 
-        /* no copy: the string lives while the render holds a reference */
+    case NGX_HTTP_APIGW_JV_INTEGER:
+        ngx_http_apigw_vtl_set_int(v, j->u.i);
+        return;
 
-        if (ngx_http_apigw_vtl_keep(ctx, json_incref(j)) != NGX_OK) {
-            return NGX_ERROR;
-        }
-
-        ngx_http_apigw_vtl_set_str(v, (u_char *) json_string_value(j),
-                                   json_string_length(j));
-        return NGX_OK;
-
-    case JSON_INTEGER:
-        ngx_http_apigw_vtl_set_int(v, json_integer_value(j));
-        return NGX_OK;
-
-    case JSON_REAL:
+    case NGX_HTTP_APIGW_JV_REAL:
         v->type = NGX_HTTP_APIGW_VTL_V_DOUBLE;
-        v->u.d = json_real_value(j);
-        return NGX_OK;
+        v->u.d = j->u.d;
+        return;
 
-    case JSON_TRUE:
-    case JSON_FALSE:
-        ngx_http_apigw_vtl_set_bool(v, json_is_true(j));
-        return NGX_OK;
+    case NGX_HTTP_APIGW_JV_TRUE:
+    case NGX_HTTP_APIGW_JV_FALSE:
+        ngx_http_apigw_vtl_set_bool(v, j->type == NGX_HTTP_APIGW_JV_TRUE);
+        return;
 
-    case JSON_NULL:
+    case NGX_HTTP_APIGW_JV_NULL:
         ngx_http_apigw_vtl_set_null(v);
-        return NGX_OK;
+        return;
 
     default:
-        return ngx_http_apigw_vtl_json_value(ctx, j, v);
+        v->type = NGX_HTTP_APIGW_VTL_V_JSON;
+        v->u.json = j->u.c;
+        return;
     }
 }
 
 
-/* a new jansson reference for a value; JSON containers are copied */
+/* a JSON value for a value; JSON containers are copied */
 
 static ngx_int_t
 ngx_http_apigw_vtl_to_json(ngx_http_apigw_vtl_ctx_t *ctx,
-    ngx_http_apigw_vtl_value_t *v, ngx_uint_t depth, json_t **jp)
+    ngx_http_apigw_vtl_value_t *v, ngx_uint_t depth, ngx_http_apigw_jv_t *j)
 {
-    json_t      *j, *e;
-    ngx_str_t    s;
-    ngx_uint_t   i;
+    ngx_int_t                   rc;
+    ngx_str_t                   s;
+    ngx_uint_t                  i;
+    ngx_http_apigw_jv_t         e, src;
+    ngx_http_apigw_jv_cont_t   *c;
 
     if (depth > NGX_HTTP_APIGW_VTL_VALUE_DEPTH) {
         return ngx_http_apigw_vtl_error(ctx, "value nested too deeply");
@@ -1091,52 +1002,59 @@ ngx_http_apigw_vtl_to_json(ngx_http_apigw_vtl_ctx_t *ctx,
     switch (v->type) {
 
     case NGX_HTTP_APIGW_VTL_V_NULL:
-        j = json_null();
-        break;
+        ngx_http_apigw_jv_set_null(j);
+        return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_V_STRING:
-        j = json_stringn_nocheck((char *) v->u.str.data, v->u.str.len);
-        break;
+        ngx_http_apigw_jv_set_str(j, v->u.str.data, v->u.str.len);
+        return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_V_INT:
-        j = json_integer(v->u.i);
-        break;
+        ngx_http_apigw_jv_set_int(j, v->u.i);
+        return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_V_DOUBLE:
-        j = isfinite(v->u.d) ? json_real(v->u.d) : json_null();
-        break;
+        if (isfinite(v->u.d)) {
+            j->type = NGX_HTTP_APIGW_JV_REAL;
+            j->u.d = v->u.d;
+
+        } else {
+            ngx_http_apigw_jv_set_null(j);
+        }
+
+        return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_V_BOOL:
-        j = json_boolean(v->u.b);
-        break;
+        ngx_http_apigw_jv_set_bool(j, v->u.b);
+        return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_V_LIST:
-        j = json_array();
-        if (j == NULL) {
-            break;
+        c = ngx_http_apigw_jv_cont_new(ctx->a, NGX_HTTP_APIGW_JV_ARRAY,
+                                       v->u.list->nelts);
+        if (c == NULL) {
+            return ngx_http_apigw_vtl_error(ctx, "out of memory");
         }
 
         for (i = 0; i < v->u.list->nelts; i++) {
             if (ngx_http_apigw_vtl_to_json(ctx, &v->u.list->elts[i],
-                                           depth + 1, &e)
+                                           depth + 1, &c->u.elts[i])
                 != NGX_OK)
             {
-                json_decref(j);
                 return NGX_ERROR;
             }
 
-            if (json_array_append_new(j, e) != 0) {
-                json_decref(j);
-                return ngx_http_apigw_vtl_error(ctx, "out of memory");
-            }
+            c->nelts++;
         }
 
-        break;
+        j->type = NGX_HTTP_APIGW_JV_ARRAY;
+        j->u.c = c;
+        return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_V_MAP:
-        j = json_object();
-        if (j == NULL) {
-            break;
+        c = ngx_http_apigw_jv_cont_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT,
+                                       v->u.map->nelts);
+        if (c == NULL) {
+            return ngx_http_apigw_vtl_error(ctx, "out of memory");
         }
 
         for (i = 0; i < v->u.map->nelts; i++) {
@@ -1146,40 +1064,45 @@ ngx_http_apigw_vtl_to_json(ngx_http_apigw_vtl_ctx_t *ctx,
                                               depth + 1, &e)
                    != NGX_OK)
             {
-                json_decref(j);
                 return NGX_ERROR;
             }
 
-            if (json_object_setn_new_nocheck(j, (char *) s.data, s.len, e)
-                != 0)
+            if (ngx_http_apigw_jv_object_set(ctx->a, c, s.data, s.len, &e, 0)
+                != NGX_OK)
             {
-                json_decref(j);
                 return ngx_http_apigw_vtl_error(ctx, "out of memory");
             }
         }
 
-        break;
+        j->type = NGX_HTTP_APIGW_JV_OBJECT;
+        j->u.c = c;
+        return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_V_JSON:
-        j = json_deep_copy(v->u.json);
-        break;
+        src.type = v->u.json->type;
+        src.u.c = v->u.json;
+
+        rc = ngx_http_apigw_jv_copy(ctx->a, &src, j,
+                                    NGX_HTTP_APIGW_VTL_COPY_DEPTH);
+
+        if (rc == NGX_DECLINED) {
+            return ngx_http_apigw_vtl_error(ctx, "value nested too deeply");
+        }
+
+        if (rc != NGX_OK) {
+            return ngx_http_apigw_vtl_error(ctx, "out of memory");
+        }
+
+        return NGX_OK;
 
     default:
         if (ngx_http_apigw_vtl_to_string(ctx, v, &s) != NGX_OK) {
             return NGX_ERROR;
         }
 
-        j = json_stringn_nocheck((char *) s.data, s.len);
-        break;
+        ngx_http_apigw_jv_set_str(j, s.data, s.len);
+        return NGX_OK;
     }
-
-    if (j == NULL) {
-        return ngx_http_apigw_vtl_error(ctx, "out of memory");
-    }
-
-    *jp = j;
-
-    return NGX_OK;
 }
 
 
@@ -1189,12 +1112,11 @@ static ngx_int_t
 ngx_http_apigw_vtl_print_int(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_buf_t *b, int64_t i)
 {
-    char  buf[32];
-    int   n;
+    u_char  buf[32], *p;
 
-    n = snprintf(buf, sizeof(buf), "%lld", (long long) i);
+    p = ngx_http_apigw_util_format_int(buf, i);
 
-    return ngx_http_apigw_vtl_buf_add(ctx, b, buf, n);
+    return ngx_http_apigw_vtl_buf_add(ctx, b, buf, p - buf);
 }
 
 
@@ -1210,19 +1132,60 @@ ngx_http_apigw_vtl_print_double(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
+/* the JSON text of a value written straight into a buffer */
+
+typedef struct {
+    ngx_http_apigw_vtl_ctx_t           *ctx;
+    ngx_http_apigw_vtl_buf_t           *buf;
+} ngx_http_apigw_vtl_out_t;
+
+
+static ngx_int_t
+ngx_http_apigw_vtl_json_grow(ngx_http_apigw_jv_out_t *out, size_t n)
+{
+    ngx_http_apigw_vtl_out_t  *o = out->data;
+
+    o->buf->len = out->pos - o->buf->data;
+
+    if (ngx_http_apigw_vtl_buf_reserve(o->ctx, o->buf, n) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    out->pos = o->buf->data + o->buf->len;
+    out->last = o->buf->data + o->buf->cap;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_apigw_vtl_print_json_text(ngx_http_apigw_vtl_ctx_t *ctx,
-    ngx_http_apigw_vtl_buf_t *b, json_t *j)
+    ngx_http_apigw_vtl_buf_t *b, ngx_http_apigw_jv_t *j)
 {
-    ngx_str_t  s;
+    ngx_http_apigw_jv_out_t   out;
+    ngx_http_apigw_vtl_out_t  o;
 
-    if (ngx_http_apigw_util_json_dump(ctx->a, j, &s) != NGX_OK) {
+    o.ctx = ctx;
+    o.buf = b;
+
+    if (b->data == NULL
+        && ngx_http_apigw_vtl_buf_reserve(ctx, b, 64) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    out.pos = b->data + b->len;
+    out.last = b->data + b->cap;
+    out.grow = ngx_http_apigw_vtl_json_grow;
+    out.data = &o;
+
+    if (ngx_http_apigw_util_json_write(ctx->a, j, &out) != NGX_OK) {
         return ngx_http_apigw_vtl_error(ctx, "out of memory");
     }
 
-    ctx->mem_used += s.len;
+    b->len = out.pos - b->data;
 
-    return ngx_http_apigw_vtl_buf_add(ctx, b, s.data, s.len);
+    return NGX_OK;
 }
 
 
@@ -1230,59 +1193,34 @@ ngx_http_apigw_vtl_print_json_text(ngx_http_apigw_vtl_ctx_t *ctx,
 
 static ngx_int_t
 ngx_http_apigw_vtl_print_json(ngx_http_apigw_vtl_ctx_t *ctx,
-    ngx_http_apigw_vtl_buf_t *b, json_t *j, ngx_uint_t depth)
+    ngx_http_apigw_vtl_buf_t *b, ngx_http_apigw_jv_t *j, ngx_uint_t depth)
 {
-    void        *it;
-    json_t      *val;
-    size_t       klen;
-    ngx_uint_t   first;
-    const char  *key;
+    ngx_uint_t                   i;
+    ngx_http_apigw_jv_member_t  *m;
 
     if (depth > NGX_HTTP_APIGW_VTL_VALUE_DEPTH) {
         return ngx_http_apigw_vtl_error(ctx, "value nested too deeply");
     }
 
-    switch (json_typeof(j)) {
+    switch (j->type) {
 
-    case JSON_OBJECT:
+    case NGX_HTTP_APIGW_JV_OBJECT:
         if (ngx_http_apigw_vtl_buf_lit(ctx, b, "{") != NGX_OK) {
             return NGX_ERROR;
         }
 
-        first = 1;
+        for (i = 0; i < j->u.c->nelts; i++) {
+            m = &j->u.c->u.members[i];
 
-        for (it = json_object_iter(j); it;
-             it = json_object_iter_next(j, it))
-        {
-            key = json_object_iter_key(it);
-            klen = json_object_iter_key_len(it);
-            val = json_object_iter_value(it);
-
-            if (!first && ngx_http_apigw_vtl_buf_lit(ctx, b, ", ") != NGX_OK)
-            {
+            if (i && ngx_http_apigw_vtl_buf_lit(ctx, b, ", ") != NGX_OK) {
                 return NGX_ERROR;
             }
 
-            first = 0;
-
-            if (ngx_http_apigw_vtl_buf_add(ctx, b, key, klen) != NGX_OK
-                || ngx_http_apigw_vtl_buf_lit(ctx, b, "=") != NGX_OK)
-            {
-                return NGX_ERROR;
-            }
-
-            if (val == j) {
-                if (ngx_http_apigw_vtl_buf_lit(ctx, b, "(this Map)")
-                    != NGX_OK)
-                {
-                    return NGX_ERROR;
-                }
-
-                continue;
-            }
-
-            if (ngx_http_apigw_vtl_print_json(ctx, b, val, depth + 1)
-                != NGX_OK)
+            if (ngx_http_apigw_vtl_buf_add(ctx, b, m->key.data, m->key.len)
+                != NGX_OK
+                || ngx_http_apigw_vtl_buf_lit(ctx, b, "=") != NGX_OK
+                || ngx_http_apigw_vtl_print_json(ctx, b, &m->val, depth + 1)
+                   != NGX_OK)
             {
                 return NGX_ERROR;
             }
@@ -1290,23 +1228,22 @@ ngx_http_apigw_vtl_print_json(ngx_http_apigw_vtl_ctx_t *ctx,
 
         return ngx_http_apigw_vtl_buf_lit(ctx, b, "}");
 
-    case JSON_ARRAY:
+    case NGX_HTTP_APIGW_JV_ARRAY:
         return ngx_http_apigw_vtl_print_json_text(ctx, b, j);
 
-    case JSON_STRING:
-        return ngx_http_apigw_vtl_buf_add(ctx, b, json_string_value(j),
-                                          json_string_length(j));
+    case NGX_HTTP_APIGW_JV_STRING:
+        return ngx_http_apigw_vtl_buf_add(ctx, b, j->u.s.data, j->u.s.len);
 
-    case JSON_INTEGER:
-        return ngx_http_apigw_vtl_print_int(ctx, b, json_integer_value(j));
+    case NGX_HTTP_APIGW_JV_INTEGER:
+        return ngx_http_apigw_vtl_print_int(ctx, b, j->u.i);
 
-    case JSON_REAL:
-        return ngx_http_apigw_vtl_print_double(ctx, b, json_real_value(j));
+    case NGX_HTTP_APIGW_JV_REAL:
+        return ngx_http_apigw_vtl_print_double(ctx, b, j->u.d);
 
-    case JSON_TRUE:
+    case NGX_HTTP_APIGW_JV_TRUE:
         return ngx_http_apigw_vtl_buf_lit(ctx, b, "true");
 
-    case JSON_FALSE:
+    case NGX_HTTP_APIGW_JV_FALSE:
         return ngx_http_apigw_vtl_buf_lit(ctx, b, "false");
 
     default:
@@ -1322,6 +1259,7 @@ ngx_http_apigw_vtl_print(ngx_http_apigw_vtl_ctx_t *ctx,
 {
     ngx_int_t                    rc;
     ngx_uint_t                   i;
+    ngx_http_apigw_jv_t          j;
     ngx_http_apigw_vtl_buf_t    *save;
     ngx_http_apigw_vtl_list_t   *l;
     ngx_http_apigw_vtl_map_t    *m;
@@ -1422,7 +1360,9 @@ ngx_http_apigw_vtl_print(ngx_http_apigw_vtl_ctx_t *ctx,
         return ngx_http_apigw_vtl_buf_lit(ctx, b, "}");
 
     case NGX_HTTP_APIGW_VTL_V_JSON:
-        return ngx_http_apigw_vtl_print_json(ctx, b, v->u.json, depth);
+        j.type = v->u.json->type;
+        j.u.c = v->u.json;
+        return ngx_http_apigw_vtl_print_json(ctx, b, &j, depth);
 
     case NGX_HTTP_APIGW_VTL_V_ENTRY:
         if (ngx_http_apigw_vtl_print(ctx, b, &v->u.entry[0], depth + 1)
@@ -1504,8 +1444,7 @@ ngx_http_apigw_vtl_size(ngx_http_apigw_vtl_value_t *v)
     case NGX_HTTP_APIGW_VTL_V_MAP:
         return v->u.map->nelts;
     case NGX_HTTP_APIGW_VTL_V_JSON:
-        return json_is_array(v->u.json) ? json_array_size(v->u.json)
-                                        : json_object_size(v->u.json);
+        return v->u.json->nelts;
     default:
         return 0;
     }
@@ -1522,8 +1461,10 @@ ngx_http_apigw_vtl_list_get(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_OK;
     }
 
-    return ngx_http_apigw_vtl_from_json(ctx,
-                                        json_array_get(list->u.json, i), v);
+    ngx_http_apigw_vtl_from_json(i < list->u.json->nelts
+                                 ? &list->u.json->u.elts[i] : NULL, v);
+
+    return NGX_OK;
 }
 
 
@@ -1534,8 +1475,8 @@ ngx_http_apigw_vtl_map_get(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_value_t *map, ngx_http_apigw_vtl_value_t *key,
     ngx_http_apigw_vtl_value_t *v)
 {
-    json_t     *j;
-    ngx_int_t   e;
+    ngx_int_t             e;
+    ngx_http_apigw_jv_t  *j;
 
     ngx_http_apigw_vtl_set_null(v);
 
@@ -1556,15 +1497,13 @@ ngx_http_apigw_vtl_map_get(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_DECLINED;
     }
 
-    j = json_object_getn(map->u.json, (char *) key->u.str.data,
-                         key->u.str.len);
+    j = ngx_http_apigw_jv_object_get(map->u.json, key->u.str.data,
+                                     key->u.str.len);
     if (j == NULL) {
         return NGX_DECLINED;
     }
 
-    if (ngx_http_apigw_vtl_from_json(ctx, j, v) != NGX_OK) {
-        return NGX_ERROR;
-    }
+    ngx_http_apigw_vtl_from_json(j, v);
 
     return NGX_OK;
 }
@@ -1577,8 +1516,8 @@ ngx_http_apigw_vtl_java_equals(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_value_t *x, ngx_http_apigw_vtl_value_t *y,
     ngx_uint_t depth, ngx_uint_t *eq)
 {
-    void                        *it;
     ngx_uint_t                   i, n, e;
+    ngx_http_apigw_jv_member_t  *m;
     ngx_http_apigw_vtl_value_t   a, b, k;
 
     *eq = 0;
@@ -1641,23 +1580,19 @@ ngx_http_apigw_vtl_java_equals(ngx_http_apigw_vtl_ctx_t *ctx,
             }
 
         } else {
-            for (it = json_object_iter(x->u.json); it;
-                 it = json_object_iter_next(x->u.json, it))
-            {
-                ngx_http_apigw_vtl_set_str(&k,
-                                     (u_char *) json_object_iter_key(it),
-                                     json_object_iter_key_len(it));
+            for (i = 0; i < x->u.json->nelts; i++) {
+                m = &x->u.json->u.members[i];
+
+                ngx_http_apigw_vtl_set_str(&k, m->key.data, m->key.len);
 
                 if (ngx_http_apigw_vtl_map_get(ctx, y, &k, &b) != NGX_OK) {
                     return ctx->err->message ? NGX_ERROR : NGX_OK;
                 }
 
-                if (ngx_http_apigw_vtl_from_json(ctx,
-                                             json_object_iter_value(it), &a)
-                    != NGX_OK
-                    || ngx_http_apigw_vtl_java_equals(ctx, &a, &b, depth + 1,
-                                                      &e)
-                       != NGX_OK)
+                ngx_http_apigw_vtl_from_json(&m->val, &a);
+
+                if (ngx_http_apigw_vtl_java_equals(ctx, &a, &b, depth + 1, &e)
+                    != NGX_OK)
                 {
                     return NGX_ERROR;
                 }
@@ -1776,7 +1711,7 @@ ngx_http_apigw_vtl_vel_eq(ngx_http_apigw_vtl_ctx_t *ctx,
     {
         if (!(x->type == NGX_HTTP_APIGW_VTL_V_JSON
               && y->type == NGX_HTTP_APIGW_VTL_V_JSON
-              && json_typeof(x->u.json) != json_typeof(y->u.json)))
+              && x->u.json->type != y->u.json->type))
         {
             return ngx_http_apigw_vtl_java_equals(ctx, x, y, 0, eq);
         }
@@ -1976,8 +1911,8 @@ ngx_http_apigw_vtl_class_of(ngx_http_apigw_vtl_value_t *x,
         name = "java.util.LinkedHashMap";
         break;
     case NGX_HTTP_APIGW_VTL_V_JSON:
-        name = json_is_array(x->u.json) ? "net.minidev.json.JSONArray"
-                                        : "java.util.LinkedHashMap";
+        name = (x->u.json->type == NGX_HTTP_APIGW_JV_ARRAY)
+               ? "net.minidev.json.JSONArray" : "java.util.LinkedHashMap";
         break;
     case NGX_HTTP_APIGW_VTL_V_ENTRY:
         name = "java.util.LinkedHashMap$Entry";
@@ -2301,12 +2236,9 @@ ngx_http_apigw_vtl_property(ngx_http_apigw_vtl_ctx_t *ctx,
 
     case NGX_HTTP_APIGW_VTL_V_MAP:
     case NGX_HTTP_APIGW_VTL_V_JSON:
-        if (obj->type == NGX_HTTP_APIGW_VTL_V_JSON
-            && json_is_array(obj->u.json))
-        {
+        if (ngx_http_apigw_vtl_is_jarr(obj)) {
             if (ngx_http_apigw_vtl_eq_name(name, "empty")) {
-                ngx_http_apigw_vtl_set_bool(v,
-                                         json_array_size(obj->u.json) == 0);
+                ngx_http_apigw_vtl_set_bool(v, obj->u.json->nelts == 0);
             }
 
             return NGX_OK;
@@ -2467,14 +2399,17 @@ ngx_http_apigw_vtl_eval_ref(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_ref_t *ref, ngx_uint_t upto,
     ngx_http_apigw_vtl_value_t *v)
 {
+    ngx_int_t                    e;
     ngx_uint_t                   i, k;
+    ngx_http_apigw_jv_t         *j;
     ngx_http_apigw_vtl_mod_t    *mod;
+    ngx_http_apigw_jv_cont_t    *c;
     ngx_http_apigw_vtl_value_t   cur, next, args[8], *av;
 
     ctx->line = ref->line;
     ctx->column = ref->column;
 
-    if (ngx_http_apigw_vtl_var_get(ctx, &ref->name, &cur) != NGX_OK) {
+    if (ngx_http_apigw_vtl_var_get(ctx, ref->slot, &cur) != NGX_OK) {
         ngx_http_apigw_vtl_set_null(v);
         return NGX_OK;
     }
@@ -2490,6 +2425,37 @@ ngx_http_apigw_vtl_eval_ref(ngx_http_apigw_vtl_ctx_t *ctx,
         switch (mod->type) {
 
         case NGX_HTTP_APIGW_VTL_M_PROP:
+
+            /* a JSON object's member: first where it was the last time */
+
+            if (ngx_http_apigw_vtl_is_jobj(&cur)
+                && !ngx_http_apigw_vtl_eq_name(&mod->name, "class"))
+            {
+                c = cur.u.json;
+                k = mod->hint;
+
+                if (k < c->nelts
+                    && c->u.members[k].key.len == mod->name.len
+                    && memcmp(c->u.members[k].key.data, mod->name.data,
+                              mod->name.len) == 0)
+                {
+                    j = &c->u.members[k].val;
+
+                } else {
+                    e = ngx_http_apigw_jv_object_index(c, mod->name.data,
+                                                       mod->name.len);
+                    j = NULL;
+
+                    if (e >= 0) {
+                        mod->hint = (ngx_uint_t) e;
+                        j = &c->u.members[e].val;
+                    }
+                }
+
+                ngx_http_apigw_vtl_from_json(j, &next);
+                break;
+            }
+
             if (ngx_http_apigw_vtl_property(ctx, &cur, &mod->name, &next)
                 != NGX_OK)
             {
@@ -2612,7 +2578,7 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
         return ngx_http_apigw_vtl_out(ctx, ref->prefix.data, ref->prefix.len);
     }
 
-    if (v.type != NGX_HTTP_APIGW_VTL_V_BLOCK) {
+    if (v.type != NGX_HTTP_APIGW_VTL_V_BLOCK && (half || ref->prefix.len)) {
         if (ngx_http_apigw_vtl_buf_repeat(ctx, ctx->out, '\\', half)
             != NGX_OK
             || ngx_http_apigw_vtl_out(ctx, ref->prefix.data, ref->prefix.len)
@@ -2632,9 +2598,9 @@ static ngx_int_t
 ngx_http_apigw_vtl_set(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_node_t *n)
 {
-    json_t                      *j;
     ngx_int_t                    idx;
     ngx_str_t                    s;
+    ngx_http_apigw_jv_t          j;
     ngx_http_apigw_vtl_ref_t    *ref;
     ngx_http_apigw_vtl_mod_t    *mod;
     ngx_http_apigw_vtl_value_t   val, target, key, old;
@@ -2650,7 +2616,7 @@ ngx_http_apigw_vtl_set(ngx_http_apigw_vtl_ctx_t *ctx,
     ref = n->u.set.left;
 
     if (ref->nmods == 0) {
-        return ngx_http_apigw_vtl_var_set(ctx, &ref->name, &val);
+        return ngx_http_apigw_vtl_var_set(ctx, ref->slot, &val);
     }
 
     if (ngx_http_apigw_vtl_eval_ref(ctx, ref, ref->nmods - 1, &target)
@@ -2687,9 +2653,7 @@ ngx_http_apigw_vtl_set(ngx_http_apigw_vtl_ctx_t *ctx,
                 return NGX_ERROR;
             }
 
-            if (json_array_set_new(target.u.json, idx, j) != 0) {
-                return ngx_http_apigw_vtl_error(ctx, "out of memory");
-            }
+            ngx_http_apigw_jv_array_set(target.u.json, idx, &j);
 
             return NGX_OK;
         }
@@ -2710,9 +2674,9 @@ ngx_http_apigw_vtl_set(ngx_http_apigw_vtl_ctx_t *ctx,
             return NGX_ERROR;
         }
 
-        if (json_object_setn_new_nocheck(target.u.json, (char *) s.data,
-                                         s.len, j)
-            != 0)
+        if (ngx_http_apigw_jv_object_set(ctx->a, target.u.json, s.data,
+                                         s.len, &j, 0)
+            != NGX_OK)
         {
             return ngx_http_apigw_vtl_error(ctx, "out of memory");
         }
@@ -2728,11 +2692,10 @@ static ngx_int_t
 ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_node_t *n)
 {
-    void                          *it;
     ngx_int_t                      rc;
     ngx_uint_t                     i, size, mods;
     ngx_http_apigw_vtl_value_t     coll, elem, saved[4], *snap, tmp;
-    ngx_str_t                      names[4];
+    ngx_uint_t                     slots[4];
     ngx_http_apigw_vtl_foreach_t  *fe;
 
     if (ngx_http_apigw_vtl_eval(ctx, n->u.foreach.iterable, &coll) != NGX_OK) {
@@ -2754,13 +2717,13 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
         break;
 
     case NGX_HTTP_APIGW_VTL_V_JSON:
-        if (json_is_array(coll.u.json)) {
+        if (coll.u.json->type == NGX_HTTP_APIGW_JV_ARRAY) {
             break;
         }
 
         /* the values of an object, taken now */
 
-        size = json_object_size(coll.u.json);
+        size = coll.u.json->nelts;
 
         snap = ngx_http_apigw_vtl_alloc(ctx,
                              (size + 1) * sizeof(ngx_http_apigw_vtl_value_t));
@@ -2768,20 +2731,11 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
             return NGX_ERROR;
         }
 
-        i = 0;
-
-        for (it = json_object_iter(coll.u.json); it && i < size;
-             it = json_object_iter_next(coll.u.json, it))
-        {
-            if (ngx_http_apigw_vtl_from_json(ctx, json_object_iter_value(it),
-                                             &snap[i++])
-                != NGX_OK)
-            {
-                return NGX_ERROR;
-            }
+        for (i = 0; i < size; i++) {
+            ngx_http_apigw_vtl_from_json(&coll.u.json->u.members[i].val,
+                                         &snap[i]);
         }
 
-        size = i;
         break;
 
     default:
@@ -2789,13 +2743,13 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_OK;
     }
 
-    ngx_str_set(&names[0], "foreach");
-    ngx_str_set(&names[1], "velocityCount");
-    ngx_str_set(&names[2], "velocityHasNext");
-    names[3] = n->u.foreach.var;
+    slots[0] = NGX_HTTP_APIGW_VTL_SLOT_FOREACH;
+    slots[1] = NGX_HTTP_APIGW_VTL_SLOT_VELOCITY_COUNT;
+    slots[2] = NGX_HTTP_APIGW_VTL_SLOT_VELOCITY_HAS_NEXT;
+    slots[3] = n->u.foreach.slot;
 
     for (i = 0; i < 4; i++) {
-        (void) ngx_http_apigw_vtl_var_get(ctx, &names[i], &saved[i]);
+        (void) ngx_http_apigw_vtl_var_get(ctx, slots[i], &saved[i]);
     }
 
     fe = ngx_http_apigw_vtl_alloc(ctx, sizeof(ngx_http_apigw_vtl_foreach_t));
@@ -2807,7 +2761,7 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
     tmp.type = NGX_HTTP_APIGW_VTL_V_FOREACH;
     tmp.u.foreach = fe;
 
-    if (ngx_http_apigw_vtl_var_set(ctx, &names[0], &tmp) != NGX_OK) {
+    if (ngx_http_apigw_vtl_var_set(ctx, slots[0], &tmp) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -2859,20 +2813,13 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
                 break;
             }
 
-            size = json_array_size(coll.u.json);
+            size = coll.u.json->nelts;
 
             if (i >= size) {
                 goto done;
             }
 
-            if (ngx_http_apigw_vtl_from_json(ctx,
-                                             json_array_get(coll.u.json, i),
-                                             &elem)
-                != NGX_OK)
-            {
-                rc = NGX_ERROR;
-                goto done;
-            }
+            ngx_http_apigw_vtl_from_json(&coll.u.json->u.elts[i], &elem);
 
             break;
         }
@@ -2891,7 +2838,7 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
         fe->index = i;
         fe->has_next = (i + 1 < size);
 
-        if (ngx_http_apigw_vtl_var_set(ctx, &n->u.foreach.var, &elem)
+        if (ngx_http_apigw_vtl_var_set(ctx, n->u.foreach.slot, &elem)
             != NGX_OK)
         {
             rc = NGX_ERROR;
@@ -2900,14 +2847,14 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
 
         ngx_http_apigw_vtl_set_int(&tmp, (int64_t) i + 1);
 
-        if (ngx_http_apigw_vtl_var_set(ctx, &names[1], &tmp) != NGX_OK) {
+        if (ngx_http_apigw_vtl_var_set(ctx, slots[1], &tmp) != NGX_OK) {
             rc = NGX_ERROR;
             goto done;
         }
 
         ngx_http_apigw_vtl_set_bool(&tmp, fe->has_next);
 
-        if (ngx_http_apigw_vtl_var_set(ctx, &names[2], &tmp) != NGX_OK) {
+        if (ngx_http_apigw_vtl_var_set(ctx, slots[2], &tmp) != NGX_OK) {
             rc = NGX_ERROR;
             goto done;
         }
@@ -2933,7 +2880,7 @@ done:
 
     if (rc == NGX_OK) {
         for (i = 0; i < 4; i++) {
-            if (ngx_http_apigw_vtl_var_set(ctx, &names[i], &saved[i])
+            if (ngx_http_apigw_vtl_var_set(ctx, slots[i], &saved[i])
                 != NGX_OK)
             {
                 return NGX_ERROR;
@@ -2999,14 +2946,10 @@ ngx_http_apigw_vtl_macro_call(ngx_http_apigw_vtl_ctx_t *ctx,
     }
 
     for (i = 0; i < k; i++) {
-        (void) ngx_http_apigw_vtl_var_get(ctx, &m->u.define.params[i],
+        (void) ngx_http_apigw_vtl_var_get(ctx, m->u.define.slots[i],
                                           &saved[i]);
-
-        if (ngx_http_apigw_vtl_var_set(ctx, &m->u.define.params[i], &vals[i])
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
+        (void) ngx_http_apigw_vtl_var_set(ctx, m->u.define.slots[i],
+                                          &vals[i]);
     }
 
     rc = ngx_http_apigw_vtl_render_block(ctx, m->u.define.body);
@@ -3015,7 +2958,7 @@ ngx_http_apigw_vtl_macro_call(ngx_http_apigw_vtl_ctx_t *ctx,
     ctx->depth--;
 
     for (i = 0; rc == NGX_OK && i < k; i++) {
-        rc = ngx_http_apigw_vtl_var_set(ctx, &m->u.define.params[i],
+        rc = ngx_http_apigw_vtl_var_set(ctx, m->u.define.slots[i],
                                         &saved[i]);
     }
 
@@ -3103,7 +3046,7 @@ ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
             v.type = NGX_HTTP_APIGW_VTL_V_BLOCK;
             v.u.block = n->u.define.body;
 
-            if (ngx_http_apigw_vtl_var_set(ctx, &n->u.define.name, &v)
+            if (ngx_http_apigw_vtl_var_set(ctx, n->u.define.slot, &v)
                 != NGX_OK)
             {
                 return NGX_ERROR;
@@ -4095,9 +4038,9 @@ ngx_http_apigw_vtl_list_method(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_value_t *args, ngx_uint_t nargs,
     ngx_http_apigw_vtl_value_t *v)
 {
-    json_t                      *j;
     ngx_int_t                    idx, found;
     ngx_uint_t                   i, n, eq;
+    ngx_http_apigw_jv_t          j;
     ngx_http_apigw_vtl_list_t   *l, *nl;
     ngx_http_apigw_vtl_value_t   e;
 
@@ -4148,7 +4091,9 @@ ngx_http_apigw_vtl_list_method(ngx_http_apigw_vtl_ctx_t *ctx,
                 return NGX_ERROR;
             }
 
-            if (json_array_insert_new(obj->u.json, idx, j) != 0) {
+            if (ngx_http_apigw_jv_array_insert(ctx->a, obj->u.json, idx, &j)
+                != NGX_OK)
+            {
                 return ngx_http_apigw_vtl_error(ctx, "out of memory");
             }
 
@@ -4169,7 +4114,7 @@ ngx_http_apigw_vtl_list_method(ngx_http_apigw_vtl_ctx_t *ctx,
                 return NGX_ERROR;
             }
 
-            json_array_set_new(obj->u.json, idx, j);
+            ngx_http_apigw_jv_array_set(obj->u.json, idx, &j);
             return NGX_OK;
         }
 
@@ -4182,7 +4127,7 @@ ngx_http_apigw_vtl_list_method(ngx_http_apigw_vtl_ctx_t *ctx,
                 l->mods++;
 
             } else {
-                json_array_remove(obj->u.json, idx);
+                ngx_http_apigw_jv_array_remove(obj->u.json, idx);
             }
         }
 
@@ -4233,7 +4178,9 @@ ngx_http_apigw_vtl_list_method(ngx_http_apigw_vtl_ctx_t *ctx,
                 return NGX_ERROR;
             }
 
-            if (json_array_append_new(obj->u.json, j) != 0) {
+            if (ngx_http_apigw_jv_array_append(ctx->a, obj->u.json, &j)
+                != NGX_OK)
+            {
                 return ngx_http_apigw_vtl_error(ctx, "out of memory");
             }
         }
@@ -4268,7 +4215,7 @@ ngx_http_apigw_vtl_list_method(ngx_http_apigw_vtl_ctx_t *ctx,
             l->mods++;
 
         } else {
-            json_array_clear(obj->u.json);
+            ngx_http_apigw_jv_clear(obj->u.json);
         }
 
         return NGX_OK;
@@ -4322,7 +4269,7 @@ remove_object:
                 l->mods++;
 
             } else {
-                json_array_remove(obj->u.json, i);
+                ngx_http_apigw_jv_array_remove(obj->u.json, i);
             }
 
             ngx_http_apigw_vtl_set_bool(v, 1);
@@ -4343,13 +4290,13 @@ ngx_http_apigw_vtl_map_method(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_value_t *args, ngx_uint_t nargs,
     ngx_http_apigw_vtl_value_t *v)
 {
-    void                        *it;
-    json_t                      *j;
     ngx_int_t                    rc;
     ngx_str_t                    s;
     ngx_uint_t                   i, n, eq, kind;
+    ngx_http_apigw_jv_t          j;
     ngx_http_apigw_vtl_map_t    *m;
     ngx_http_apigw_vtl_list_t   *l;
+    ngx_http_apigw_jv_member_t  *jm;
     ngx_http_apigw_vtl_value_t   e, k, *entry;
 
     m = (obj->type == NGX_HTTP_APIGW_VTL_V_MAP) ? obj->u.map : NULL;
@@ -4394,18 +4341,17 @@ ngx_http_apigw_vtl_map_method(ngx_http_apigw_vtl_ctx_t *ctx,
             return NGX_ERROR;
         }
 
-        if (ngx_http_apigw_vtl_from_json(ctx,
-                       json_object_getn(obj->u.json, (char *) s.data, s.len),
-                       v)
-            != NGX_OK
-            || ngx_http_apigw_vtl_to_json(ctx, &args[1], 0, &j) != NGX_OK)
-        {
+        ngx_http_apigw_vtl_from_json(ngx_http_apigw_jv_object_get(obj->u.json,
+                                                                s.data, s.len),
+                                     v);
+
+        if (ngx_http_apigw_vtl_to_json(ctx, &args[1], 0, &j) != NGX_OK) {
             return NGX_ERROR;
         }
 
-        if (json_object_setn_new_nocheck(obj->u.json, (char *) s.data, s.len,
-                                         j)
-            != 0)
+        if (ngx_http_apigw_jv_object_set(ctx->a, obj->u.json, s.data, s.len,
+                                         &j, 0)
+            != NGX_OK)
         {
             return ngx_http_apigw_vtl_error(ctx, "out of memory");
         }
@@ -4419,8 +4365,9 @@ ngx_http_apigw_vtl_map_method(ngx_http_apigw_vtl_ctx_t *ctx,
         }
 
         if (ngx_http_apigw_vtl_map_get(ctx, obj, &args[0], v) == NGX_OK) {
-            json_object_deln(obj->u.json, (char *) args[0].u.str.data,
-                             args[0].u.str.len);
+            (void) ngx_http_apigw_jv_object_del(obj->u.json,
+                                                args[0].u.str.data,
+                                                args[0].u.str.len);
         }
 
         return ctx->err->message ? NGX_ERROR : NGX_OK;
@@ -4462,7 +4409,7 @@ ngx_http_apigw_vtl_map_method(ngx_http_apigw_vtl_ctx_t *ctx,
             }
 
         } else {
-            json_object_clear(obj->u.json);
+            ngx_http_apigw_jv_clear(obj->u.json);
         }
 
         return NGX_OK;
@@ -4484,32 +4431,18 @@ ngx_http_apigw_vtl_map_method(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_ERROR;
     }
 
-    it = m ? NULL : json_object_iter(obj->u.json);
-
     for (i = 0; i < n; i++) {
         if (m) {
             k = m->keys[i];
             e = m->vals[i];
 
         } else {
-            if (it == NULL) {
-                break;
-            }
+            /* keys stay as they are: a member's key never changes */
 
-            ngx_http_apigw_vtl_set_str(&k,
-                                       (u_char *) json_object_iter_key(it),
-                                       json_object_iter_key_len(it));
+            jm = &obj->u.json->u.members[i];
 
-            if ((kind != 1 && ngx_http_apigw_vtl_from_json(ctx,
-                                      json_object_iter_value(it), &e) != NGX_OK)
-                || (kind != 2 && ngx_http_apigw_vtl_strdup(ctx, k.u.str.data,
-                                                    k.u.str.len, &k)
-                                 != NGX_OK))
-            {
-                return NGX_ERROR;
-            }
-
-            it = json_object_iter_next(obj->u.json, it);
+            ngx_http_apigw_vtl_set_str(&k, jm->key.data, jm->key.len);
+            ngx_http_apigw_vtl_from_json(&jm->val, &e);
         }
 
         if (kind == 4) {
@@ -4584,65 +4517,83 @@ ngx_http_apigw_vtl_body_text(ngx_http_apigw_vtl_ctx_t *ctx)
 }
 
 
-/* the body as JSON: {} when empty, a JSON string when not JSON */
+/*
+ * the body as JSON: {} when empty, a JSON string when not JSON.  A body
+ * the parser takes is well-formed UTF-8 (it checks every string), so it
+ * is its own text: no separate pass makes it so.
+ */
 
-static json_t *
+static ngx_http_apigw_jv_t *
 ngx_http_apigw_vtl_body_json(ngx_http_apigw_vtl_ctx_t *ctx)
 {
-    json_t     *j;
     ngx_int_t   rc;
+    ngx_str_t  *in;
 
     if (ctx->body_parsed) {
-        return ctx->body;
+        return &ctx->body;
     }
 
-    if (ngx_http_apigw_vtl_body_text(ctx) != NGX_OK) {
-        return NULL;
-    }
+    in = ctx->body_text_done ? &ctx->body_text : &ctx->env->body;
 
-    if (ctx->env->body.len == 0) {
-        j = json_object();
+    if (in->len == 0) {
+        rc = ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT,
+                                   &ctx->body);
 
     } else {
-        rc = ngx_http_apigw_util_parse_json(&ctx->body_text, &j);
+        rc = ngx_http_apigw_util_parse_json(ctx->a, in, &ctx->body);
 
-        if (rc == NGX_ERROR) {
-            j = NULL;
+        if (rc == NGX_OK && !ctx->body_text_done) {
+            ctx->body_text = *in;
+            ctx->body_text_done = 1;
 
         } else if (rc == NGX_DECLINED) {
-            j = json_stringn_nocheck((char *) ctx->body_text.data,
-                                     ctx->body_text.len);
+
+            /* not JSON as it is: perhaps once ill-formed UTF-8 is replaced */
+
+            if (!ctx->body_text_done) {
+                if (ngx_http_apigw_vtl_body_text(ctx) != NGX_OK) {
+                    return NULL;
+                }
+
+                if (ctx->body_text.data != in->data) {
+                    rc = ngx_http_apigw_util_parse_json(ctx->a,
+                                                        &ctx->body_text,
+                                                        &ctx->body);
+                }
+            }
+
+            if (rc == NGX_DECLINED) {
+                ngx_http_apigw_jv_set_str(&ctx->body, ctx->body_text.data,
+                                          ctx->body_text.len);
+                rc = NGX_OK;
+            }
         }
     }
 
-    if (j == NULL) {
+    if (rc != NGX_OK) {
         ngx_http_apigw_vtl_error(ctx, "out of memory");
         return NULL;
     }
 
-    if (ngx_http_apigw_vtl_keep(ctx, j) != NGX_OK) {
-        return NULL;
-    }
-
-    ctx->body = j;
     ctx->body_parsed = 1;
 
-    return j;
+    return &ctx->body;
 }
 
+
+/* NGX_OK with *result, NGX_DECLINED: no match, NGX_ERROR */
 
 static ngx_int_t
 ngx_http_apigw_vtl_jsonpath(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_mod_t *mod, ngx_http_apigw_vtl_value_t *arg,
-    json_t **result)
+    ngx_http_apigw_jv_t *result)
 {
     size_t                      pos;
-    json_t                     *root;
+    ngx_int_t                   rc;
     ngx_str_t                   path;
     const char                 *err;
+    ngx_http_apigw_jv_t        *root;
     ngx_http_apigw_jsonpath_t  *jp;
-
-    *result = NULL;
 
     jp = mod->jsonpath;
 
@@ -4667,37 +4618,57 @@ ngx_http_apigw_vtl_jsonpath(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_ERROR;
     }
 
-    if (ngx_http_apigw_jsonpath_eval(jp, root, result) != NGX_OK) {
+    rc = ngx_http_apigw_jsonpath_eval(jp, ctx->a, root, result);
+
+    if (rc == NGX_ERROR) {
         return ngx_http_apigw_vtl_error(ctx, "JSONPath evaluation failed");
     }
 
-    if (*result != NULL && ngx_http_apigw_vtl_keep(ctx, *result) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    return NGX_OK;
+    return rc;
 }
 
 
-static json_t *
+/* $input.params(): the environment's, or three empty maps */
+
+static ngx_http_apigw_jv_t *
 ngx_http_apigw_vtl_params(ngx_http_apigw_vtl_ctx_t *ctx)
 {
-    json_t  *p;
+    ngx_uint_t            i;
+    ngx_http_apigw_jv_t  *p, empty;
+
+    static ngx_str_t      groups[] = {
+        ngx_string("path"), ngx_string("querystring"), ngx_string("header")
+    };
 
     if (ctx->params) {
         return ctx->params;
     }
 
-    if (ctx->env->params && json_is_object(ctx->env->params)) {
-        ctx->params = ctx->env->params;
-        return ctx->params;
+    p = ctx->env->params;
+
+    if (p && p->type == NGX_HTTP_APIGW_JV_OBJECT) {
+        ctx->params = p;
+        return p;
     }
 
-    p = json_pack("{s{}s{}s{}}", "path", "querystring", "header");
-
-    if (p == NULL || ngx_http_apigw_vtl_keep(ctx, p) != NGX_OK) {
+    p = ngx_http_apigw_vtl_alloc(ctx, sizeof(ngx_http_apigw_jv_t));
+    if (p == NULL || ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT, p)
+                     != NGX_OK)
+    {
         ngx_http_apigw_vtl_error(ctx, "out of memory");
         return NULL;
+    }
+
+    for (i = 0; i < 3; i++) {
+        if (ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT, &empty)
+            != NGX_OK
+            || ngx_http_apigw_jv_object_set(ctx->a, p->u.c, groups[i].data,
+                                            groups[i].len, &empty, 0)
+               != NGX_OK)
+        {
+            ngx_http_apigw_vtl_error(ctx, "out of memory");
+            return NULL;
+        }
     }
 
     ctx->params = p;
@@ -4711,11 +4682,15 @@ ngx_http_apigw_vtl_input_method(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_mod_t *mod, ngx_http_apigw_vtl_value_t *args,
     ngx_uint_t nargs, ngx_http_apigw_vtl_value_t *v)
 {
-    void                *it;
-    json_t              *params, *group, *j;
-    ngx_str_t           *name, s, dump;
-    ngx_uint_t           i, pass;
-    static const char   *groups[] = { "path", "querystring", "header" };
+    ngx_int_t                    rc;
+    ngx_str_t                   *name, s;
+    ngx_uint_t                   i, k, pass;
+    ngx_http_apigw_jv_t          j, *params, *group, *found;
+    ngx_http_apigw_jv_member_t  *m;
+
+    static ngx_str_t             groups[] = {
+        ngx_string("path"), ngx_string("querystring"), ngx_string("header")
+    };
 
     name = mod ? &mod->name : NULL;
 
@@ -4733,26 +4708,29 @@ ngx_http_apigw_vtl_input_method(ngx_http_apigw_vtl_ctx_t *ctx,
          || ngx_http_apigw_vtl_is(name, "path", 1))
         && args[0].type != NGX_HTTP_APIGW_VTL_V_NULL)
     {
-        if (ngx_http_apigw_vtl_jsonpath(ctx, mod, &args[0], &j) != NGX_OK) {
+        rc = ngx_http_apigw_vtl_jsonpath(ctx, mod, &args[0], &j);
+
+        if (rc == NGX_ERROR) {
             return NGX_ERROR;
         }
 
-        if (j == NULL) {
+        if (rc == NGX_DECLINED) {
             /* no match: the empty string */
             ngx_http_apigw_vtl_set_str(v, (u_char *) "", 0);
             return NGX_OK;
         }
 
         if (name->data[0] == 'p') {
-            return ngx_http_apigw_vtl_from_json(ctx, j, v);
+            ngx_http_apigw_vtl_from_json(&j, v);
+            return NGX_OK;
         }
 
-        if (ngx_http_apigw_util_json_dump(ctx->a, j, &dump) != NGX_OK) {
+        if (ngx_http_apigw_util_json_dump(ctx->a, &j, &s) != NGX_OK) {
             return ngx_http_apigw_vtl_error(ctx, "out of memory");
         }
 
-        ctx->mem_used += dump.len;
-        ngx_http_apigw_vtl_set_str(v, dump.data, dump.len);
+        ctx->mem_used += s.len;
+        ngx_http_apigw_vtl_set_str(v, s.data, s.len);
         return NGX_OK;
     }
 
@@ -4763,8 +4741,7 @@ ngx_http_apigw_vtl_input_method(ngx_http_apigw_vtl_ctx_t *ctx,
         }
 
         if (nargs == 0) {
-            v->type = NGX_HTTP_APIGW_VTL_V_JSON;
-            v->u.json = params;
+            ngx_http_apigw_vtl_from_json(params, v);
             return NGX_OK;
         }
 
@@ -4782,39 +4759,44 @@ ngx_http_apigw_vtl_input_method(ngx_http_apigw_vtl_ctx_t *ctx,
 
         for (pass = 0; pass < 2; pass++) {
             for (i = pass ? 2 : 0; i < 3; i++) {
-                group = json_object_get(params, groups[i]);
+                group = ngx_http_apigw_jv_object_get(params->u.c,
+                                                     groups[i].data,
+                                                     groups[i].len);
 
-                if (!json_is_object(group)) {
+                if (group == NULL
+                    || group->type != NGX_HTTP_APIGW_JV_OBJECT)
+                {
                     continue;
                 }
 
                 if (pass == 0) {
-                    j = json_object_getn(group, (char *) s.data, s.len);
+                    found = ngx_http_apigw_jv_object_get(group->u.c, s.data,
+                                                         s.len);
 
                 } else {
-                    j = NULL;
+                    found = NULL;
 
-                    for (it = json_object_iter(group); it;
-                         it = json_object_iter_next(group, it))
-                    {
-                        if (json_object_iter_key_len(it) == s.len
-                            && strncasecmp(json_object_iter_key(it),
+                    for (k = 0; k < group->u.c->nelts; k++) {
+                        m = &group->u.c->u.members[k];
+
+                        if (m->key.len == s.len
+                            && strncasecmp((char *) m->key.data,
                                            (char *) s.data, s.len) == 0)
                         {
-                            j = json_object_iter_value(it);
+                            found = &m->val;
                             break;
                         }
                     }
                 }
 
-                if (j != NULL && !json_is_null(j)) {
-                    if (json_is_string(j)) {
-                        return ngx_http_apigw_vtl_from_json(ctx, j, v);
+                if (found != NULL && found->type != NGX_HTTP_APIGW_JV_NULL) {
+                    ngx_http_apigw_vtl_from_json(found, v);
+
+                    if (found->type == NGX_HTTP_APIGW_JV_STRING) {
+                        return NGX_OK;
                     }
 
-                    if (ngx_http_apigw_vtl_from_json(ctx, j, v) != NGX_OK
-                        || ngx_http_apigw_vtl_to_string(ctx, v, &s) != NGX_OK)
-                    {
+                    if (ngx_http_apigw_vtl_to_string(ctx, v, &s) != NGX_OK) {
                         return NGX_ERROR;
                     }
 
@@ -4838,9 +4820,9 @@ ngx_http_apigw_vtl_util_method(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_str_t *name, ngx_http_apigw_vtl_value_t *args, ngx_uint_t nargs,
     ngx_http_apigw_vtl_value_t *v)
 {
-    json_t     *j;
-    ngx_int_t   rc;
-    ngx_str_t   in, out;
+    ngx_int_t             rc;
+    ngx_str_t             in, out;
+    ngx_http_apigw_jv_t   j;
 
     if (nargs != 1) {
         return NGX_DECLINED;
@@ -4874,14 +4856,11 @@ ngx_http_apigw_vtl_util_method(ngx_http_apigw_vtl_ctx_t *ctx,
         rc = ngx_http_apigw_util_base64_decode(ctx->a, &in, &out);
 
     } else if (ngx_http_apigw_vtl_eq_name(name, "parseJson")) {
-        rc = ngx_http_apigw_util_parse_json(&in, &j);
+        rc = ngx_http_apigw_util_parse_json(ctx->a, &in, &j);
 
         if (rc == NGX_OK) {
-            if (ngx_http_apigw_vtl_keep(ctx, j) != NGX_OK) {
-                return NGX_ERROR;
-            }
-
-            return ngx_http_apigw_vtl_from_json(ctx, j, v);
+            ngx_http_apigw_vtl_from_json(&j, v);
+            return NGX_OK;
         }
 
         out.len = 0;
@@ -5076,7 +5055,7 @@ ngx_http_apigw_vtl_call(ngx_http_apigw_vtl_ctx_t *ctx,
         break;
 
     case NGX_HTTP_APIGW_VTL_V_JSON:
-        rc = json_is_array(obj->u.json)
+        rc = (obj->u.json->type == NGX_HTTP_APIGW_JV_ARRAY)
              ? ngx_http_apigw_vtl_list_method(ctx, obj, name, args, nargs, v)
              : ngx_http_apigw_vtl_map_method(ctx, obj, name, args, nargs, v);
         break;
@@ -5129,16 +5108,126 @@ ngx_http_apigw_vtl_call(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
+/* $context: the environment's object, with the overrides to write to */
+
+static ngx_int_t
+ngx_http_apigw_vtl_context(ngx_http_apigw_vtl_ctx_t *ctx,
+    ngx_http_apigw_vtl_value_t *v)
+{
+    ngx_uint_t                 i;
+    ngx_http_apigw_jv_t       *context, o, empty;
+    ngx_http_apigw_vtl_env_t  *env;
+
+    static ngx_str_t           groups[] = {
+        ngx_string("path"), ngx_string("header"), ngx_string("querystring")
+    };
+
+    env = ctx->env;
+    context = env->context;
+
+    if (context == NULL || context->type != NGX_HTTP_APIGW_JV_OBJECT) {
+        if (ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT, &o)
+            != NGX_OK)
+        {
+            return ngx_http_apigw_vtl_error(ctx, "out of memory");
+        }
+
+        ngx_http_apigw_vtl_from_json(&o, v);
+        return NGX_OK;
+    }
+
+    if (ngx_http_apigw_jv_object_get(context->u.c,
+                                     (u_char *) "requestOverride", 15)
+        == NULL)
+    {
+        if (ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT, &o)
+            != NGX_OK)
+        {
+            return ngx_http_apigw_vtl_error(ctx, "out of memory");
+        }
+
+        for (i = 0; i < 3; i++) {
+            if (ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT, &empty)
+                != NGX_OK
+                || ngx_http_apigw_jv_object_set(ctx->a, o.u.c, groups[i].data,
+                                                groups[i].len, &empty, 0)
+                   != NGX_OK)
+            {
+                return ngx_http_apigw_vtl_error(ctx, "out of memory");
+            }
+        }
+
+        if (ngx_http_apigw_jv_object_set(ctx->a, context->u.c,
+                                         (u_char *) "requestOverride", 15,
+                                         &o, 0)
+            != NGX_OK)
+        {
+            return ngx_http_apigw_vtl_error(ctx, "out of memory");
+        }
+    }
+
+    if (ngx_http_apigw_jv_object_get(context->u.c,
+                                     (u_char *) "responseOverride", 16)
+        == NULL)
+    {
+        if (ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT, &o)
+            != NGX_OK
+            || ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT, &empty)
+               != NGX_OK
+            || ngx_http_apigw_jv_object_set(ctx->a, o.u.c,
+                                            (u_char *) "header", 6, &empty, 0)
+               != NGX_OK
+            || ngx_http_apigw_jv_object_set(ctx->a, context->u.c,
+                                            (u_char *) "responseOverride", 16,
+                                            &o, 0)
+               != NGX_OK)
+        {
+            return ngx_http_apigw_vtl_error(ctx, "out of memory");
+        }
+    }
+
+    ngx_http_apigw_vtl_from_json(context, v);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_vtl_stage(ngx_http_apigw_vtl_ctx_t *ctx,
+    ngx_http_apigw_vtl_value_t *v)
+{
+    ngx_http_apigw_jv_t       *stage, o;
+    ngx_http_apigw_vtl_env_t  *env;
+
+    env = ctx->env;
+    stage = env->stage_variables;
+
+    if (stage == NULL || stage->type != NGX_HTTP_APIGW_JV_OBJECT) {
+        if (ngx_http_apigw_jv_new(ctx->a, NGX_HTTP_APIGW_JV_OBJECT, &o)
+            != NGX_OK)
+        {
+            return ngx_http_apigw_vtl_error(ctx, "out of memory");
+        }
+
+        stage = &o;
+    }
+
+    ngx_http_apigw_vtl_from_json(stage, v);
+
+    return NGX_OK;
+}
+
+
 ngx_int_t
 ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
     ngx_http_apigw_vtl_env_t *env, ngx_http_apigw_alloc_t *a, ngx_str_t *out,
     ngx_http_apigw_vtl_error_t *err)
 {
-    json_t                      *context, *o;
     ngx_int_t                    rc;
-    ngx_uint_t                   i;
+    ngx_http_apigw_alloc_t       ca;
     ngx_http_apigw_vtl_buf_t     buf;
     ngx_http_apigw_vtl_ctx_t     ctx;
+    ngx_http_apigw_jv_chunks_t   chunks;
     ngx_http_apigw_vtl_value_t   v;
 
     err->line = 0;
@@ -5148,7 +5237,11 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
     ngx_memzero(&ctx, sizeof(ngx_http_apigw_vtl_ctx_t));
     ngx_memzero(&buf, sizeof(ngx_http_apigw_vtl_buf_t));
 
-    ctx.a = a;
+    /* the render's many small values from 4 KB chunks of a */
+
+    ngx_http_apigw_jv_chunks(&chunks, a, 4096, &ca);
+
+    ctx.a = &ca;
     ctx.env = env;
     ctx.err = err;
     ctx.tpl = tpl;
@@ -5162,91 +5255,54 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
                                    : NGX_HTTP_APIGW_VTL_MAX_DEPTH;
     ctx.max_memory = env->max_memory ? env->max_memory
                                      : NGX_HTTP_APIGW_VTL_MAX_MEMORY;
-    ctx.deadline = ngx_http_apigw_vtl_now()
-                   + (uint64_t) (env->max_time ? env->max_time
-                                 : NGX_HTTP_APIGW_VTL_MAX_TIME) * 1000000;
+    ctx.max_time = (uint64_t) (env->max_time ? env->max_time
+                               : NGX_HTTP_APIGW_VTL_MAX_TIME) * 1000000;
 
     rc = NGX_ERROR;
 
-    ctx.vars = ngx_http_apigw_vtl_map_new(&ctx);
+    ctx.vars = ngx_http_apigw_vtl_alloc(&ctx, tpl->nslots
+                                        * sizeof(ngx_http_apigw_vtl_value_t));
     if (ctx.vars == NULL) {
         goto done;
     }
 
-    /* $input, $util, $context, $stageVariables */
+    ngx_memzero(ctx.vars, tpl->nslots * sizeof(ngx_http_apigw_vtl_value_t));
+
+    /*
+     * $input, $util, and $context and $stageVariables when the template
+     * names them (known from parsing): otherwise nothing can see them
+     */
 
     v.type = NGX_HTTP_APIGW_VTL_V_INPUT;
 
-    if (ngx_http_apigw_vtl_var_cset(&ctx, "input", &v) != NGX_OK) {
-        goto done;
-    }
+    ctx.vars[NGX_HTTP_APIGW_VTL_SLOT_INPUT] = v;
 
     v.type = NGX_HTTP_APIGW_VTL_V_UTIL;
+    ctx.vars[NGX_HTTP_APIGW_VTL_SLOT_UTIL] = v;
 
-    if (ngx_http_apigw_vtl_var_cset(&ctx, "util", &v) != NGX_OK) {
-        goto done;
-    }
-
-    context = env->context;
-
-    if (context == NULL || !json_is_object(context)) {
-        context = json_object();
-
-        if (context == NULL || ngx_http_apigw_vtl_keep(&ctx, context) != NGX_OK)
-        {
-            ngx_http_apigw_vtl_error(&ctx, "out of memory");
+    if (tpl->uses & NGX_HTTP_APIGW_VTL_USES_CONTEXT) {
+        if (ngx_http_apigw_vtl_context(&ctx, &v) != NGX_OK) {
             goto done;
         }
 
-    } else {
-        /* the overrides a template may write to */
-
-        o = json_object_get(context, "requestOverride");
-
-        if (o == NULL) {
-            o = json_pack("{s{}s{}s{}}", "path", "header", "querystring");
-
-            if (o == NULL
-                || json_object_set_new(context, "requestOverride", o) != 0)
-            {
-                ngx_http_apigw_vtl_error(&ctx, "out of memory");
-                goto done;
-            }
-        }
-
-        o = json_object_get(context, "responseOverride");
-
-        if (o == NULL) {
-            o = json_pack("{s{}}", "header");
-
-            if (o == NULL
-                || json_object_set_new(context, "responseOverride", o) != 0)
-            {
-                ngx_http_apigw_vtl_error(&ctx, "out of memory");
-                goto done;
-            }
-        }
+        ctx.vars[NGX_HTTP_APIGW_VTL_SLOT_CONTEXT] = v;
     }
 
-    if (ngx_http_apigw_vtl_json_value(&ctx, context, &v) != NGX_OK
-        || ngx_http_apigw_vtl_var_cset(&ctx, "context", &v) != NGX_OK)
-    {
-        goto done;
-    }
-
-    o = env->stage_variables;
-
-    if (o == NULL || !json_is_object(o)) {
-        o = json_object();
-
-        if (o == NULL || ngx_http_apigw_vtl_keep(&ctx, o) != NGX_OK) {
-            ngx_http_apigw_vtl_error(&ctx, "out of memory");
+    if (tpl->uses & NGX_HTTP_APIGW_VTL_USES_STAGE) {
+        if (ngx_http_apigw_vtl_stage(&ctx, &v) != NGX_OK) {
             goto done;
         }
+
+        ctx.vars[NGX_HTTP_APIGW_VTL_SLOT_STAGE] = v;
     }
 
-    if (ngx_http_apigw_vtl_json_value(&ctx, o, &v) != NGX_OK
-        || ngx_http_apigw_vtl_var_cset(&ctx, "stageVariables", &v) != NGX_OK)
+    /* room for as much as the last output, which is usually alike */
+
+    if (tpl->out_hint
+        && ngx_http_apigw_vtl_buf_reserve(&ctx, &buf,
+                                          ngx_min(tpl->out_hint,
+                                                  ctx.max_output))
+           != NGX_OK)
     {
         goto done;
     }
@@ -5256,13 +5312,10 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
     if (rc == NGX_OK) {
         out->data = buf.data ? buf.data : (u_char *) "";
         out->len = buf.len;
+        tpl->out_hint = buf.len + buf.len / 8;
     }
 
 done:
-
-    for (i = 0; i < ctx.nkeep; i++) {
-        json_decref(ctx.keep[i]);
-    }
 
     if (rc != NGX_OK && err->message == NULL) {
         err->message = "out of memory";

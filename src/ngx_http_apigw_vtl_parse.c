@@ -24,6 +24,8 @@
 #include <ngx_http_apigw_vtl.h>
 #include <ngx_http_apigw_jsonpath.h>
 
+#include <stdlib.h>
+
 
 typedef struct {
     ngx_http_apigw_alloc_t     *a;
@@ -36,12 +38,29 @@ typedef struct {
     ngx_http_apigw_vtl_node_t **macros;    /* defined so far */
     ngx_uint_t                  nmacros;
     ngx_uint_t                  nalloc;
+    ngx_str_t                  *names;     /* of the variables' slots */
+    ngx_uint_t                  nnames;
+    ngx_uint_t                  names_alloc;
 
     /* position cache for line and column */
     u_char                     *lc_p;
     ngx_uint_t                  lc_line;
     ngx_uint_t                  lc_col;
 } ngx_http_apigw_vtl_parser_t;
+
+
+/* in the order of NGX_HTTP_APIGW_VTL_SLOT_* */
+
+static ngx_str_t  ngx_http_apigw_vtl_builtins[] = {
+    ngx_string("input"),
+    ngx_string("util"),
+    ngx_string("context"),
+    ngx_string("stageVariables"),
+    ngx_string("foreach"),
+    ngx_string("velocityCount"),
+    ngx_string("velocityHasNext"),
+    ngx_null_string
+};
 
 
 /* a block ends at a terminator */
@@ -161,6 +180,12 @@ static ngx_int_t ngx_http_apigw_vtl_text(ngx_http_apigw_vtl_parser_t *ps,
     ngx_http_apigw_vtl_node_t ***tail, u_char *start, size_t len);
 static void ngx_http_apigw_vtl_precompile(ngx_http_apigw_vtl_parser_t *ps,
     ngx_http_apigw_vtl_ref_t *ref);
+static ngx_int_t ngx_http_apigw_vtl_slot(ngx_http_apigw_vtl_parser_t *ps,
+    ngx_str_t *name);
+static ngx_int_t ngx_http_apigw_vtl_context_name(
+    ngx_http_apigw_vtl_parser_t *ps, ngx_str_t *name);
+static void ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
+    ngx_http_apigw_vtl_ref_t *ref);
 static ngx_int_t ngx_http_apigw_vtl_fail(ngx_http_apigw_vtl_parser_t *ps,
     u_char *pos, const char *msg);
 static void ngx_http_apigw_vtl_position(ngx_http_apigw_vtl_parser_t *ps,
@@ -192,7 +217,7 @@ ngx_http_apigw_vtl_parse(ngx_http_apigw_alloc_t *a, ngx_str_t *src,
     ngx_http_apigw_vtl_error_t *err)
 {
     u_char                       *copy;
-    ngx_uint_t                    term;
+    ngx_uint_t                    term, i;
     ngx_http_apigw_vtl_t         *tpl;
     ngx_http_apigw_vtl_parser_t   ps;
 
@@ -227,14 +252,119 @@ ngx_http_apigw_vtl_parse(ngx_http_apigw_alloc_t *a, ngx_str_t *src,
     ps.lc_line = 1;
     ps.lc_col = 1;
 
+    /* the variables a render sets itself, in their fixed slots */
+
+    for (i = 0; ngx_http_apigw_vtl_builtins[i].len; i++) {
+        if (ngx_http_apigw_vtl_slot(&ps, &ngx_http_apigw_vtl_builtins[i])
+            == NGX_ERROR)
+        {
+            return NULL;
+        }
+    }
+
     if (ngx_http_apigw_vtl_block(&ps, &tpl->root, 0, &term) != NGX_OK) {
         return NULL;
     }
 
     tpl->macros = ps.macros;
     tpl->nmacros = ps.nmacros;
+    tpl->nslots = ps.nnames;
 
     return tpl;
+}
+
+
+ngx_uint_t
+ngx_http_apigw_vtl_needs(ngx_http_apigw_vtl_t *tpl)
+{
+    return tpl->uses;
+}
+
+
+ngx_str_t *
+ngx_http_apigw_vtl_context_names(ngx_http_apigw_vtl_t *tpl, ngx_uint_t *n)
+{
+    *n = tpl->ncontext_names;
+
+    return tpl->context_names;
+}
+
+
+/* a member of $context the template names, once */
+
+static ngx_int_t
+ngx_http_apigw_vtl_context_name(ngx_http_apigw_vtl_parser_t *ps,
+    ngx_str_t *name)
+{
+    ngx_str_t             *names;
+    ngx_uint_t             i;
+    ngx_http_apigw_vtl_t  *tpl;
+
+    tpl = ps->tpl;
+
+    for (i = 0; i < tpl->ncontext_names; i++) {
+        if (tpl->context_names[i].len == name->len
+            && memcmp(tpl->context_names[i].data, name->data, name->len)
+               == 0)
+        {
+            return NGX_OK;
+        }
+    }
+
+    /* a new array each time: templates name few */
+
+    names = ngx_http_apigw_alloc(ps->a,
+                                 (tpl->ncontext_names + 1) * sizeof(ngx_str_t));
+    if (names == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (tpl->ncontext_names) {
+        ngx_memcpy(names, tpl->context_names,
+                   tpl->ncontext_names * sizeof(ngx_str_t));
+    }
+
+    names[tpl->ncontext_names++] = *name;
+    tpl->context_names = names;
+
+    return NGX_OK;
+}
+
+
+/* the slot of a variable's name, a new one for a new name */
+
+static ngx_int_t
+ngx_http_apigw_vtl_slot(ngx_http_apigw_vtl_parser_t *ps, ngx_str_t *name)
+{
+    ngx_str_t   *names;
+    ngx_uint_t   i;
+
+    for (i = 0; i < ps->nnames; i++) {
+        if (ps->names[i].len == name->len
+            && memcmp(ps->names[i].data, name->data, name->len) == 0)
+        {
+            return (ngx_int_t) i;
+        }
+    }
+
+    if (ps->nnames == ps->names_alloc) {
+        names = ngx_http_apigw_alloc(ps->a, (ps->names_alloc * 2 + 16)
+                                            * sizeof(ngx_str_t));
+        if (names == NULL) {
+            return ngx_http_apigw_vtl_fail(ps, NULL, NULL);
+        }
+
+        if (ps->nnames) {
+            ngx_memcpy(names, ps->names, ps->nnames * sizeof(ngx_str_t));
+        }
+
+        ps->names = names;
+        ps->names_alloc = ps->names_alloc * 2 + 16;
+    }
+
+    ps->names[ps->nnames] = *name;
+
+    return (ngx_int_t) ps->nnames++;
 }
 
 
@@ -924,6 +1054,7 @@ ngx_http_apigw_vtl_directive(ngx_http_apigw_vtl_parser_t *ps,
         }
 
         node->u.foreach.var = args[0]->u.ref->name;
+        node->u.foreach.slot = args[0]->u.ref->slot;
         node->u.foreach.iterable = args[2];
 
     } else if (is_define) {
@@ -935,6 +1066,7 @@ ngx_http_apigw_vtl_directive(ngx_http_apigw_vtl_parser_t *ps,
         }
 
         node->u.define.name = args[0]->u.ref->name;
+        node->u.define.slot = args[0]->u.ref->slot;
 
     } else {
         if (nargs == 0 || args[0]->type != NGX_HTTP_APIGW_VTL_E_WORD) {
@@ -946,7 +1078,9 @@ ngx_http_apigw_vtl_directive(ngx_http_apigw_vtl_parser_t *ps,
         node->u.define.nparams = nargs - 1;
         node->u.define.params = ngx_http_apigw_alloc(ps->a,
                                                nargs * sizeof(ngx_str_t));
-        if (node->u.define.params == NULL) {
+        node->u.define.slots = ngx_http_apigw_alloc(ps->a,
+                                               nargs * sizeof(ngx_uint_t));
+        if (node->u.define.params == NULL || node->u.define.slots == NULL) {
             return ngx_http_apigw_vtl_fail(ps, NULL, NULL);
         }
 
@@ -959,6 +1093,7 @@ ngx_http_apigw_vtl_directive(ngx_http_apigw_vtl_parser_t *ps,
             }
 
             node->u.define.params[i - 1] = args[i]->u.ref->name;
+            node->u.define.slots[i - 1] = args[i]->u.ref->slot;
         }
 
         /* known from here on, for "\#name" */
@@ -1077,6 +1212,7 @@ ngx_http_apigw_vtl_ref(ngx_http_apigw_vtl_parser_t *ps, ngx_uint_t escapes,
     ngx_str_t *prefix, ngx_http_apigw_vtl_ref_t **refp)
 {
     u_char                     *dollar, *p, *q;
+    ngx_int_t                   slot;
     ngx_uint_t                  quiet, formal, n, nalloc;
     ngx_http_apigw_vtl_ref_t   *ref;
     ngx_http_apigw_vtl_mod_t   *mods, *nm, *mod;
@@ -1121,6 +1257,14 @@ ngx_http_apigw_vtl_ref(ngx_http_apigw_vtl_parser_t *ps, ngx_uint_t escapes,
     ref->name.len = q - p;
     ref->quiet = quiet;
     ref->escapes = escapes;
+
+    slot = ngx_http_apigw_vtl_slot(ps, &ref->name);
+    if (slot == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
+    ref->slot = (ngx_uint_t) slot;
+
 
     if (prefix != NULL) {
         ref->prefix = *prefix;
@@ -1239,10 +1383,67 @@ ngx_http_apigw_vtl_ref(ngx_http_apigw_vtl_parser_t *ps, ngx_uint_t escapes,
     ps->depth--;
 
     ngx_http_apigw_vtl_precompile(ps, ref);
+    ngx_http_apigw_vtl_uses(ps, ref);
 
     *refp = ref;
 
     return NGX_OK;
+}
+
+
+/*
+ * what a render must be given for this template: $context and
+ * $stageVariables when named; $input.params() when called, or when
+ * $input goes anywhere but .body, .json() and .path() (it may be called
+ * there), so that a caller makes these costly values only when needed
+ */
+
+static void
+ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
+    ngx_http_apigw_vtl_ref_t *ref)
+{
+    ngx_str_t   *m;
+    ngx_uint_t  *uses;
+
+    uses = &ps->tpl->uses;
+
+    if (ngx_http_apigw_vtl_str_eq(ref->name.data, ref->name.len, "context")) {
+        *uses |= NGX_HTTP_APIGW_VTL_USES_CONTEXT;
+
+        /* $context.x names a member; anything else may see them all */
+
+        if (ref->nmods == 0
+            || ref->mods[0].type != NGX_HTTP_APIGW_VTL_M_PROP
+            || ngx_http_apigw_vtl_context_name(ps, &ref->mods[0].name)
+               != NGX_OK)
+        {
+            *uses |= NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL;
+        }
+
+        return;
+    }
+
+    if (ngx_http_apigw_vtl_str_eq(ref->name.data, ref->name.len,
+                                  "stageVariables"))
+    {
+        *uses |= NGX_HTTP_APIGW_VTL_USES_STAGE;
+        return;
+    }
+
+    if (!ngx_http_apigw_vtl_str_eq(ref->name.data, ref->name.len, "input")) {
+        return;
+    }
+
+    m = ref->nmods ? &ref->mods[0].name : NULL;
+
+    if (m == NULL
+        || !(ngx_http_apigw_vtl_str_eq(m->data, m->len, "body")
+             || ngx_http_apigw_vtl_str_eq(m->data, m->len, "getBody")
+             || ngx_http_apigw_vtl_str_eq(m->data, m->len, "json")
+             || ngx_http_apigw_vtl_str_eq(m->data, m->len, "path")))
+    {
+        *uses |= NGX_HTTP_APIGW_VTL_USES_PARAMS;
+    }
 }
 
 

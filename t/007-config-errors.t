@@ -637,6 +637,27 @@ qr/\[emerg\] s3 takes path\/BUCKET\/KEY, not an action in \S+nginx\.conf:\d+/
 
 
 
+=== TEST 49: a Lambda authorizer needs a Lambda endpoint or a region where it is declared
+--- config
+    apigw_api petstore;
+    apigw_authorizer auth token function=authorizer;
+--- must_die
+--- error_log eval
+qr/\[emerg\] no "apigw_lambda_endpoint" or "apigw_aws_region" for the authorizer "auth" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 50: the authorizer cache zone's size
+--- http_config
+    apigw_authorizer_cache_zone auth:1k;
+--- config
+    apigw_api petstore;
+--- must_die
+--- error_log eval
+qr/\[emerg\] zone "auth:1k" is too small in \S+nginx\.conf:\d+/
+
+
+
 === TEST 49: apigw_throttle needs both rate= and burst=
 --- http_config
     apigw_throttle rate=100;

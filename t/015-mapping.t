@@ -765,3 +765,38 @@ Origin: http://b.example
 --- error_code: 200
 --- response_headers
 Access-Control-Allow-Origin: http://b.example
+
+
+
+=== TEST 25: $context as a whole has every member of requestContext in its order; a template that names members gets those
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /w {
+        apigw_resource /w;
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json
+                    '$context.keySet()|$context.identity.keySet()|$context.stage';
+            }
+        }
+    }
+    location /p {
+        apigw_resource /p;
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_request_template application/json '{"statusCode": 200}';
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json
+                    '$context.stage|$context.httpMethod|$context.resourcePath|$context.identity.sourceIp|$context.requestTimeEpoch.class.simpleName|[$!context.nothing]';
+            }
+        }
+    }
+--- request eval
+["GET /dev/w", "GET /dev/p"]
+--- response_body eval
+["[accountId, apiId, domainName, domainPrefix, deploymentId, extendedRequestId, httpMethod, identity, path, protocol, requestId, requestTime, requestTimeEpoch, resourceId, resourcePath, stage, requestOverride, responseOverride]|[accessKey, accountId, caller, cognitoAuthenticationProvider, cognitoAuthenticationType, cognitoIdentityId, cognitoIdentityPoolId, principalOrgId, sourceIp, user, userAgent, userArn]|dev",
+ "dev|GET|/p|127.0.0.1|Long|[]"]
+--- no_error_log
+[error]

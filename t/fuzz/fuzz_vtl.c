@@ -54,14 +54,22 @@ fuzz_free(block_t **head)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    json_t                      *params, *context, *stage;
     block_t                     *arena;
     ngx_str_t                    src, out;
     const uint8_t               *nul;
     ngx_http_apigw_vtl_t        *tpl;
     ngx_http_apigw_alloc_t       a;
     ngx_http_apigw_vtl_env_t     env;
+    ngx_http_apigw_jv_t          params, context, stage;
     ngx_http_apigw_vtl_error_t   err;
+
+    static u_char  params_text[] =
+        "{\"path\":{\"id\":\"7\"},\"querystring\":{\"q\":\"a b\"},"
+        "\"header\":{\"Accept\":\"*/*\"}}";
+    static u_char  context_text[] =
+        "{\"stage\":\"prod\",\"authorizer\":{\"principalId\":\"u\","
+        "\"claims\":{\"sub\":\"x\"}}}";
+    static u_char  stage_text[] = "{\"v\":\"1\"}";
 
     arena = NULL;
     a.alloc = fuzz_alloc;
@@ -85,17 +93,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     tpl = ngx_http_apigw_vtl_parse(&a, &src, &err);
 
-    if (tpl != NULL) {
-        params = json_pack("{s{ss}s{ss}s{ss}}", "path", "id", "7",
-                           "querystring", "q", "a b", "header", "Accept",
-                           "*/*");
-        context = json_pack("{ss s{ss s{ss}}}", "stage", "prod", "authorizer",
-                            "principalId", "u", "claims", "sub", "x");
-        stage = json_pack("{ss}", "v", "1");
-
-        env.params = params;
-        env.context = context;
-        env.stage_variables = stage;
+    if (tpl != NULL
+        && ngx_http_apigw_jv_parse(&a, params_text, sizeof(params_text) - 1,
+                                   0, &params) == NGX_OK
+        && ngx_http_apigw_jv_parse(&a, context_text, sizeof(context_text) - 1,
+                                   0, &context) == NGX_OK
+        && ngx_http_apigw_jv_parse(&a, stage_text, sizeof(stage_text) - 1, 0,
+                                   &stage) == NGX_OK)
+    {
+        env.params = &params;
+        env.context = &context;
+        env.stage_variables = &stage;
         env.max_output = 65536;
         env.max_iterations = 2000;
         env.max_depth = 16;
@@ -103,10 +111,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         env.null_literal = size & 1;
 
         (void) ngx_http_apigw_vtl_render(tpl, &env, &a, &out, &err);
-
-        json_decref(params);
-        json_decref(context);
-        json_decref(stage);
     }
 
     fuzz_free(&arena);

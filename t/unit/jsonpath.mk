@@ -1,3 +1,4 @@
 UNIT_TESTS += test_jsonpath
-test_jsonpath_SRCS := test_jsonpath.c ../../src/ngx_http_apigw_jsonpath.c
-test_jsonpath_LIBS := -ljansson
+test_jsonpath_SRCS := test_jsonpath.c ../../src/ngx_http_apigw_jsonpath.c \
+                      ../../src/ngx_http_apigw_jv.c
+test_jsonpath_LIBS := -ljansson -lm

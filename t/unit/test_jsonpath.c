@@ -9,6 +9,7 @@
 #include <ngx_http_apigw_jsonpath.h>
 #include "tap.h"
 #include "arena.h"
+#include "jv_jansson.h"
 
 
 #define BOOK0                                                                \
@@ -40,9 +41,9 @@ ngx_http_apigw_test_run(json_t *doc, const char *path, const char **err,
     size_t *pos)
 {
     char                       *s;
-    json_t                     *result;
     ngx_str_t                   p;
     ngx_int_t                   rc;
+    ngx_http_apigw_jv_t         root, result;
     ngx_http_apigw_jsonpath_t  *jp;
 
     p.data = (u_char *) path;
@@ -55,19 +56,22 @@ ngx_http_apigw_test_run(json_t *doc, const char *path, const char **err,
         return strdup("(compile error)");
     }
 
-    rc = ngx_http_apigw_jsonpath_eval(jp, doc, &result);
+    if (ngx_http_apigw_test_from_json(&alloc, doc, &root) != NGX_OK) {
+        return strdup("(no memory)");
+    }
+
+    rc = ngx_http_apigw_jsonpath_eval(jp, &alloc, &root, &result);
+
+    if (rc == NGX_DECLINED) {
+        return strdup("(none)");
+    }
 
     if (rc != NGX_OK) {
         return strdup("(error)");
     }
 
-    if (result == NULL) {
-        return strdup("(none)");
-    }
-
-    s = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY
-                           | JSON_REAL_PRECISION(15));
-    json_decref(result);
+    s = ngx_http_apigw_test_jv_dumps(&result, JSON_COMPACT
+                                              | JSON_REAL_PRECISION(15));
 
     return s;
 }
@@ -471,10 +475,11 @@ ngx_http_apigw_test_limits(void)
     int                         i;
     char                       *got;
     size_t                      pos;
-    json_t                     *doc, *inner, *result;
+    json_t                     *doc, *inner;
     ngx_str_t                   p;
     ngx_int_t                   rc;
     const char                 *err;
+    ngx_http_apigw_jv_t         root, result, *a;
     ngx_http_apigw_jsonpath_t  *jp;
 
     /* 5000 nested arrays, deeper than jansson parses */
@@ -539,19 +544,17 @@ ngx_http_apigw_test_limits(void)
     p.len = 3;
     jp = ngx_http_apigw_jsonpath_compile(&alloc, &p, &err, &pos);
 
-    result = (json_t *) 1;
-    rc = ngx_http_apigw_jsonpath_eval(jp, NULL, &result);
-    tap_ok(rc == NGX_OK && result == NULL, "NULL root, definite path");
+    rc = ngx_http_apigw_jsonpath_eval(jp, &alloc, NULL, &result);
+    tap_ok(rc == NGX_DECLINED, "NULL root, definite path");
     tap_ok(ngx_http_apigw_jsonpath_is_definite(jp), "$.a is definite");
 
     p.data = (u_char *) "$..a";
     p.len = 4;
     jp = ngx_http_apigw_jsonpath_compile(&alloc, &p, &err, &pos);
 
-    rc = ngx_http_apigw_jsonpath_eval(jp, NULL, &result);
-    tap_ok(rc == NGX_OK && json_is_array(result)
-           && json_array_size(result) == 0, "NULL root, indefinite path");
-    json_decref(result);
+    rc = ngx_http_apigw_jsonpath_eval(jp, &alloc, NULL, &result);
+    tap_ok(rc == NGX_OK && result.type == NGX_HTTP_APIGW_JV_ARRAY
+           && result.u.c->nelts == 0, "NULL root, indefinite path");
     tap_ok(!ngx_http_apigw_jsonpath_is_definite(jp), "$..a is indefinite");
 
     p.data = (u_char *) "$.a[0]['b'][-1]";
@@ -566,20 +569,19 @@ ngx_http_apigw_test_limits(void)
     tap_ok(!ngx_http_apigw_jsonpath_is_definite(jp),
            "$.a['b','c'] is indefinite");
 
-    /* the result is a new reference */
+    /* the result is the document's own object, not a copy */
 
-    doc = json_loads("{\"a\":{\"b\":1}}", 0, NULL);
+    (void) ngx_http_apigw_test_jv(&alloc, "{\"a\":{\"b\":1}}", &root);
 
     p.data = (u_char *) "$.a";
     p.len = 3;
     jp = ngx_http_apigw_jsonpath_compile(&alloc, &p, &err, &pos);
 
-    rc = ngx_http_apigw_jsonpath_eval(jp, doc, &result);
-    json_decref(doc);
-    tap_ok(rc == NGX_OK && json_integer_value(json_object_get(result, "b"))
-                           == 1,
-           "the result outlives the document");
-    json_decref(result);
+    rc = ngx_http_apigw_jsonpath_eval(jp, &alloc, &root, &result);
+    a = ngx_http_apigw_jv_object_get(root.u.c, (u_char *) "a", 1);
+    tap_ok(rc == NGX_OK && result.type == NGX_HTTP_APIGW_JV_OBJECT
+           && a != NULL && result.u.c == a->u.c,
+           "the result is the document's object");
 }
 
 

@@ -7,9 +7,11 @@
 
 
 #include <math.h>
+#include <stdio.h>
 #include <ngx_http_apigw_util.h>
 #include "tap.h"
 #include "arena.h"
+#include "jv_jansson.h"
 
 
 typedef ngx_int_t (*ngx_http_apigw_test_fn_pt)(ngx_http_apigw_alloc_t *a,
@@ -289,41 +291,40 @@ ngx_http_apigw_test_json_quote(void)
 static void
 ngx_http_apigw_test_parse_json(void)
 {
-    json_t     *v;
-    ngx_int_t   rc;
-    ngx_str_t   in;
+    ngx_int_t            rc;
+    ngx_str_t            in;
+    ngx_http_apigw_jv_t  v;
 
     ngx_str_set(&in, "{ \"a\" : [1, 2.5, \"x\"] }");
-    rc = ngx_http_apigw_util_parse_json(&in, &v);
-    tap_ok(rc == NGX_OK && json_is_object(v), "parseJson: an object");
-    json_decref(v);
+    rc = ngx_http_apigw_util_parse_json(&alloc, &in, &v);
+    tap_ok(rc == NGX_OK && v.type == NGX_HTTP_APIGW_JV_OBJECT,
+           "parseJson: an object");
 
     ngx_str_set(&in, "\"str\"");
-    rc = ngx_http_apigw_util_parse_json(&in, &v);
-    tap_ok(rc == NGX_OK && json_is_string(v), "parseJson: a string");
-    json_decref(v);
+    rc = ngx_http_apigw_util_parse_json(&alloc, &in, &v);
+    tap_ok(rc == NGX_OK && v.type == NGX_HTTP_APIGW_JV_STRING,
+           "parseJson: a string");
 
     ngx_str_set(&in, "42");
-    rc = ngx_http_apigw_util_parse_json(&in, &v);
-    tap_ok(rc == NGX_OK && json_integer_value(v) == 42, "parseJson: a number");
-    json_decref(v);
+    rc = ngx_http_apigw_util_parse_json(&alloc, &in, &v);
+    tap_ok(rc == NGX_OK && v.type == NGX_HTTP_APIGW_JV_INTEGER && v.u.i == 42,
+           "parseJson: a number");
 
     ngx_str_set(&in, "\"a\\u0000b\"");
-    rc = ngx_http_apigw_util_parse_json(&in, &v);
-    tap_ok(rc == NGX_OK && json_string_length(v) == 3,
-           "parseJson: \\u0000 in a string");
-    json_decref(v);
+    rc = ngx_http_apigw_util_parse_json(&alloc, &in, &v);
+    tap_ok(rc == NGX_OK && v.type == NGX_HTTP_APIGW_JV_STRING
+           && v.u.s.len == 3, "parseJson: \\u0000 in a string");
 
     ngx_str_set(&in, "");
-    rc = ngx_http_apigw_util_parse_json(&in, &v);
-    tap_ok(rc == NGX_DECLINED && v == NULL, "parseJson: empty");
+    rc = ngx_http_apigw_util_parse_json(&alloc, &in, &v);
+    tap_ok(rc == NGX_DECLINED, "parseJson: empty");
 
     ngx_str_set(&in, "{\"a\":");
-    rc = ngx_http_apigw_util_parse_json(&in, &v);
+    rc = ngx_http_apigw_util_parse_json(&alloc, &in, &v);
     tap_ok(rc == NGX_DECLINED, "parseJson: truncated");
 
     ngx_str_set(&in, "{} x");
-    rc = ngx_http_apigw_util_parse_json(&in, &v);
+    rc = ngx_http_apigw_util_parse_json(&alloc, &in, &v);
     tap_ok(rc == NGX_DECLINED, "parseJson: trailing garbage");
 }
 
@@ -331,25 +332,21 @@ ngx_http_apigw_test_parse_json(void)
 static void
 ngx_http_apigw_test_dump(const char *json, const char *expected)
 {
-    json_t        *v;
-    ngx_str_t      out;
-    json_error_t   error;
+    ngx_str_t            out;
+    ngx_http_apigw_jv_t  v;
 
-    v = json_loads(json, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
-    if (v == NULL) {
-        tap_ok(0, "bad test document %s: %s", json, error.text);
+    if (ngx_http_apigw_test_jv(&alloc, json, &v) != NGX_OK) {
+        tap_ok(0, "bad test document %s", json);
         return;
     }
 
-    if (ngx_http_apigw_util_json_dump(&alloc, v, &out) != NGX_OK) {
+    if (ngx_http_apigw_util_json_dump(&alloc, &v, &out) != NGX_OK) {
         tap_ok(0, "json_dump(%s) failed", json);
 
     } else {
         tap_is(out.data, out.len, expected, strlen(expected), "json_dump(%s)",
                json);
     }
-
-    json_decref(v);
 }
 
 
@@ -365,13 +362,165 @@ ngx_http_apigw_test_double(double d, const char *expected)
 }
 
 
+/*
+ * the shortest digits by trying precisions, as the module always did
+ * (a reference for the fast path of ngx_http_apigw_util_format_double())
+ */
+
+static u_char *
+ngx_http_apigw_test_slow_double(u_char *buf, double d)
+{
+    int      ex, prec, n, i;
+    char     sci[40], digits[20], *e;
+    u_char  *p;
+
+    p = buf;
+
+    if (d < 0) {
+        *p++ = '-';
+        d = -d;
+    }
+
+    for (prec = 2; prec < 17; prec++) {
+        snprintf(sci, sizeof(sci), "%.*e", prec - 1, d);
+
+        if (strtod(sci, NULL) == d) {
+            break;
+        }
+    }
+
+    snprintf(sci, sizeof(sci), "%.*e", prec - 1, d);
+
+    n = 0;
+
+    for (e = sci; *e != 'e'; e++) {
+        if (*e >= '0' && *e <= '9') {
+            digits[n++] = *e;
+        }
+    }
+
+    ex = atoi(e + 1);
+
+    while (n > 1 && digits[n - 1] == '0') {
+        n--;
+    }
+
+    if (d >= 1e-3 && d < 1e7) {
+        if (ex < 0) {
+            *p++ = '0';
+            *p++ = '.';
+
+            for (i = ex + 1; i < 0; i++) {
+                *p++ = '0';
+            }
+
+            memcpy(p, digits, n);
+            return p + n;
+        }
+
+        for (i = 0; i <= ex; i++) {
+            *p++ = (i < n) ? digits[i] : '0';
+        }
+
+        *p++ = '.';
+
+        if (n <= ex + 1) {
+            *p++ = '0';
+            return p;
+        }
+
+        memcpy(p, digits + ex + 1, n - ex - 1);
+        return p + n - ex - 1;
+    }
+
+    *p++ = digits[0];
+    *p++ = '.';
+
+    if (n == 1) {
+        *p++ = '0';
+
+    } else {
+        memcpy(p, digits + 1, n - 1);
+        p += n - 1;
+    }
+
+    return p + sprintf((char *) p, "E%d", ex);
+}
+
+
+/* random doubles of every kind: the same text as the reference */
+
+static void
+ngx_http_apigw_test_doubles(void)
+{
+    u_char      a[64], b[64], *pa, *pb;
+    double      d;
+    uint64_t    x, bits;
+    ngx_uint_t  i, bad;
+
+    x = 88172645463325252ULL;
+    bad = 0;
+
+    for (i = 0; i < 400000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+
+        switch (i % 5) {
+
+        case 0:
+            bits = x;
+            memcpy(&d, &bits, sizeof(d));
+
+            if (!isfinite(d) || d == 0) {
+                continue;
+            }
+
+            break;
+
+        case 1:
+            d = (double) (x % 10000000) / 100;
+            break;
+
+        case 2:
+            d = (double) (x % 100000) * pow(10, (int) (x >> 40) % 50 - 25);
+            break;
+
+        case 3:
+            d = (double) (int64_t) (x >> 11) / (double) (1 + (x & 0xfff));
+            break;
+
+        default:
+            d = strtod("0.1", NULL) * (double) (x % 1000);
+            break;
+        }
+
+        if (d == 0) {
+            continue;
+        }
+
+        pa = ngx_http_apigw_util_format_double(a, d);
+        pb = ngx_http_apigw_test_slow_double(b, d);
+
+        if (pa - a != pb - b || memcmp(a, b, pa - a) != 0) {
+            if (bad++ < 10) {
+                tap_ok(0, "format_double(%.17g): %.*s, reference %.*s", d,
+                       (int) (pa - a), a, (int) (pb - b), b);
+            }
+        }
+    }
+
+    tap_ok(bad == 0, "400000 random doubles format as the reference does");
+}
+
+
 static void
 ngx_http_apigw_test_json_dump(void)
 {
-    int         i;
-    json_t     *v, *inner;
-    ngx_str_t   out;
-    ngx_uint_t  ok;
+    int                   i;
+    ngx_str_t             out;
+    ngx_uint_t            ok;
+    ngx_http_apigw_jv_t   v, inner, t;
 
     ngx_http_apigw_test_dump("{ \"a\" : 1 }", "{\"a\":1}");
     ngx_http_apigw_test_dump("{\"a\": 1, \"b\": [1, 2]}",
@@ -398,35 +547,46 @@ ngx_http_apigw_test_json_dump(void)
                              "{\"pets\":[{\"id\":1,\"type\":\"dog\","
                              "\"price\":249.99}]}");
 
-    /* a key with NUL, as jansson can build (not parse) */
+    /* a key with NUL, as a template can build (not parse) */
 
-    v = json_object();
-    json_object_setn_new(v, "k\0z", 3, json_true());
+    (void) ngx_http_apigw_jv_new(&alloc, NGX_HTTP_APIGW_JV_OBJECT, &v);
+    t.type = NGX_HTTP_APIGW_JV_TRUE;
+    (void) ngx_http_apigw_jv_object_set(&alloc, v.u.c, (u_char *) "k\0z", 3,
+                                        &t, 1);
 
-    ok = (ngx_http_apigw_util_json_dump(&alloc, v, &out) == NGX_OK);
+    ok = (ngx_http_apigw_util_json_dump(&alloc, &v, &out) == NGX_OK);
     tap_is(out.data, ok ? out.len : 0, "{\"k\\u0000z\":true}", 17,
            "json_dump: a key with NUL");
 
-    json_decref(v);
-
     /* 5000 nested arrays: no recursion */
 
-    v = json_integer(42);
+    ngx_http_apigw_jv_set_int(&v, 42);
 
     for (i = 0; i < 5000; i++) {
-        inner = json_array();
-        json_array_append_new(inner, v);
+        (void) ngx_http_apigw_jv_new(&alloc, NGX_HTTP_APIGW_JV_ARRAY, &inner);
+        (void) ngx_http_apigw_jv_array_append(&alloc, inner.u.c, &v);
         v = inner;
     }
 
-    ok = (ngx_http_apigw_util_json_dump(&alloc, v, &out) == NGX_OK
+    ok = (ngx_http_apigw_util_json_dump(&alloc, &v, &out) == NGX_OK
           && out.len == 10002 && out.data[0] == '[' && out.data[4999] == '['
           && memcmp(out.data + 5000, "42]", 3) == 0
           && out.data[10001] == ']');
 
     tap_ok(ok, "json_dump of 5000 nested arrays");
 
-    json_decref(v);
+    /* invalid UTF-8 in a string: U+FFFD, as jansson-made strings had */
+
+    ngx_http_apigw_jv_set_str(&v, "a\xff" "b\xc3", 4);
+    ok = (ngx_http_apigw_util_json_dump(&alloc, &v, &out) == NGX_OK);
+    tap_is(out.data, ok ? out.len : 0, "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"",
+           10, "json_dump: ill-formed UTF-8");
+
+    ngx_http_apigw_jv_set_str(&v, "\x01\x1f\x7f\b\f\n\r\t\"\\/", 11);
+    ok = (ngx_http_apigw_util_json_dump(&alloc, &v, &out) == NGX_OK);
+    tap_is(out.data, ok ? out.len : 0,
+           "\"\\u0001\\u001F\x7f\\b\\f\\n\\r\\t\\\"\\\\/\"", 30,
+           "json_dump: controls");
 
     ngx_http_apigw_test_double(0.0, "0.0");
     ngx_http_apigw_test_double(-0.0, "-0.0");
@@ -448,6 +608,219 @@ ngx_http_apigw_test_json_dump(void)
     ngx_http_apigw_test_double(NAN, "NaN");
     ngx_http_apigw_test_double(INFINITY, "Infinity");
     ngx_http_apigw_test_double(-INFINITY, "-Infinity");
+
+    ngx_http_apigw_test_double(1e300, "1.0E300");
+    ngx_http_apigw_test_double(0.1, "0.1");
+    ngx_http_apigw_test_double(1E-7, "1.0E-7");
+    ngx_http_apigw_test_double(0.1 + 0.2, "0.30000000000000004");
+    ngx_http_apigw_test_double(9007199254740993.0, "9.007199254740992E15");
+    ngx_http_apigw_test_double(123456789012345678.0, "1.2345678901234568E17");
+    ngx_http_apigw_test_double(2251799813685248.0, "2.251799813685248E15");
+    ngx_http_apigw_test_double(1e22, "1.0E22");
+    ngx_http_apigw_test_double(1e23, "1.0E23");
+    ngx_http_apigw_test_double(12.99, "12.99");
+    ngx_http_apigw_test_double(-1.75, "-1.75");
+    ngx_http_apigw_test_double(1e-22, "1.0E-22");
+    ngx_http_apigw_test_double(1.5e-23, "1.5E-23");
+
+    ngx_http_apigw_test_doubles();
+}
+
+
+
+/*
+ * references for the fast paths: escapeJavaScript and JSON quoting one
+ * code point at a time, as the module first did
+ */
+
+static uint32_t
+ngx_http_apigw_test_decode(u_char **pp, u_char *last)
+{
+    u_char      *p, c, lo, hi;
+    uint32_t     cp;
+    ngx_uint_t   need;
+
+    p = *pp;
+    c = *p++;
+
+    if (c < 0x80) {
+        *pp = p;
+        return c;
+    }
+
+    lo = 0x80;
+    hi = 0xbf;
+
+    if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+        cp = c & 0x1f;
+
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        cp = c & 0x0f;
+        lo = (c == 0xe0) ? 0xa0 : 0x80;
+        hi = (c == 0xed) ? 0x9f : 0xbf;
+
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        cp = c & 0x07;
+        lo = (c == 0xf0) ? 0x90 : 0x80;
+        hi = (c == 0xf4) ? 0x8f : 0xbf;
+
+    } else {
+        *pp = p;
+        return 0xfffd;
+    }
+
+    while (need--) {
+        if (p == last || *p < lo || *p > hi) {
+            *pp = p;
+            return 0xfffd;
+        }
+
+        cp = (cp << 6) | (*p++ & 0x3f);
+        lo = 0x80;
+        hi = 0xbf;
+    }
+
+    *pp = p;
+
+    return cp;
+}
+
+
+static size_t
+ngx_http_apigw_test_ref_escape(u_char *d, u_char *p, size_t len, int js)
+{
+    u_char    *last, *q, *s;
+    size_t     n;
+    uint32_t   cp;
+
+    n = 0;
+    last = p + len;
+
+    while (p < last) {
+        q = p;
+        cp = ngx_http_apigw_test_decode(&p, last);
+        s = d + n;
+
+        if (js && cp > 0xffff) {
+            cp -= 0x10000;
+            n += sprintf((char *) s, "\\u%04X\\u%04X", 0xd800 + (cp >> 10),
+                         0xdc00 + (cp & 0x3ff));
+
+        } else if (js && cp > 0x7f) {
+            n += sprintf((char *) s, "\\u%04X", cp);
+
+        } else if (cp == '\b' || cp == '\t' || cp == '\n' || cp == '\f'
+                   || cp == '\r')
+        {
+            n += sprintf((char *) s, "\\%c", cp == '\b' ? 'b' : cp == '\t'
+                         ? 't' : cp == '\n' ? 'n' : cp == '\f' ? 'f' : 'r');
+
+        } else if (cp == '"' || cp == '\\'
+                   || (js && (cp == '\'' || cp == '/')))
+        {
+            n += sprintf((char *) s, "\\%c", cp);
+
+        } else if (cp < 0x20) {
+            n += sprintf((char *) s, "\\u%04X", cp);
+
+        } else if (cp == 0xfffd && (p - q != 3 || q[0] != 0xef)) {
+            n += sprintf((char *) s, "\xef\xbf\xbd");
+
+        } else {
+            memcpy(s, q, p - q);
+            n += p - q;
+        }
+    }
+
+    return n;
+}
+
+
+/* random strings: ASCII, specials, UTF-8 and ill-formed bytes */
+
+static void
+ngx_http_apigw_test_escapes_random(void)
+{
+    u_char      in[64], ref[64 * 12 + 1];
+    size_t      len, n, k;
+    uint64_t    x;
+    ngx_str_t   s, out;
+    ngx_uint_t  i, bad, js;
+
+    static const char  *pieces[] = {
+        "a", "Z", "0", " ", "~", "\x7f", "\"", "'", "\\", "/", "\n", "\t",
+        "\x01", "\x1f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+        "\xed\xa0\x80", "\xc3", "\xff", "\x80", "\xef\xbf\xbd",
+        "abcdefghijklmnop", "<script>"
+    };
+
+    x = 0x2545f4914f6cdd1dULL;
+    bad = 0;
+
+    for (i = 0; i < 100000; i++) {
+        len = 0;
+        n = 1 + i % 9;
+
+        for (k = 0; k < n; k++) {
+            const char  *piece;
+
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+
+            piece = pieces[x % (sizeof(pieces) / sizeof(pieces[0]))];
+
+            if (len + strlen(piece) > sizeof(in)) {
+                break;
+            }
+
+            memcpy(in + len, piece, strlen(piece));
+            len += strlen(piece);
+        }
+
+        s.data = in;
+        s.len = len;
+        js = i & 1;
+
+        n = ngx_http_apigw_test_ref_escape(ref, in, len, js);
+
+        if (js) {
+            if (ngx_http_apigw_util_escape_javascript(&alloc, &s, &out)
+                != NGX_OK)
+            {
+                bad++;
+                continue;
+            }
+
+        } else {
+            if (ngx_http_apigw_util_json_quote(&alloc, &s, &out) != NGX_OK) {
+                bad++;
+                continue;
+            }
+
+            /* without its quotes */
+            out.data++;
+            out.len -= 2;
+        }
+
+        if (out.len != n || memcmp(out.data, ref, n) != 0) {
+            if (bad++ < 5) {
+                tap_is(out.data, out.len, ref, n, "%s of %s",
+                       js ? "escapeJavaScript" : "jsonQuote",
+                       ngx_http_apigw_test_show((char *) in, len));
+            }
+        }
+
+        if (i % 1000 == 999) {
+            ngx_http_apigw_test_free_all();
+        }
+    }
+
+    tap_ok(bad == 0, "100000 random strings escaped as one code point at a "
+           "time");
 }
 
 
@@ -458,6 +831,7 @@ main(void)
     ngx_http_apigw_test_url();
     ngx_http_apigw_test_base64();
     ngx_http_apigw_test_json_quote();
+    ngx_http_apigw_test_escapes_random();
     ngx_http_apigw_test_parse_json();
     ngx_http_apigw_test_json_dump();
 

@@ -36,6 +36,7 @@
 #include <ngx_http_apigw_vtl.h>
 
 #include "tap.h"
+#include "jv_jansson.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -142,19 +143,21 @@ unescape(char *s, size_t len)
 }
 
 
-static json_t *
-load_json(const char *s, const char *what, const char *name)
+static ngx_http_apigw_jv_t *
+load_json(ngx_http_apigw_alloc_t *a, const char *s, const char *what,
+    const char *name)
 {
-    json_t        *j;
-    json_error_t   e;
+    ngx_http_apigw_jv_t  *j;
 
     if (s == NULL) {
         return NULL;
     }
 
-    j = json_loads(s, JSON_DECODE_ANY, &e);
-    if (j == NULL) {
-        printf("# %s: bad %s JSON: %s\n", name, what, e.text);
+    j = ngx_http_apigw_alloc(a, sizeof(ngx_http_apigw_jv_t));
+
+    if (ngx_http_apigw_test_jv(a, s, j) != NGX_OK) {
+        printf("# %s: bad %s JSON\n", name, what);
+        return NULL;
     }
 
     return j;
@@ -206,8 +209,10 @@ run_case(const char *file, tcase_t *tc)
 {
     int                          ok;
     char                         label[512], where[64];
-    json_t                      *params, *context, *stage, *expect_ctx;
+    json_t                      *expect_ctx, *got;
+    json_error_t                 jerr;
     block_t                     *arena;
+    ngx_http_apigw_jv_t         *params, *context, *stage;
     ngx_str_t                    src, out;
     ngx_http_apigw_vtl_t        *tpl;
     ngx_http_apigw_alloc_t       a;
@@ -247,10 +252,12 @@ run_case(const char *file, tcase_t *tc)
         return;
     }
 
-    params = load_json(tc->params, "params", label);
-    context = load_json(tc->context, "context", label);
-    stage = load_json(tc->stage, "stage", label);
-    expect_ctx = load_json(tc->expect_context, "expect-context", label);
+    params = load_json(&a, tc->params, "params", label);
+    context = load_json(&a, tc->context, "context", label);
+    stage = load_json(&a, tc->stage, "stage", label);
+    expect_ctx = tc->expect_context
+                 ? json_loads(tc->expect_context, JSON_DECODE_ANY, &jerr)
+                 : NULL;
 
     memset(&env, 0, sizeof(env));
     env.body.data = (u_char *) (tc->body ? tc->body : "");
@@ -290,19 +297,19 @@ run_case(const char *file, tcase_t *tc)
     }
 
     if (expect_ctx) {
-        ok = context && json_equal(context, expect_ctx);
+        got = context ? ngx_http_apigw_test_to_json(context) : NULL;
+        ok = got && json_equal(got, expect_ctx);
         tap_ok(ok, "%s: $context", label);
 
-        if (!ok && context) {
-            char  *dump = json_dumps(context, JSON_COMPACT);
+        if (!ok && got) {
+            char  *dump = json_dumps(got, JSON_COMPACT);
             printf("#   context: %s\n", dump);
             free(dump);
         }
+
+        json_decref(got);
     }
 
-    json_decref(params);
-    json_decref(context);
-    json_decref(stage);
     json_decref(expect_ctx);
 
     arena_free(&arena);
@@ -530,8 +537,8 @@ static void
 test_parse_once(void)
 {
     block_t                     *arena;
-    json_t                      *ctx1, *ctx2;
     ngx_str_t                    src, out;
+    ngx_http_apigw_jv_t          ctx1, ctx2, *ro, *st;
     ngx_http_apigw_vtl_t        *tpl;
     ngx_http_apigw_alloc_t       a;
     ngx_http_apigw_vtl_env_t     env;
@@ -569,30 +576,36 @@ test_parse_once(void)
            "constant \"$.a\" compiled at parse time");
 
     memset(&env, 0, sizeof(env));
-    ctx1 = json_object();
-    env.context = ctx1;
+    (void) ngx_http_apigw_jv_new(&a, NGX_HTTP_APIGW_JV_OBJECT, &ctx1);
+    env.context = &ctx1;
     ngx_str_set(&env.body, "{\"a\":[1,2],\"n\":1}");
 
     tap_ok(ngx_http_apigw_vtl_render(tpl, &env, &a, &out, &err) == NGX_OK
            && out.len == 7 && memcmp(out.data, "[1,2]-1", 7) == 0,
            "render 1");
-    tap_ok(json_integer_value(json_object_get(
-               json_object_get(ctx1, "responseOverride"), "status")) == 401,
+
+    ro = ngx_http_apigw_jv_object_get(ctx1.u.c,
+                                      (u_char *) "responseOverride", 16);
+    st = ro ? ngx_http_apigw_jv_object_get(ro->u.c, (u_char *) "status", 6)
+            : NULL;
+    tap_ok(st && st->type == NGX_HTTP_APIGW_JV_INTEGER && st->u.i == 401,
            "render 1 wrote $context.responseOverride.status");
 
-    ctx2 = json_object();
-    env.context = ctx2;
+    (void) ngx_http_apigw_jv_new(&a, NGX_HTTP_APIGW_JV_OBJECT, &ctx2);
+    env.context = &ctx2;
     ngx_str_set(&env.body, "{\"a\":{\"b\":true},\"n\":2}");
 
     tap_ok(ngx_http_apigw_vtl_render(tpl, &env, &a, &out, &err) == NGX_OK
            && out.len == 12 && memcmp(out.data, "{\"b\":true}-2", 12) == 0,
            "render 2 of the same tree");
-    tap_ok(json_integer_value(json_object_get(
-               json_object_get(ctx2, "responseOverride"), "status")) == 402,
+
+    ro = ngx_http_apigw_jv_object_get(ctx2.u.c,
+                                      (u_char *) "responseOverride", 16);
+    st = ro ? ngx_http_apigw_jv_object_get(ro->u.c, (u_char *) "status", 6)
+            : NULL;
+    tap_ok(st && st->type == NGX_HTTP_APIGW_JV_INTEGER && st->u.i == 402,
            "render 2 wrote its own $context");
 
-    json_decref(ctx1);
-    json_decref(ctx2);
     arena_free(&arena);
 }
 
@@ -724,6 +737,80 @@ test_limits(void)
 }
 
 
+/* what a template needs made for it, known from parsing */
+
+static void
+test_needs(void)
+{
+    size_t                       i;
+    block_t                     *arena;
+    ngx_str_t                    src, *names;
+    ngx_uint_t                   n, needs;
+    ngx_http_apigw_vtl_t        *tpl;
+    ngx_http_apigw_alloc_t       a;
+    ngx_http_apigw_vtl_error_t   err;
+
+    static struct {
+        const char  *tpl;
+        ngx_uint_t   needs;
+        const char  *names;
+    } cases[] = {
+        { "text only", 0, "" },
+        { "$input.body $input.json('$.a') $input.path('$')", 0, "" },
+        { "$input.params('x')", NGX_HTTP_APIGW_VTL_USES_PARAMS, "" },
+        { "#set($i = $input)$i.params()", NGX_HTTP_APIGW_VTL_USES_PARAMS,
+          "" },
+        { "$context.requestId \"$context.stage\" $context.requestId",
+          NGX_HTTP_APIGW_VTL_USES_CONTEXT, "requestId,stage," },
+        { "#set($context.responseOverride.status = 400)",
+          NGX_HTTP_APIGW_VTL_USES_CONTEXT, "responseOverride," },
+        { "$context.identity.sourceIp $context",
+          NGX_HTTP_APIGW_VTL_USES_CONTEXT
+          | NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL, "identity," },
+        { "$context.keySet()", NGX_HTTP_APIGW_VTL_USES_CONTEXT
+                               | NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL, "" },
+        { "$context['stage']", NGX_HTTP_APIGW_VTL_USES_CONTEXT
+                               | NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL, "" },
+        { "#macro(m $x)$stageVariables.v#end",
+          NGX_HTTP_APIGW_VTL_USES_STAGE, "" },
+    };
+
+    arena = NULL;
+    a.alloc = arena_alloc;
+    a.data = &arena;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char  got[256], *p;
+
+        src.data = (u_char *) cases[i].tpl;
+        src.len = strlen(cases[i].tpl);
+
+        tpl = ngx_http_apigw_vtl_parse(&a, &src, &err);
+        if (tpl == NULL) {
+            tap_ok(0, "needs of %s: parse error", cases[i].tpl);
+            continue;
+        }
+
+        needs = ngx_http_apigw_vtl_needs(tpl);
+        names = ngx_http_apigw_vtl_context_names(tpl, &n);
+
+        p = got;
+        *p = '\0';
+
+        while (n--) {
+            p += sprintf(p, "%.*s,", (int) names->len, names->data);
+            names++;
+        }
+
+        tap_ok(needs == cases[i].needs && strcmp(got, cases[i].names) == 0,
+               "needs of %s: %lu %s", cases[i].tpl, (unsigned long) needs,
+               got);
+    }
+
+    arena_free(&arena);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -731,6 +818,7 @@ main(int argc, char **argv)
 
     test_parse_once();
     test_limits();
+    test_needs();
 
     return tap_done();
 }

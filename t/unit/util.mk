@@ -1,3 +1,4 @@
 UNIT_TESTS += test_util
-test_util_SRCS := test_util.c ../../src/ngx_http_apigw_util.c
-test_util_LIBS := -ljansson
+test_util_SRCS := test_util.c ../../src/ngx_http_apigw_util.c \
+                  ../../src/ngx_http_apigw_jv.c
+test_util_LIBS := -ljansson -lm

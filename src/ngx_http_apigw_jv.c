@@ -1,0 +1,1773 @@
+
+/*
+ * Copyright (C) ngx_http_apigw_module authors
+ *
+ * JSON values: containers, and a one-pass parser into the allocator.
+ *
+ * The parser reads the text once, byte by byte in tight loops (no
+ * per-byte callback, no copy of strings without escapes), keeping the
+ * elements of the containers still open on one stack; a container, once
+ * closed, is copied into memory of its exact size.  Its acceptance is
+ * jansson's (json_loadb() with JSON_DECODE_ANY | JSON_ALLOW_NUL), which
+ * the module used before and whose verdict decides whether a body is
+ * JSON or a plain string for templates: t/unit/test_jv.c compares the
+ * two on a few hundred texts.
+ */
+
+
+#include <ngx_http_apigw_jv.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#if (defined __SSE2__ && defined __GNUC__)
+#include <emmintrin.h>
+#define NGX_HTTP_APIGW_SSE2  1
+#endif
+
+#if (defined __SANITIZE_ADDRESS__)
+#define NGX_HTTP_APIGW_ASAN  1
+#elif (defined __has_feature)
+#if (__has_feature(address_sanitizer))
+#define NGX_HTTP_APIGW_ASAN  1
+#endif
+#endif
+
+
+/* objects larger than this are looked up through a hash index */
+#define NGX_HTTP_APIGW_JV_LINEAR  8
+
+
+/* a change to a parsed container: no container of its text is as written */
+#define ngx_http_apigw_jv_changed(c)                                         \
+    if ((c)->doc) {                                                          \
+        (c)->doc->changed = 1;                                               \
+    }
+
+
+typedef struct {
+    ngx_http_apigw_jv_type_e            type;
+    ngx_uint_t                          start;   /* its first element */
+    u_char                             *text;    /* its "[" or "{" */
+    ngx_uint_t                          canon;   /* its text is its dump */
+} ngx_http_apigw_jv_frame_t;
+
+
+typedef struct {
+    ngx_http_apigw_alloc_t             *a;       /* the parse's stacks */
+    ngx_http_apigw_alloc_t              ca;      /* what it keeps */
+    ngx_http_apigw_jv_chunks_t          chunks;
+    u_char                             *p;
+    u_char                             *last;
+    ngx_uint_t                          flags;
+
+    ngx_http_apigw_jv_member_t         *vals;    /* elements, keys */
+    ngx_uint_t                          nvals;
+    ngx_uint_t                          nvals_alloc;
+
+    ngx_http_apigw_jv_frame_t          *frames;  /* open containers */
+    ngx_uint_t                          nframes;
+    ngx_uint_t                          nframes_alloc;
+
+    ngx_http_apigw_jv_doc_t            *doc;
+    ngx_uint_t                          canon;   /* of the last scalar */
+} ngx_http_apigw_jv_parser_t;
+
+
+static void *ngx_http_apigw_jv_chunk_alloc(void *data, size_t size);
+static ngx_int_t ngx_http_apigw_jv_push_val(ngx_http_apigw_jv_parser_t *ps);
+static ngx_int_t ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
+    ngx_http_apigw_jv_type_e type);
+static ngx_int_t ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps,
+    ngx_str_t *s, ngx_uint_t key);
+static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
+static size_t ngx_http_apigw_jv_utf8(u_char *p, u_char *last);
+static ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
+static ngx_int_t ngx_http_apigw_jv_number(ngx_http_apigw_jv_parser_t *ps,
+    ngx_http_apigw_jv_t *v);
+static ngx_int_t ngx_http_apigw_jv_real(ngx_http_apigw_jv_parser_t *ps,
+    u_char *start, u_char *end, ngx_http_apigw_jv_t *v);
+static ngx_int_t ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
+    ngx_http_apigw_jv_t *v);
+static ngx_int_t ngx_http_apigw_jv_dedup(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_cont_t *c);
+static uint64_t ngx_http_apigw_jv_hash(u_char *p, size_t len);
+static uint64_t ngx_http_apigw_jv_make_seed(void);
+static ngx_int_t ngx_http_apigw_jv_index(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_cont_t *c, ngx_uint_t n);
+static void ngx_http_apigw_jv_index_add(ngx_http_apigw_jv_cont_t *c,
+    ngx_uint_t i);
+static ngx_int_t ngx_http_apigw_jv_grow(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_cont_t *c);
+static ngx_int_t ngx_http_apigw_jv_find(ngx_http_apigw_jv_cont_t *c,
+    u_char *key, size_t len);
+
+
+static uint64_t  ngx_http_apigw_jv_seed;
+
+
+/* bytes of a string that need no attention: ASCII but '"', '\\', < 0x20 */
+
+static const u_char  ngx_http_apigw_jv_plain_bytes[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+    /* 0x80 and above: 0 */
+};
+
+
+/* exact powers of ten of a double */
+
+static const double  ngx_http_apigw_jv_pow10[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+
+#define ngx_http_apigw_jv_ws(c)                                              \
+    ((c) <= ' ' && ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t'))
+
+/* whitespace; inside a container, which is then not written as it was */
+#define ngx_http_apigw_jv_skip(p, last, f)                                   \
+    if ((p) < (last) && ngx_http_apigw_jv_ws(*(p))) {                        \
+        do {                                                                 \
+            (p)++;                                                           \
+        } while ((p) < (last) && ngx_http_apigw_jv_ws(*(p)));                \
+                                                                             \
+        if (f) {                                                             \
+            (f)->canon = 0;                                                  \
+        }                                                                    \
+    }
+
+/* what was just read is not written the same way: neither its container */
+#define ngx_http_apigw_jv_not_canon(ps)                                      \
+    if ((ps)->nframes) {                                                     \
+        (ps)->frames[(ps)->nframes - 1].canon = 0;                           \
+    }
+
+#define ngx_http_apigw_jv_alpha(c)                                           \
+    (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+
+
+ngx_int_t
+ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
+    ngx_uint_t flags, ngx_http_apigw_jv_t *out)
+{
+    u_char                      *p, *q, *last, c;
+    size_t                       n;
+    ngx_int_t                    rc;
+    ngx_uint_t                   nvals;
+    ngx_str_t                    s;
+    ngx_http_apigw_jv_t          v;
+    ngx_http_apigw_jv_frame_t   *f, frames[16];
+    ngx_http_apigw_jv_member_t   vals[32];
+    ngx_http_apigw_jv_parser_t   ps;
+
+    ps.a = a;
+    ps.last = data + len;
+    ps.flags = flags;
+
+    /*
+     * what the parse keeps (containers, decoded strings) from chunks of 1
+     * to 8 KB, about what the text's values take: a few allocations for
+     * a large body, not one per container
+     */
+
+    ngx_http_apigw_jv_chunks(&ps.chunks, a, ngx_min(len * 4, 8192), &ps.ca);
+
+    /* the first levels and elements on the C stack */
+
+    ps.vals = vals;
+    ps.nvals = 0;
+    ps.nvals_alloc = sizeof(vals) / sizeof(vals[0]);
+    ps.frames = frames;
+    ps.nframes = 0;
+    ps.nframes_alloc = sizeof(frames) / sizeof(frames[0]);
+
+    ps.doc = ngx_http_apigw_alloc(&ps.ca, sizeof(ngx_http_apigw_jv_doc_t));
+    if (ps.doc == NULL) {
+        return NGX_ERROR;
+    }
+
+    ps.doc->changed = 0;
+
+    /*
+     * the cursor stays in p (ps.p only around the helpers); f is the
+     * innermost open container, NULL at the top
+     */
+
+    p = data;
+    last = ps.last;
+    f = NULL;
+    nvals = 0;          /* ps.nvals, but around the helpers */
+
+value:
+
+    ngx_http_apigw_jv_skip(p, last, f);
+
+    if (p == last || ps.nframes >= NGX_HTTP_APIGW_JV_MAX_DEPTH) {
+        return NGX_DECLINED;
+    }
+
+    c = *p;
+
+    switch (c) {
+
+    case '"':
+
+        /* the usual string: bytes as they are, up to its quote */
+
+        q = ngx_http_apigw_jv_plain(p + 1, last);
+
+        if (q < last && *q == '"') {
+            v.type = NGX_HTTP_APIGW_JV_STRING;
+            v.u.s.data = p + 1;
+            v.u.s.len = q - p - 1;
+            p = q + 1;
+            break;
+        }
+
+        ps.p = p;
+
+        rc = ngx_http_apigw_jv_string(&ps, &s, 0);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        p = ps.p;
+
+        if (!ps.canon && f) {
+            f->canon = 0;
+        }
+
+        v.type = NGX_HTTP_APIGW_JV_STRING;
+        v.u.s = s;
+        break;
+
+    case '{':
+    case '[':
+        ps.p = ++p;
+        ps.nvals = nvals;
+
+        rc = ngx_http_apigw_jv_push_frame(&ps, c == '{'
+                                               ? NGX_HTTP_APIGW_JV_OBJECT
+                                               : NGX_HTTP_APIGW_JV_ARRAY);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        f = &ps.frames[ps.nframes - 1];
+
+        ngx_http_apigw_jv_skip(p, last, f);
+
+        if (p < last && *p == (c == '{' ? '}' : ']')) {
+            ps.p = ++p;
+
+            rc = ngx_http_apigw_jv_close(&ps, &v);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+
+            nvals = ps.nvals;
+            f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
+            break;
+        }
+
+        if (c == '[') {
+            goto value;
+        }
+
+        goto key;
+
+    case 't':
+    case 'f':
+    case 'n':
+        n = (c == 'f') ? 5 : 4;
+
+        if ((size_t) (last - p) < n
+            || memcmp(p, (c == 't') ? "true" : (c == 'f') ? "false" : "null",
+                      n)
+               != 0
+            || ((size_t) (last - p) > n && ngx_http_apigw_jv_alpha(p[n])))
+        {
+            return NGX_DECLINED;
+        }
+
+        p += n;
+        v.type = (c == 't') ? NGX_HTTP_APIGW_JV_TRUE
+                 : (c == 'f') ? NGX_HTTP_APIGW_JV_FALSE
+                 : NGX_HTTP_APIGW_JV_NULL;
+        goto nul;
+
+    default:
+        ps.p = p;
+
+        rc = ngx_http_apigw_jv_number(&ps, &v);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        p = ps.p;
+
+        if (!ps.canon && f) {
+            f->canon = 0;
+        }
+
+    nul:
+
+        /*
+         * jansson's lexer reads one byte past a number or a literal and
+         * puts it back; a NUL byte put back is lost, so that "[1\0]" is [1]
+         */
+
+        if (p < last && *p == '\0') {
+            p++;
+
+            if (f) {
+                f->canon = 0;
+            }
+        }
+
+        break;
+    }
+
+done:
+
+    /* v is a complete value: where does it go? */
+
+    if (f == NULL) {
+        ngx_http_apigw_jv_skip(p, last, f);
+
+        if (p != last) {
+            return NGX_DECLINED;
+        }
+
+        *out = v;
+        return NGX_OK;
+    }
+
+    if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
+        if (nvals == ps.nvals_alloc) {
+            ps.nvals = nvals;
+
+            if (ngx_http_apigw_jv_push_val(&ps) != NGX_OK) {
+                return NGX_ERROR;
+            }
+        }
+
+        ps.vals[nvals++].val = v;
+
+    } else {
+        /* the member's slot was taken with its key */
+        ps.vals[nvals - 1].val = v;
+    }
+
+    ngx_http_apigw_jv_skip(p, last, f);
+
+    if (p == last) {
+        return NGX_DECLINED;
+    }
+
+    if (*p == ',') {
+        p++;
+
+        if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
+            goto value;
+        }
+
+        goto key;
+    }
+
+    if (*p != (f->type == NGX_HTTP_APIGW_JV_ARRAY ? ']' : '}')) {
+        return NGX_DECLINED;
+    }
+
+    ps.p = ++p;
+    ps.nvals = nvals;
+
+    rc = ngx_http_apigw_jv_close(&ps, &v);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    nvals = ps.nvals;
+    f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
+
+    goto done;
+
+key:
+
+    ngx_http_apigw_jv_skip(p, last, f);
+
+    if (p == last || *p != '"') {
+        return NGX_DECLINED;
+    }
+
+    q = ngx_http_apigw_jv_plain(p + 1, last);
+
+    if (q < last && *q == '"') {
+        s.data = p + 1;
+        s.len = q - p - 1;
+        p = q + 1;
+
+    } else {
+        ps.p = p;
+
+        rc = ngx_http_apigw_jv_string(&ps, &s, 1);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        p = ps.p;
+
+        if (!ps.canon) {
+            f->canon = 0;
+        }
+    }
+
+    if (nvals == ps.nvals_alloc) {
+        ps.nvals = nvals;
+
+        if (ngx_http_apigw_jv_push_val(&ps) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    ps.vals[nvals].key = s;
+    ps.vals[nvals].val.type = NGX_HTTP_APIGW_JV_NULL;
+    nvals++;
+
+    ngx_http_apigw_jv_skip(p, last, f);
+
+    if (p == last || *p != ':') {
+        return NGX_DECLINED;
+    }
+
+    p++;
+
+    goto value;
+}
+
+
+void
+ngx_http_apigw_jv_chunks(ngx_http_apigw_jv_chunks_t *ch,
+    ngx_http_apigw_alloc_t *a, size_t size, ngx_http_apigw_alloc_t *chunked)
+{
+    ch->a = a;
+    ch->pos = NULL;
+    ch->last = NULL;
+    ch->size = ngx_max(size, 1024);
+
+    chunked->alloc = ngx_http_apigw_jv_chunk_alloc;
+    chunked->data = ch;
+}
+
+
+static void *
+ngx_http_apigw_jv_chunk_alloc(void *data, size_t size)
+{
+    ngx_http_apigw_jv_chunks_t *ch = data;
+
+    u_char  *p;
+
+#if (NGX_HTTP_APIGW_ASAN)
+    /* every piece alone, so that the sanitizer checks its bounds */
+    return ngx_http_apigw_alloc(ch->a, size);
+#endif
+
+    size = (size + 7) & ~(size_t) 7;
+
+    if (size <= (size_t) (ch->last - ch->pos)) {
+        p = ch->pos;
+        ch->pos += size;
+        return p;
+    }
+
+    /* a large piece alone, not to waste the rest of a chunk */
+
+    if (size > ch->size / 4) {
+        return ngx_http_apigw_alloc(ch->a, size);
+    }
+
+    p = ngx_http_apigw_alloc(ch->a, ch->size);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ch->pos = p + size;
+    ch->last = p + ch->size;
+
+    return p;
+}
+
+
+/* more room on the element stack */
+
+static ngx_int_t
+ngx_http_apigw_jv_push_val(ngx_http_apigw_jv_parser_t *ps)
+{
+    ngx_uint_t                   n;
+    ngx_http_apigw_jv_member_t  *vals;
+
+    n = ps->nvals_alloc * 2;
+
+    vals = ngx_http_apigw_alloc(ps->a, n * sizeof(ngx_http_apigw_jv_member_t));
+    if (vals == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(vals, ps->vals,
+               ps->nvals * sizeof(ngx_http_apigw_jv_member_t));
+
+    ps->vals = vals;
+    ps->nvals_alloc = n;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
+    ngx_http_apigw_jv_type_e type)
+{
+    ngx_uint_t                  n;
+    ngx_http_apigw_jv_frame_t  *frames;
+
+    if (ps->nframes == ps->nframes_alloc) {
+        n = ps->nframes_alloc * 2;
+
+        frames = ngx_http_apigw_alloc(ps->a,
+                                    n * sizeof(ngx_http_apigw_jv_frame_t));
+        if (frames == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(frames, ps->frames,
+                   ps->nframes * sizeof(ngx_http_apigw_jv_frame_t));
+
+        ps->frames = frames;
+        ps->nframes_alloc = n;
+    }
+
+    ps->frames[ps->nframes].type = type;
+    ps->frames[ps->nframes].start = ps->nvals;
+    ps->frames[ps->nframes].text = ps->p - 1;
+    ps->frames[ps->nframes].canon = 1;
+    ps->nframes++;
+
+    return NGX_OK;
+}
+
+
+/*
+ * a string at ps->p (its opening quote); keys may not hold NUL, as in
+ * jansson, values only with NGX_HTTP_APIGW_JV_ALLOW_NUL
+ */
+
+static ngx_int_t
+ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
+    ngx_uint_t key)
+{
+    u_char    *p, *q, *last, *start, *d, *end;
+    size_t     n;
+    uint32_t   cp, lo;
+
+    start = ps->p + 1;
+    last = ps->last;
+
+    /* most strings: no escape, seen once and not copied */
+
+    for (p = start; /* void */ ; p += n) {
+
+        p = ngx_http_apigw_jv_plain(p, last);
+
+        if (p == last || *p < 0x20) {
+            return NGX_DECLINED;
+        }
+
+        if (*p == '"') {
+            s->data = start;
+            s->len = p - start;
+            ps->p = p + 1;
+            ps->canon = 1;
+            return NGX_OK;
+        }
+
+        if (*p == '\\') {
+            break;
+        }
+
+        n = ngx_http_apigw_jv_utf8(p, last);
+        if (n == 0) {
+            return NGX_DECLINED;
+        }
+    }
+
+    /*
+     * escapes: find the end, checking, then decode into a copy; the
+     * string is written again as it was unless it has "\/" or "\u"
+     */
+
+    ps->canon = 1;
+
+    for ( /* void */ ; /* void */ ; p += n) {
+
+        p = ngx_http_apigw_jv_plain(p, last);
+
+        if (p == last || *p < 0x20) {
+            return NGX_DECLINED;
+        }
+
+        if (*p == '"') {
+            break;
+        }
+
+        if (*p == '\\') {
+            if (last - p < 2) {
+                return NGX_DECLINED;
+            }
+
+            switch (p[1]) {
+            case '"': case '\\': case 'b': case 'f': case 'n': case 'r':
+            case 't':
+                n = 2;
+                break;
+
+            case '/':
+                n = 2;
+                ps->canon = 0;
+                break;
+
+            case 'u':
+                if (last - p < 6 || ngx_http_apigw_jv_hex4(p + 2, &cp)
+                                    != NGX_OK)
+                {
+                    return NGX_DECLINED;
+                }
+
+                n = 6;
+                ps->canon = 0;
+                break;
+
+            default:
+                return NGX_DECLINED;
+            }
+
+            continue;
+        }
+
+        n = ngx_http_apigw_jv_utf8(p, last);
+        if (n == 0) {
+            return NGX_DECLINED;
+        }
+    }
+
+    end = p;
+    ps->p = end + 1;
+
+    /* the value is never longer than its escaped form */
+
+    d = ngx_http_apigw_alloc(&ps->ca, end - start + 1);
+    if (d == NULL) {
+        return NGX_ERROR;
+    }
+
+    s->data = d;
+
+    for (p = start; p < end; /* void */ ) {
+
+        if (*p != '\\') {
+            /* up to the next escape in one copy */
+
+            q = memchr(p, '\\', end - p);
+            if (q == NULL) {
+                q = end;
+            }
+
+            d = ngx_cpymem(d, p, q - p);
+            p = q;
+            continue;
+        }
+
+        p++;
+
+        switch (*p++) {
+        case 'b':
+            *d++ = '\b';
+            continue;
+        case 'f':
+            *d++ = '\f';
+            continue;
+        case 'n':
+            *d++ = '\n';
+            continue;
+        case 'r':
+            *d++ = '\r';
+            continue;
+        case 't':
+            *d++ = '\t';
+            continue;
+        case 'u':
+            break;
+        default:   /* " \ / */
+            *d++ = p[-1];
+            continue;
+        }
+
+        (void) ngx_http_apigw_jv_hex4(p, &cp);
+        p += 4;
+
+        if (cp >= 0xdc00 && cp <= 0xdfff) {
+            return NGX_DECLINED;
+        }
+
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            /* a surrogate pair, or an error */
+
+            if (end - p < 6 || p[0] != '\\' || p[1] != 'u'
+                || ngx_http_apigw_jv_hex4(p + 2, &lo) != NGX_OK
+                || lo < 0xdc00 || lo > 0xdfff)
+            {
+                return NGX_DECLINED;
+            }
+
+            p += 6;
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        }
+
+        if (cp < 0x80) {
+            if (cp == 0 && (key || !(ps->flags & NGX_HTTP_APIGW_JV_ALLOW_NUL)))
+            {
+                return NGX_DECLINED;
+            }
+
+            *d++ = (u_char) cp;
+
+        } else if (cp < 0x800) {
+            *d++ = (u_char) (0xc0 | (cp >> 6));
+            *d++ = (u_char) (0x80 | (cp & 0x3f));
+
+        } else if (cp < 0x10000) {
+            *d++ = (u_char) (0xe0 | (cp >> 12));
+            *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
+            *d++ = (u_char) (0x80 | (cp & 0x3f));
+
+        } else {
+            *d++ = (u_char) (0xf0 | (cp >> 18));
+            *d++ = (u_char) (0x80 | ((cp >> 12) & 0x3f));
+            *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
+            *d++ = (u_char) (0x80 | (cp & 0x3f));
+        }
+    }
+
+    s->len = d - s->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * the end of a run of bytes a JSON string holds as they are (ASCII from
+ * 0x20 but '"' and '\\'), 8 at a time: in a word, the bytes >= 0x80,
+ * < 0x20, '"' or '\\' are marked by their high bit (the lowest mark is
+ * always right), and on a little-endian machine the lowest is the first
+ */
+
+#define NGX_HTTP_APIGW_JV_ONES   0x0101010101010101ULL
+#define NGX_HTTP_APIGW_JV_HIGHS  0x8080808080808080ULL
+
+#define ngx_http_apigw_jv_has_less(w, n)                                     \
+    (((w) - NGX_HTTP_APIGW_JV_ONES * (n)) & ~(w) & NGX_HTTP_APIGW_JV_HIGHS)
+
+#define ngx_http_apigw_jv_has_byte(w, c)                                     \
+    ngx_http_apigw_jv_has_less((w) ^ (NGX_HTTP_APIGW_JV_ONES * (c)), 1)
+
+
+static ngx_inline u_char *
+ngx_http_apigw_jv_plain(u_char *p, u_char *last)
+{
+    uint64_t  w, m;
+
+#if (NGX_HTTP_APIGW_SSE2)
+    unsigned  bits;
+    __m128i   x, quote, bslash, space;
+
+    /* 16 at a time: the bytes >= 0x80 or < 0x20 are < 0x20 signed */
+
+    quote = _mm_set1_epi8('"');
+    bslash = _mm_set1_epi8('\\');
+    space = _mm_set1_epi8(0x20);
+
+    while (last - p >= 16) {
+        x = _mm_loadu_si128((__m128i *) p);
+
+        bits = _mm_movemask_epi8(_mm_or_si128(
+                   _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                _mm_cmpeq_epi8(x, bslash)),
+                   _mm_cmplt_epi8(x, space)));
+
+        if (bits) {
+            return p + __builtin_ctz(bits);
+        }
+
+        p += 16;
+    }
+#endif
+
+    while (last - p >= 8) {
+        ngx_memcpy(&w, p, 8);
+
+        m = (w & NGX_HTTP_APIGW_JV_HIGHS)
+            | ngx_http_apigw_jv_has_less(w, 0x20)
+            | ngx_http_apigw_jv_has_byte(w, '"')
+            | ngx_http_apigw_jv_has_byte(w, '\\');
+
+        if (m) {
+#if (defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+            return p + (__builtin_ctzll(m) >> 3);
+#else
+            break;
+#endif
+        }
+
+        p += 8;
+    }
+
+    while (p < last && ngx_http_apigw_jv_plain_bytes[*p]) {
+        p++;
+    }
+
+    return p;
+}
+
+
+u_char *
+ngx_http_apigw_jv_plain_end(u_char *p, u_char *last)
+{
+    return ngx_http_apigw_jv_plain(p, last);
+}
+
+
+/* the length of the well-formed UTF-8 sequence at p, 0 if none */
+
+static size_t
+ngx_http_apigw_jv_utf8(u_char *p, u_char *last)
+{
+    size_t    n, i;
+    uint32_t  cp;
+
+    cp = *p;
+
+    if (cp < 0xc2 || cp > 0xf4) {
+        return 0;
+    }
+
+    if (cp < 0xe0) {
+        n = 2;
+        cp &= 0x1f;
+
+    } else if (cp < 0xf0) {
+        n = 3;
+        cp &= 0x0f;
+
+    } else {
+        n = 4;
+        cp &= 0x07;
+    }
+
+    if ((size_t) (last - p) < n) {
+        return 0;
+    }
+
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff
+        || (cp >= 0xd800 && cp <= 0xdfff))
+    {
+        return 0;
+    }
+
+    return n;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp)
+{
+    u_char      c;
+    uint32_t    v;
+    ngx_uint_t  i;
+
+    v = 0;
+
+    for (i = 0; i < 4; i++) {
+        c = p[i];
+
+        if (c >= '0' && c <= '9') {
+            v = (v << 4) | (c - '0');
+
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            v = (v << 4) | ((c | 0x20) - 'a' + 10);
+
+        } else {
+            return NGX_DECLINED;
+        }
+    }
+
+    *cp = v;
+
+    return NGX_OK;
+}
+
+
+/*
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?: an integer when neither
+ * fraction nor exponent, and it must fit int64_t; else a real
+ */
+
+static ngx_int_t
+ngx_http_apigw_jv_number(ngx_http_apigw_jv_parser_t *ps,
+    ngx_http_apigw_jv_t *v)
+{
+    u_char      *p, *last, *start, *digits;
+    uint64_t     u;
+    ngx_uint_t   neg;
+
+    p = ps->p;
+    last = ps->last;
+    start = p;
+    neg = 0;
+
+    if (*p == '-') {
+        neg = 1;
+
+        if (++p == last) {
+            return NGX_DECLINED;
+        }
+    }
+
+    digits = p;
+
+    if (*p == '0') {
+        p++;
+
+        if (p < last && *p >= '0' && *p <= '9') {
+            return NGX_DECLINED;
+        }
+
+    } else if (*p >= '1' && *p <= '9') {
+        while (p < last && *p >= '0' && *p <= '9') {
+            p++;
+        }
+
+    } else {
+        return NGX_DECLINED;
+    }
+
+    if (p < last && (*p == '.' || *p == 'e' || *p == 'E')) {
+
+        if (*p == '.') {
+            p++;
+
+            if (p == last || *p < '0' || *p > '9') {
+                return NGX_DECLINED;
+            }
+
+            while (p < last && *p >= '0' && *p <= '9') {
+                p++;
+            }
+        }
+
+        if (p < last && (*p == 'e' || *p == 'E')) {
+            p++;
+
+            if (p < last && (*p == '+' || *p == '-')) {
+                p++;
+            }
+
+            if (p == last || *p < '0' || *p > '9') {
+                return NGX_DECLINED;
+            }
+
+            while (p < last && *p >= '0' && *p <= '9') {
+                p++;
+            }
+        }
+
+        ps->p = p;
+
+        return ngx_http_apigw_jv_real(ps, start, p, v);
+    }
+
+    /* 19 digits never overflow 64 bits; 20 are too many for int64_t */
+
+    if (p - digits > 19) {
+        return NGX_DECLINED;
+    }
+
+    u = 0;
+
+    while (digits < p) {
+        u = u * 10 + (*digits++ - '0');
+    }
+
+    if (u > (uint64_t) INT64_MAX + neg) {
+        return NGX_DECLINED;
+    }
+
+    ps->p = p;
+
+    /* written again as it is, but "-0" */
+
+    ps->canon = !(neg && u == 0);
+
+    v->type = NGX_HTTP_APIGW_JV_INTEGER;
+    v->u.i = neg ? (int64_t) (0 - u) : (int64_t) u;
+
+    return NGX_OK;
+}
+
+
+/*
+ * a real, checked as JSON already: when its digits make an integer of at
+ * most 2^53 and its power of ten is at most 22, one exact multiplication
+ * or division gives the correctly rounded double; otherwise strtod(), as
+ * jansson, which rejects an overflow to infinity
+ */
+
+static ngx_int_t
+ngx_http_apigw_jv_real(ngx_http_apigw_jv_parser_t *ps, u_char *start,
+    u_char *end, ngx_http_apigw_jv_t *v)
+{
+    u_char      *p, *s, buf[64];
+    double       d;
+    int64_t      e, ex;
+    uint64_t     m;
+    ngx_uint_t   neg, n, eneg;
+
+    p = start;
+    neg = 0;
+
+    if (*p == '-') {
+        neg = 1;
+        p++;
+    }
+
+    m = 0;
+    n = 0;      /* significant digits */
+    e = 0;      /* the power of ten of the last digit */
+
+    for ( /* void */ ; p < end && *p >= '0' && *p <= '9'; p++) {
+        if (m || *p != '0') {
+            m = m * 10 + (*p - '0');
+            n++;
+        }
+
+        if (n > 19) {
+            goto slow;
+        }
+    }
+
+    if (p < end && *p == '.') {
+        for (p++; p < end && *p >= '0' && *p <= '9'; p++) {
+            if (m || *p != '0') {
+                m = m * 10 + (*p - '0');
+                n++;
+            }
+
+            e--;
+
+            if (n > 19) {
+                goto slow;
+            }
+        }
+    }
+
+    /*
+     * Double.toString() writes the number as it is written when it has
+     * no exponent, from 1e-3 to 1e7 (or is 0), of at most 15 digits (no
+     * shorter decimal is the same double), without trailing zeros but
+     * one after the point: "0.5", "10.0", "1234.25"
+     */
+
+    ps->canon = (p < end || *(p - 1) == '.') ? 0
+                : (n <= 15 && (p[-1] != '0' || p[-2] == '.'));
+
+    if (p < end) {
+        /* an exponent */
+        p++;
+        eneg = 0;
+
+        if (*p == '+' || *p == '-') {
+            eneg = (*p == '-');
+            p++;
+        }
+
+        ex = 0;
+
+        for ( /* void */ ; p < end; p++) {
+            ex = ex * 10 + (*p - '0');
+
+            if (ex > 100000) {
+                if (m == 0) {
+                    /* 0e99999999: zero, however large the exponent */
+                    break;
+                }
+
+                goto slow;
+            }
+        }
+
+        e += eneg ? -ex : ex;
+    }
+
+    if (m == 0) {
+        d = 0.0;
+
+        /* "0.0" and "-0.0" only */
+        ps->canon = ps->canon && e == -1
+                    && (size_t) (end - start) == 3 + neg;
+
+    } else if (m <= ((uint64_t) 1 << 53) && e >= -22 && e <= 22) {
+        d = (e >= 0) ? (double) m * ngx_http_apigw_jv_pow10[e]
+                     : (double) m / ngx_http_apigw_jv_pow10[-e];
+
+        ps->canon = ps->canon && d >= 1e-3 && d < 1e7;
+
+    } else {
+        goto slow;
+    }
+
+    v->type = NGX_HTTP_APIGW_JV_REAL;
+    v->u.d = neg ? -d : d;
+
+    return NGX_OK;
+
+slow:
+
+    ps->canon = 0;
+
+    if ((size_t) (end - start) < sizeof(buf)) {
+        s = buf;
+
+    } else {
+        s = ngx_http_apigw_alloc(ps->a, end - start + 1);
+        if (s == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    ngx_memcpy(s, start, end - start);
+    s[end - start] = '\0';
+
+    errno = 0;
+    d = strtod((char *) s, NULL);
+
+    if ((d == HUGE_VAL || d == -HUGE_VAL) && errno == ERANGE) {
+        return NGX_DECLINED;
+    }
+
+    v->type = NGX_HTTP_APIGW_JV_REAL;
+    v->u.d = d;
+
+    return NGX_OK;
+}
+
+
+/* the innermost container is complete: its elements into their own memory */
+
+static ngx_int_t
+ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
+    ngx_http_apigw_jv_t *v)
+{
+    ngx_uint_t                  i, n;
+    ngx_http_apigw_jv_cont_t   *c;
+    ngx_http_apigw_jv_frame_t  *f;
+
+    f = &ps->frames[--ps->nframes];
+    n = ps->nvals - f->start;
+
+    c = ngx_http_apigw_jv_cont_new(&ps->ca, f->type, n);
+    if (c == NULL) {
+        return NGX_ERROR;
+    }
+
+    c->nelts = n;
+
+    if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
+        for (i = 0; i < n; i++) {
+            c->u.elts[i] = ps->vals[f->start + i].val;
+        }
+
+    } else if (n) {
+        ngx_memcpy(c->u.members, &ps->vals[f->start],
+                   n * sizeof(ngx_http_apigw_jv_member_t));
+
+        if (ngx_http_apigw_jv_dedup(&ps->ca, c) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (c->nelts != n) {
+            /* a repeated key is written once */
+            f->canon = 0;
+        }
+    }
+
+    ps->nvals = f->start;
+
+    c->doc = ps->doc;
+
+    if (f->canon) {
+        c->text = f->text;
+        c->text_len = ps->p - f->text;
+
+    } else {
+        ngx_http_apigw_jv_not_canon(ps);
+    }
+
+    v->type = f->type;
+    v->u.c = c;
+
+    return NGX_OK;
+}
+
+
+/*
+ * a key seen again, as jansson's json_object_set() on a parsed object:
+ * the first member takes the last value, the others go.  Small objects
+ * compare each key with those before it, large ones go through their
+ * hash index (needed for lookups anyway).
+ */
+
+static ngx_int_t
+ngx_http_apigw_jv_dedup(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_cont_t *c)
+{
+    ngx_int_t                    k;
+    ngx_uint_t                   i, j, n;
+    ngx_http_apigw_jv_member_t  *m;
+
+    m = c->u.members;
+    n = c->nelts;
+
+    if (n > NGX_HTTP_APIGW_JV_LINEAR) {
+
+        /* the members added one by one to an empty index */
+
+        c->nelts = 0;
+
+        if (ngx_http_apigw_jv_index(a, c, n) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        for (i = 0; i < n; i++) {
+            k = ngx_http_apigw_jv_find(c, m[i].key.data, m[i].key.len);
+
+            if (k >= 0) {
+                m[k].val = m[i].val;
+                continue;
+            }
+
+            m[c->nelts] = m[i];
+            ngx_http_apigw_jv_index_add(c, c->nelts++);
+        }
+
+        return NGX_OK;
+    }
+
+    for (i = 1, j = 1; i < n; i++) {
+        for (k = 0; k < (ngx_int_t) j; k++) {
+            if (m[k].key.len == m[i].key.len
+                && (m[i].key.len == 0
+                    || (m[k].key.data[0] == m[i].key.data[0]
+                        && memcmp(m[k].key.data, m[i].key.data,
+                                  m[i].key.len) == 0)))
+            {
+                break;
+            }
+        }
+
+        if (k < (ngx_int_t) j) {
+            m[k].val = m[i].val;
+            continue;
+        }
+
+        m[j++] = m[i];
+    }
+
+    c->nelts = n ? j : 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * keys are hashed with a per-process seed, so that a client cannot
+ * choose keys that all collide in a worker's index
+ */
+
+static uint64_t
+ngx_http_apigw_jv_hash(u_char *p, size_t len)
+{
+    uint64_t  h, w;
+
+    if (ngx_http_apigw_jv_seed == 0) {
+        ngx_http_apigw_jv_seed = ngx_http_apigw_jv_make_seed();
+    }
+
+    h = ngx_http_apigw_jv_seed ^ (len * 0x9e3779b97f4a7c15ULL);
+
+    for ( /* void */ ; len >= 8; len -= 8, p += 8) {
+        ngx_memcpy(&w, p, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+
+    w = 0;
+
+    while (len) {
+        w = (w << 8) | p[--len];
+    }
+
+    h = (h ^ w) * 0x94d049bb133111ebULL;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+
+    return h;
+}
+
+
+static uint64_t
+ngx_http_apigw_jv_make_seed(void)
+{
+    uint64_t         s;
+    struct timespec  ts;
+
+    /* the addresses vary with ASLR, the clock from run to run */
+
+    (void) clock_gettime(CLOCK_REALTIME, &ts);
+
+    s = (uint64_t) (uintptr_t) &ngx_http_apigw_jv_seed
+        ^ ((uint64_t) (uintptr_t) &s << 17)
+        ^ ((uint64_t) ts.tv_nsec << 32) ^ (uint64_t) ts.tv_sec
+        ^ ((uint64_t) getpid() << 48);
+
+    return s | 1;
+}
+
+
+/* a new index of room for n members, empty (c->nelts is 0 or rehashed) */
+
+static ngx_int_t
+ngx_http_apigw_jv_index(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_cont_t *c, ngx_uint_t n)
+{
+    ngx_uint_t  size, i;
+
+    for (size = 16; size < 2 * n; size *= 2) { /* void */ }
+
+    c->index = ngx_http_apigw_alloc(a, size * sizeof(uint32_t));
+    if (c->index == NULL) {
+        return NGX_ERROR;
+    }
+
+    c->nindex = size;
+
+    ngx_memzero(c->index, size * sizeof(uint32_t));
+
+    for (i = 0; i < c->nelts; i++) {
+        ngx_http_apigw_jv_index_add(c, i);
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_apigw_jv_index_add(ngx_http_apigw_jv_cont_t *c, ngx_uint_t i)
+{
+    uint64_t                     h;
+    ngx_uint_t                   mask;
+    ngx_http_apigw_jv_member_t  *m;
+
+    m = &c->u.members[i];
+    mask = c->nindex - 1;
+
+    for (h = ngx_http_apigw_jv_hash(m->key.data, m->key.len) & mask;
+         c->index[h];
+         h = (h + 1) & mask)
+    { /* void */ }
+
+    c->index[h] = (uint32_t) i + 1;
+}
+
+
+/* containers */
+
+ngx_http_apigw_jv_cont_t *
+ngx_http_apigw_jv_cont_new(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_type_e type, ngx_uint_t n)
+{
+    size_t                     size;
+    ngx_http_apigw_jv_cont_t  *c;
+
+    size = (type == NGX_HTTP_APIGW_JV_ARRAY)
+           ? sizeof(ngx_http_apigw_jv_t) : sizeof(ngx_http_apigw_jv_member_t);
+
+    /* the container and its first elements in one piece */
+
+    c = ngx_http_apigw_alloc(a, sizeof(ngx_http_apigw_jv_cont_t) + n * size);
+    if (c == NULL) {
+        return NULL;
+    }
+
+    c->type = type;
+    c->nelts = 0;
+    c->nalloc = n;
+    c->u.elts = n ? (ngx_http_apigw_jv_t *) (c + 1) : NULL;
+    c->index = NULL;
+    c->nindex = 0;
+    c->doc = NULL;
+    c->text = NULL;
+    c->text_len = 0;
+
+    return c;
+}
+
+
+ngx_int_t
+ngx_http_apigw_jv_new(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_type_e type, ngx_http_apigw_jv_t *v)
+{
+    v->u.c = ngx_http_apigw_jv_cont_new(a, type, 0);
+    if (v->u.c == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->type = type;
+
+    return NGX_OK;
+}
+
+
+/* room for one more element */
+
+static ngx_int_t
+ngx_http_apigw_jv_grow(ngx_http_apigw_alloc_t *a, ngx_http_apigw_jv_cont_t *c)
+{
+    void        *elts;
+    size_t       size;
+    ngx_uint_t   n;
+
+    if (c->nelts < c->nalloc) {
+        return NGX_OK;
+    }
+
+    size = (c->type == NGX_HTTP_APIGW_JV_ARRAY)
+           ? sizeof(ngx_http_apigw_jv_t) : sizeof(ngx_http_apigw_jv_member_t);
+
+    n = c->nalloc ? 2 * c->nalloc : 4;
+
+    elts = ngx_http_apigw_alloc(a, n * size);
+    if (elts == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (c->nelts) {
+        ngx_memcpy(elts, c->u.elts, c->nelts * size);
+    }
+
+    c->u.elts = elts;
+    c->nalloc = n;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_apigw_jv_array_insert(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_cont_t *c, ngx_uint_t idx, ngx_http_apigw_jv_t *v)
+{
+    ngx_http_apigw_jv_changed(c);
+
+    if (ngx_http_apigw_jv_grow(a, c) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (idx < c->nelts) {
+        memmove(&c->u.elts[idx + 1], &c->u.elts[idx],
+                (c->nelts - idx) * sizeof(ngx_http_apigw_jv_t));
+    }
+
+    c->u.elts[idx] = *v;
+    c->nelts++;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_apigw_jv_array_remove(ngx_http_apigw_jv_cont_t *c, ngx_uint_t idx)
+{
+    if (idx >= c->nelts) {
+        return;
+    }
+
+    ngx_http_apigw_jv_changed(c);
+
+    memmove(&c->u.elts[idx], &c->u.elts[idx + 1],
+            (c->nelts - idx - 1) * sizeof(ngx_http_apigw_jv_t));
+    c->nelts--;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_jv_find(ngx_http_apigw_jv_cont_t *c, u_char *key, size_t len)
+{
+    uint32_t                     e;
+    uint64_t                     h;
+    ngx_uint_t                   i, mask;
+    ngx_http_apigw_jv_member_t  *m;
+
+    m = c->u.members;
+
+    if (c->nindex == 0) {
+        for (i = 0; i < c->nelts; i++) {
+            if (m[i].key.len == len
+                && (len == 0
+                    || (m[i].key.data[0] == key[0]
+                        && memcmp(m[i].key.data, key, len) == 0)))
+            {
+                return (ngx_int_t) i;
+            }
+        }
+
+        return -1;
+    }
+
+    mask = c->nindex - 1;
+
+    for (h = ngx_http_apigw_jv_hash(key, len) & mask;
+         (e = c->index[h]) != 0;
+         h = (h + 1) & mask)
+    {
+        if (m[e - 1].key.len == len
+            && (len == 0 || memcmp(m[e - 1].key.data, key, len) == 0))
+        {
+            return (ngx_int_t) e - 1;
+        }
+    }
+
+    return -1;
+}
+
+
+ngx_int_t
+ngx_http_apigw_jv_object_index(ngx_http_apigw_jv_cont_t *c, u_char *key,
+    size_t len)
+{
+    return ngx_http_apigw_jv_find(c, key, len);
+}
+
+
+ngx_http_apigw_jv_t *
+ngx_http_apigw_jv_object_get(ngx_http_apigw_jv_cont_t *c, u_char *key,
+    size_t len)
+{
+    ngx_int_t  i;
+
+    i = ngx_http_apigw_jv_find(c, key, len);
+
+    return (i < 0) ? NULL : &c->u.members[i].val;
+}
+
+
+ngx_int_t
+ngx_http_apigw_jv_object_set(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_cont_t *c, u_char *key, size_t len,
+    ngx_http_apigw_jv_t *v, ngx_uint_t copy)
+{
+    u_char                      *k;
+    ngx_int_t                    i;
+    ngx_http_apigw_jv_member_t  *m;
+
+    ngx_http_apigw_jv_changed(c);
+
+    i = ngx_http_apigw_jv_find(c, key, len);
+
+    if (i >= 0) {
+        c->u.members[i].val = *v;
+        return NGX_OK;
+    }
+
+    if (copy && len) {
+        k = ngx_http_apigw_alloc(a, len);
+        if (k == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(k, key, len);
+        key = k;
+    }
+
+    if (ngx_http_apigw_jv_grow(a, c) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    m = &c->u.members[c->nelts++];
+    m->key.data = key;
+    m->key.len = len;
+    m->val = *v;
+
+    /* an index from the first large size, larger at half full */
+
+    if (c->nindex == 0) {
+        if (c->nelts > NGX_HTTP_APIGW_JV_LINEAR) {
+            return ngx_http_apigw_jv_index(a, c, c->nelts);
+        }
+
+        return NGX_OK;
+    }
+
+    if (2 * c->nelts > c->nindex) {
+        return ngx_http_apigw_jv_index(a, c, c->nelts);
+    }
+
+    ngx_http_apigw_jv_index_add(c, c->nelts - 1);
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_apigw_jv_object_del(ngx_http_apigw_jv_cont_t *c, u_char *key,
+    size_t len)
+{
+    ngx_int_t   i;
+    ngx_uint_t  k;
+
+    i = ngx_http_apigw_jv_find(c, key, len);
+
+    if (i < 0) {
+        return NGX_DECLINED;
+    }
+
+    ngx_http_apigw_jv_changed(c);
+
+    memmove(&c->u.members[i], &c->u.members[i + 1],
+            (c->nelts - i - 1) * sizeof(ngx_http_apigw_jv_member_t));
+    c->nelts--;
+
+    if (c->nindex == 0) {
+        return NGX_OK;
+    }
+
+    /* the members moved: the index again, in its own memory */
+
+    ngx_memzero(c->index, c->nindex * sizeof(uint32_t));
+
+    for (k = 0; k < c->nelts; k++) {
+        ngx_http_apigw_jv_index_add(c, k);
+    }
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_apigw_jv_array_set(ngx_http_apigw_jv_cont_t *c, ngx_uint_t idx,
+    ngx_http_apigw_jv_t *v)
+{
+    ngx_http_apigw_jv_changed(c);
+
+    c->u.elts[idx] = *v;
+}
+
+
+void
+ngx_http_apigw_jv_clear(ngx_http_apigw_jv_cont_t *c)
+{
+    ngx_http_apigw_jv_changed(c);
+
+    c->nelts = 0;
+
+    if (c->nindex) {
+        ngx_memzero(c->index, c->nindex * sizeof(uint32_t));
+    }
+}
+
+
+ngx_int_t
+ngx_http_apigw_jv_copy(ngx_http_apigw_alloc_t *a, ngx_http_apigw_jv_t *src,
+    ngx_http_apigw_jv_t *dst, ngx_uint_t depth)
+{
+    ngx_int_t                  rc;
+    ngx_uint_t                 i, n;
+    ngx_http_apigw_jv_cont_t  *s, *c;
+
+    if (!ngx_http_apigw_jv_is_cont(src)) {
+        *dst = *src;
+        return NGX_OK;
+    }
+
+    if (depth == 0) {
+        return NGX_DECLINED;
+    }
+
+    s = src->u.c;
+    n = s->nelts;
+
+    c = ngx_http_apigw_jv_cont_new(a, s->type, n);
+    if (c == NULL) {
+        return NGX_ERROR;
+    }
+
+    c->nelts = n;
+
+    if (s->type == NGX_HTTP_APIGW_JV_ARRAY) {
+        for (i = 0; i < n; i++) {
+            rc = ngx_http_apigw_jv_copy(a, &s->u.elts[i], &c->u.elts[i],
+                                        depth - 1);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+        }
+
+    } else {
+        for (i = 0; i < n; i++) {
+            c->u.members[i].key = s->u.members[i].key;
+
+            rc = ngx_http_apigw_jv_copy(a, &s->u.members[i].val,
+                                        &c->u.members[i].val, depth - 1);
+            if (rc != NGX_OK) {
+                return rc;
+            }
+        }
+
+        if (n > NGX_HTTP_APIGW_JV_LINEAR
+            && ngx_http_apigw_jv_index(a, c, n) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    dst->type = src->type;
+    dst->u.c = c;
+
+    return NGX_OK;
+}

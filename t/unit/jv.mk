@@ -1,0 +1,4 @@
+UNIT_TESTS += test_jv
+test_jv_SRCS := test_jv.c ../../src/ngx_http_apigw_jv.c \
+                ../../src/ngx_http_apigw_util.c
+test_jv_LIBS := -ljansson -lm
