@@ -131,7 +131,7 @@ ngx_int_t ngx_http_apigw_mapping_values(ngx_http_request_t *r,
 
 /* lambda.c: the event of a REQUEST authorizer, but for its own fields */
 ngx_int_t ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, json_t *event, ngx_uint_t v2);
+    ngx_http_apigw_ctx_t *ctx, struct json_t *event, ngx_uint_t v2);
 
 ngx_str_t *ngx_http_apigw_mapping_path(ngx_http_apigw_ctx_t *ctx,
     ngx_str_t *name);
