@@ -723,8 +723,6 @@ wrk_case() {
             -- "${BODY[$c]}"
     elif [ -n "${SCRIPT[$c]:-}" ]; then
         "${WRK[@]}" "$@" -s "${SCRIPT[$c]}" "${URL[$c]}"
-    elif [ -n "${HEADER[$c]:-}" ]; then
-        "${WRK[@]}" "$@" -H "${HEADER[$c]}" "${URL[$c]}"
     else
         "${WRK[@]}" "$@" "${URL[$c]}"
     fi

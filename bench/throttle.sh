@@ -120,8 +120,21 @@ for c in mock mock_stage keyed keyed_plan keyed_all; do
     done
 done
 
+# the gateway worker's user and system CPU (clock ticks): how much of a
+# request's CPU is the module's code at all
+user_sys() {
+    awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$GW_WORKER/stat"
+}
+us0=$(user_sys)
+
 run_rounds
 check_logs
+
+us1=$(user_sys)
+USER_SHARE=$(awk -v a="$us0" -v b="$us1" 'BEGIN {
+    split(a, x, " "); split(b, y, " ");
+    u = y[1] - x[1]; s = y[2] - x[2];
+    printf "%.0f", (u + s > 0) ? 100 * u / (u + s) : 0 }')
 
 
 # --- memory: each of the plan's other keys once --------------------------------
@@ -209,8 +222,32 @@ fi
 
 # --- report ------------------------------------------------------------------------
 
+# the ratio of each pair within each round (the two ran side by side),
+# and its median: steadier than the ratio of the medians when other
+# processes come and go between rounds
+pair_medians() {
+    local c base ratios
+    for c in "${ORDER[@]}"; do
+        base=${BASELINE[$c]:-}
+        [ -n "$base" ] && [ -n "${RPS[$base]:-}" ] || continue
+        ratios=$(awk -v a="${RPS[$c]}" -v b="${RPS[$base]}" 'BEGIN {
+            n = split(a, x, " "); split(b, y, " ");
+            for (i = 1; i <= n; i++) printf "%.1f ", 100 * x[i] / y[i] }')
+        # shellcheck disable=SC2086
+        echo "- ${LABEL[$c]} against ${LABEL[$base]}: median of the" \
+             "rounds' ratios $(median $ratios)%${TARGET[$c]:+ (target >= ${TARGET[$c]}%)}"
+    done
+}
+
 table=$(
     report
+    echo
+    echo "Ratios within each round, median over the rounds:"
+    echo
+    pair_medians
+    echo
+    echo "The gateway worker's CPU time during the rounds: $USER_SHARE %" \
+         "user space, the rest the kernel's."
     echo
     if [ -n "$MEMORY" ]; then
         echo "Memory per tracked key (GetUsagePlans' zone figures): $MEMORY."

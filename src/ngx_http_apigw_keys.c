@@ -28,7 +28,7 @@ struct ngx_http_apigw_api_key_s {
     u_char                      id[NGX_HTTP_APIGW_KEY_ID_LEN];
     ngx_str_t                   name;
     ngx_str_t                   plans;      /* UsagePlanIds, as written */
-    ngx_array_t                *usage_plans;  /* ngx_http_apigw_plan_t * */
+    ngx_array_t                *usage_plans;  /* key_plan_t */
     unsigned                    enabled:1;
 };
 
@@ -512,9 +512,10 @@ static ngx_int_t
 ngx_http_apigw_key_plans(ngx_conf_t *cf, ngx_http_apigw_api_key_t *k)
 {
     u_char                      *p, *last, *start;
-    ngx_str_t                    name, *id;
+    ngx_str_t                    name, key, *id;
     ngx_uint_t                   i;
-    ngx_http_apigw_plan_t       *plan, **kp;
+    ngx_http_apigw_plan_t       *plan;
+    ngx_http_apigw_key_plan_t   *kp;
     ngx_http_apigw_main_conf_t  *amcf;
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_apigw_module);
@@ -555,7 +556,7 @@ ngx_http_apigw_key_plans(ngx_conf_t *cf, ngx_http_apigw_api_key_t *k)
 
         if (k->usage_plans == NULL) {
             k->usage_plans = ngx_array_create(cf->pool, 1,
-                                          sizeof(ngx_http_apigw_plan_t *));
+                                          sizeof(ngx_http_apigw_key_plan_t));
             if (k->usage_plans == NULL) {
                 return NGX_ERROR;
             }
@@ -564,15 +565,15 @@ ngx_http_apigw_key_plans(ngx_conf_t *cf, ngx_http_apigw_api_key_t *k)
         kp = k->usage_plans->elts;
 
         for (i = 0; i < k->usage_plans->nelts; i++) {
-            if (kp[i] == plan) {
+            if (kp[i].plan == plan) {
                 break;
             }
 
-            if (ngx_http_apigw_plans_overlap(kp[i], plan)) {
+            if (ngx_http_apigw_plans_overlap(kp[i].plan, plan)) {
                 ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                               "API key \"%V\" is in usage plans \"%V\" and "
                               "\"%V\", which have an API stage in common",
-                              &k->name, &kp[i]->name, &plan->name);
+                              &k->name, &kp[i].plan->name, &plan->name);
                 return NGX_ERROR;
             }
         }
@@ -586,7 +587,12 @@ ngx_http_apigw_key_plans(ngx_conf_t *cf, ngx_http_apigw_api_key_t *k)
             return NGX_ERROR;
         }
 
-        *kp = plan;
+        key.data = k->id;
+        key.len = NGX_HTTP_APIGW_KEY_ID_LEN;
+
+        if (ngx_http_apigw_key_plan_init(cf, kp, plan, &key) != NGX_OK) {
+            return NGX_ERROR;
+        }
 
         id = ngx_array_push(&plan->keys);
         if (id == NULL) {

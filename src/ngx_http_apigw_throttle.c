@@ -44,7 +44,7 @@ static int ngx_libc_cdecl ngx_http_apigw_str_cmp(const void *a,
 static ngx_int_t ngx_http_apigw_bucket_add(ngx_http_request_t *r,
     ngx_http_apigw_check_t *chk, ngx_http_apigw_limit_t *limit,
     ngx_str_t *key, ngx_str_t *method, ngx_str_t *plan);
-static ngx_http_apigw_plan_t *ngx_http_apigw_key_plan(
+static ngx_http_apigw_key_plan_t *ngx_http_apigw_key_plan(
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_srv_conf_t *ascf);
 static ngx_int_t ngx_http_apigw_throttle_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -946,6 +946,46 @@ ngx_http_apigw_usage_id(ngx_http_apigw_plan_t *plan, ngx_str_t *key,
 }
 
 
+/* a key's plan: its ids in the store and their hashes, once */
+
+ngx_int_t
+ngx_http_apigw_key_plan_init(ngx_conf_t *cf, ngx_http_apigw_key_plan_t *kp,
+    ngx_http_apigw_plan_t *plan, ngx_str_t *key)
+{
+    u_char  *p;
+    size_t   len;
+
+    len = 2 + key->len + plan->id.len;
+
+    p = ngx_pnalloc(cf->pool, 2 * len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    kp->plan = plan;
+
+    if (ngx_http_apigw_usage_id(plan, key, p, len, &kp->usage) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    kp->usage_hash = ngx_murmur_hash2(kp->usage.data, kp->usage.len);
+
+    p += len;
+
+    kp->bucket.data = p;
+    *p++ = NGX_HTTP_APIGW_ENTRY_BUCKET;
+    *p++ = 'P';
+    p = ngx_cpymem(p, key->data, key->len);
+    *p++ = ' ';
+    p = ngx_cpymem(p, plan->id.data, plan->id.len);
+    kp->bucket.len = p - kp->bucket.data;
+
+    kp->bucket_hash = ngx_murmur_hash2(kp->bucket.data, kp->bucket.len);
+
+    return NGX_OK;
+}
+
+
 /*
  * A method's limits in each stage of its API, resolved once: its own
  * (apigw_throttle without plan=) or else the stage's default, and the
@@ -1018,7 +1058,7 @@ ngx_http_apigw_method_limits(ngx_conf_t *cf,
     ngx_http_apigw_main_conf_t     *amcf;
     ngx_http_apigw_srv_conf_t      *ascf;
     ngx_http_apigw_stage_limit_t   *sl;
-    ngx_http_apigw_method_limit_t  *ml;
+    ngx_http_apigw_method_limit_t  *ml, **pml;
 
     ascf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_apigw_module);
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_apigw_module);
@@ -1041,6 +1081,8 @@ ngx_http_apigw_method_limits(ngx_conf_t *cf,
     /* every stage named exists; every plan named exists */
 
     for (i = 0; i < k; i++) {
+        ml[i].self = &ml[i];
+
         if (ml[i].plan_name.len && ml[i].plan == NULL) {
             ml[i].plan = ngx_http_apigw_plan_find(amcf, &ml[i].plan_name);
 
@@ -1124,6 +1166,31 @@ ngx_http_apigw_method_limits(ngx_conf_t *cf,
         if (sl->limit == NULL) {
             sl->limit = stage[i].throttle;
             sl->level = NGX_HTTP_APIGW_LEVEL_STAGE;
+        }
+
+        /* the plans' limits of the method in this stage */
+
+        for (j = 0; j < k; j++) {
+            if (ml[j].plan == NULL
+                || !ngx_http_apigw_limit_covers(ml[j].stages, &stage[i].name))
+            {
+                continue;
+            }
+
+            if (sl->plans == NULL) {
+                sl->plans = ngx_array_create(cf->pool, 2,
+                                    sizeof(ngx_http_apigw_method_limit_t *));
+                if (sl->plans == NULL) {
+                    return NGX_CONF_ERROR;
+                }
+            }
+
+            pml = ngx_array_push(sl->plans);
+            if (pml == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            *pml = &ml[j];
         }
 
         /* also the base of the ids of the plans' buckets of the method */
@@ -1446,18 +1513,20 @@ ngx_int_t
 ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx)
 {
-    u_char                          buf[NGX_HTTP_APIGW_PLAN_NAME_MAX + 16];
     ngx_int_t                       rc;
     ngx_str_t                       id;
-    ngx_uint_t                      i, idx;
+    ngx_uint_t                      i, n, idx;
     ngx_http_apigw_plan_t          *plan;
+    ngx_http_apigw_key_plan_t      *kp;
+    ngx_http_apigw_bucket_req_t    *b;
+    ngx_http_apigw_stage_limit_t   *sl;
     ngx_http_apigw_check_t          chk;
     ngx_http_apigw_loc_conf_t      *alcf;
     ngx_http_apigw_srv_conf_t      *ascf;
     ngx_http_apigw_main_conf_t     *amcf;
     ngx_http_apigw_throttle_ctx_t  *tctx;
     ngx_http_apigw_throttle_conf_t *tc;
-    ngx_http_apigw_method_limit_t  *ml;
+    ngx_http_apigw_method_limit_t  *ml, **pml;
 
     amcf = ngx_http_get_module_main_conf(r, ngx_http_apigw_module);
 
@@ -1474,6 +1543,7 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
 
     chk.nbuckets = 0;
     chk.usage.len = 0;
+    chk.usage_hash = 0;
     chk.plan = NULL;
     chk.evicted = 0;
     chk.evicted_usage = 0;
@@ -1499,10 +1569,12 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
         chk.nbuckets++;
     }
 
+    kp = NULL;
     plan = NULL;
 
     if (ctx->api_key_id.len && !ctx->preflight) {
-        plan = ngx_http_apigw_key_plan(ctx, ascf);
+        kp = ngx_http_apigw_key_plan(ctx, ascf);
+        plan = kp ? kp->plan : NULL;
 
         if (plan == NULL && ctx->stage && ctx->stage->plans) {
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -1517,38 +1589,47 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
     if (plan) {
         chk.plan = plan;
 
-        if (plan->throttle
-            && ngx_http_apigw_bucket_add(r, &chk, plan->throttle,
-                                         &ctx->api_key_id, NULL, &plan->id)
-               != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (plan->throttle) {
+            b = &chk.buckets[chk.nbuckets++];
+            b->id = kp->bucket;
+            b->hash = kp->bucket_hash;
+            b->limit = plan->throttle;
+            b->level = NGX_HTTP_APIGW_LEVEL_PLAN;
         }
 
         if (tc && tc->plan_limits) {
-            ml = tc->limits->elts;
+            if (ctx->stage && ctx->stage->index < tc->nstages) {
+                sl = &tc->stages[ctx->stage->index];
+                pml = sl->plans ? sl->plans->elts : NULL;
+                n = sl->plans ? sl->plans->nelts : 0;
 
-            for (i = 0; i < tc->limits->nelts; i++) {
-                if (ml[i].plan != plan
-                    || (ctx->stage
-                        && !ngx_http_apigw_limit_covers(ml[i].stages,
-                                                        &ctx->stage->name)))
-                {
+                /* STAGE " " METHOD ...: the stage's bucket's id past "BM" */
+
+                id.data = sl->id.data + 2;
+                id.len = sl->id.len - 2;
+
+            } else {
+                pml = NULL;
+                n = 0;
+                id = tc->method_id;
+
+                ml = tc->limits->elts;
+
+                for (i = 0; i < tc->limits->nelts; i++) {
+                    if (ml[i].plan == plan) {
+                        pml = &ml[i].self;
+                        n = 1;
+                        break;
+                    }
+                }
+            }
+
+            for (i = 0; i < n; i++) {
+                if (pml[i]->plan != plan) {
                     continue;
                 }
 
-                /* STAGE " " METHOD ...: the stage's bucket's id, past "BM" */
-
-                if (ctx->stage && ctx->stage->index < tc->nstages) {
-                    id = tc->stages[ctx->stage->index].id;
-                    id.data += 2;
-                    id.len -= 2;
-
-                } else {
-                    id = tc->method_id;
-                }
-
-                if (ngx_http_apigw_bucket_add(r, &chk, &ml[i].limit,
+                if (ngx_http_apigw_bucket_add(r, &chk, &pml[i]->limit,
                                               &ctx->api_key_id, &id,
                                               &plan->id)
                     != NGX_OK)
@@ -1560,12 +1641,8 @@ ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
             }
         }
 
-        if (ngx_http_apigw_usage_id(plan, &ctx->api_key_id, buf, sizeof(buf),
-                                    &chk.usage)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+        chk.usage = kp->usage;
+        chk.usage_hash = kp->usage_hash;
     }
 
     if (chk.nbuckets == 0 && chk.usage.len == 0) {
@@ -1684,23 +1761,24 @@ ngx_http_apigw_bucket_add(ngx_http_request_t *r, ngx_http_apigw_check_t *chk,
 
 /* the key's usage plan of this API stage (AWS: at most one) */
 
-static ngx_http_apigw_plan_t *
+static ngx_http_apigw_key_plan_t *
 ngx_http_apigw_key_plan(ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_srv_conf_t *ascf)
 {
-    ngx_uint_t               i, j;
-    ngx_http_apigw_plan_t  **plan, **sp;
+    ngx_uint_t                  i, j;
+    ngx_http_apigw_plan_t     **sp;
+    ngx_http_apigw_key_plan_t  *kp;
 
     if (ctx->api_key_plans == NULL) {
         return NULL;
     }
 
-    plan = ctx->api_key_plans->elts;
+    kp = ctx->api_key_plans->elts;
 
     if (ctx->stage == NULL) {
         for (i = 0; i < ctx->api_key_plans->nelts; i++) {
-            if (ngx_http_apigw_plan_covers(plan[i], ascf, NULL)) {
-                return plan[i];
+            if (ngx_http_apigw_plan_covers(kp[i].plan, ascf, NULL)) {
+                return &kp[i];
             }
         }
 
@@ -1717,8 +1795,8 @@ ngx_http_apigw_key_plan(ngx_http_apigw_ctx_t *ctx,
 
     for (i = 0; i < ctx->api_key_plans->nelts; i++) {
         for (j = 0; j < ctx->stage->plans->nelts; j++) {
-            if (plan[i] == sp[j]) {
-                return plan[i];
+            if (kp[i].plan == sp[j]) {
+                return &kp[i];
             }
         }
     }

@@ -64,15 +64,32 @@ typedef struct {
 } ngx_http_apigw_plan_t;
 
 
-/* apigw_throttle in a location or method: a method's limits */
+/*
+ * A key's usage plan, with the ids of the key's bucket and count in it
+ * and their hashes, made at configuration time: the request path only
+ * looks them up
+ */
 typedef struct {
+    ngx_http_apigw_plan_t          *plan;
+    ngx_str_t                       bucket;     /* "BP" KEY " " PLAN */
+    ngx_str_t                       usage;      /* "Q" KEY " " PLAN */
+    uint32_t                        bucket_hash;
+    uint32_t                        usage_hash;
+} ngx_http_apigw_key_plan_t;
+
+
+/* apigw_throttle in a location or method: a method's limits */
+typedef struct ngx_http_apigw_method_limit_s  ngx_http_apigw_method_limit_t;
+
+struct ngx_http_apigw_method_limit_s {
     ngx_http_apigw_limit_t          limit;
     ngx_array_t                    *stages;     /* ngx_str_t; NULL: all */
     ngx_http_apigw_plan_t          *plan;       /* NULL: the stage's */
+    ngx_http_apigw_method_limit_t  *self;       /* a list of one */
     ngx_str_t                       plan_name;
     u_char                         *file;
     ngx_uint_t                      line;
-} ngx_http_apigw_method_limit_t;
+};
 
 
 /* a method's limit in one stage, resolved at configuration time */
@@ -81,6 +98,7 @@ typedef struct {
     ngx_str_t                       id;         /* "BM" STAGE " " METHOD.. */
     uint32_t                        hash;       /* of the id */
     ngx_uint_t                      level;      /* the stage's, own */
+    ngx_array_t                    *plans;      /* method_limit_t *, plan= */
 } ngx_http_apigw_stage_limit_t;
 
 
@@ -109,6 +127,7 @@ typedef struct {
     ngx_uint_t                      nbuckets;
 
     ngx_str_t                       usage;      /* empty: no key's usage */
+    uint32_t                        usage_hash;
     ngx_http_apigw_plan_t          *plan;
 
     uint64_t                        now;        /* ms, monotonic */
@@ -229,6 +248,9 @@ ngx_int_t ngx_http_apigw_plans_overlap(ngx_http_apigw_plan_t *a,
     ngx_http_apigw_plan_t *b);
 ngx_int_t ngx_http_apigw_usage_id(ngx_http_apigw_plan_t *plan,
     ngx_str_t *key, u_char *buf, size_t size, ngx_str_t *id);
+ngx_int_t ngx_http_apigw_key_plan_init(ngx_conf_t *cf,
+    ngx_http_apigw_key_plan_t *kp, ngx_http_apigw_plan_t *plan,
+    ngx_str_t *key);
 
 /* throttle_shm.c: the shared-memory backend */
 extern ngx_http_apigw_store_ops_t  ngx_http_apigw_shm_store_ops;

@@ -331,8 +331,7 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
 
             if (chk->usage.len) {
                 q = ngx_http_apigw_tzone_lookup(zone, &chk->usage,
-                                  ngx_murmur_hash2(chk->usage.data,
-                                                   chk->usage.len));
+                                                chk->usage_hash);
                 if (q) {
                     ngx_http_apigw_tzone_period(zone, chk, q);
                 }
@@ -348,7 +347,7 @@ ngx_http_apigw_tzone_check(ngx_http_apigw_store_t *store,
 
     if (chk->usage.len) {
         plan = chk->plan;
-        hash = ngx_murmur_hash2(chk->usage.data, chk->usage.len);
+        hash = chk->usage_hash;
 
         q = ngx_http_apigw_tzone_lookup(zone, &chk->usage, hash);
 

@@ -69,7 +69,7 @@ ngx_http_apigw_state_load(ngx_http_apigw_tzone_t *zone, ngx_log_t *log)
         err = ngx_errno;
 
         if (err == NGX_ENOENT) {
-            ngx_log_error(NGX_LOG_NOTICE, log, 0,
+            ngx_log_error(NGX_LOG_INFO, log, 0,
                           "apigw: no state file \"%V\" yet: usage starts "
                           "from zero", name);
             return NGX_OK;

@@ -677,3 +677,32 @@ Host: usage
 pong
 --- no_error_log
 [error]
+
+
+
+=== TEST 18: an API without stages: the plan's limits and the method's, per key
+--- http_config
+    apigw_usage_plan gold rate=100 burst=100 quota=3/day;
+--- config
+    apigw_api petstore;
+    apigw_api_key alice alice-key-0123456789abcdef plans=gold;
+    add_header X-By $apigw_throttled_by always;
+    location /pets {
+        apigw_resource /pets;
+        apigw_api_key_required on;
+        apigw_method GET {
+            apigw_throttle rate=0.1 burst=1 plan=gold;
+            apigw_integration mock 'body=get';
+        }
+        apigw_method POST { apigw_integration mock 'body=post'; }
+    }
+--- request eval
+["GET /pets", "GET /pets", "POST /pets", "POST /pets", "POST /pets"]
+--- more_headers
+x-api-key: alice-key-0123456789abcdef
+--- error_code eval
+[200, 429, 200, 200, 429]
+--- response_headers eval
+["!X-By", "X-By: usage_plan_method", "!X-By", "!X-By", "X-By: quota"]
+--- no_error_log
+[error]
