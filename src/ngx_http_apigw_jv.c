@@ -1246,6 +1246,10 @@ ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
 }
 
 
+#define ngx_http_apigw_jv_key_bit(k)                                         \
+    ((uint64_t) 1 << (((k)->len * 7 + ((k)->len ? (k)->data[0] : 0)) & 63))
+
+
 /*
  * a key seen again, as jansson's json_object_set() on a parsed object:
  * the first member takes the last value, the others go.  Small objects
@@ -1257,6 +1261,7 @@ static ngx_int_t
 ngx_http_apigw_jv_dedup(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_jv_cont_t *c)
 {
+    uint64_t                     seen, bit;
     ngx_int_t                    k;
     ngx_uint_t                   i, j, n;
     ngx_http_apigw_jv_member_t  *m;
@@ -1289,24 +1294,41 @@ ngx_http_apigw_jv_dedup(ngx_http_apigw_alloc_t *a,
         return NGX_OK;
     }
 
+    /*
+     * a bit per (length, first byte) of the keys kept so far: a key whose
+     * bit is not set is not among them, the usual case, with no comparison
+     */
+
+    seen = ngx_http_apigw_jv_key_bit(&m[0].key);
+
     for (i = 1, j = 1; i < n; i++) {
-        for (k = 0; k < (ngx_int_t) j; k++) {
-            if (m[k].key.len == m[i].key.len
-                && (m[i].key.len == 0
-                    || (m[k].key.data[0] == m[i].key.data[0]
-                        && memcmp(m[k].key.data, m[i].key.data,
-                                  m[i].key.len) == 0)))
-            {
-                break;
+        bit = ngx_http_apigw_jv_key_bit(&m[i].key);
+
+        if (seen & bit) {
+            for (k = 0; k < (ngx_int_t) j; k++) {
+                if (m[k].key.len == m[i].key.len
+                    && (m[i].key.len == 0
+                        || (m[k].key.data[0] == m[i].key.data[0]
+                            && memcmp(m[k].key.data, m[i].key.data,
+                                      m[i].key.len) == 0)))
+                {
+                    break;
+                }
+            }
+
+            if (k < (ngx_int_t) j) {
+                m[k].val = m[i].val;
+                continue;
             }
         }
 
-        if (k < (ngx_int_t) j) {
-            m[k].val = m[i].val;
-            continue;
+        seen |= bit;
+
+        if (j != i) {
+            m[j] = m[i];
         }
 
-        m[j++] = m[i];
+        j++;
     }
 
     c->nelts = n ? j : 0;

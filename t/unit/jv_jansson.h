@@ -64,6 +64,19 @@ ngx_http_apigw_test_to_json(ngx_http_apigw_jv_t *v)
         j = json_object();
 
         for (i = 0; j && i < v->u.c->nelts; i++) {
+            /* a key twice in an object of the module is a bug: no dump */
+
+            if (json_object_getn(j,
+                    (char *) (v->u.c->u.members[i].key.len
+                              ? v->u.c->u.members[i].key.data
+                              : (u_char *) ""),
+                    v->u.c->u.members[i].key.len)
+                != NULL)
+            {
+                json_decref(j);
+                return NULL;
+            }
+
             e = ngx_http_apigw_test_to_json(&v->u.c->u.members[i].val);
 
             if (e == NULL
