@@ -13,6 +13,7 @@
 
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_throttle.h"
+#include "ngx_http_apigw_sigv4.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -622,7 +623,7 @@ ngx_http_apigw_key_hash(u_char *key, size_t len, u_char *hash)
 
     n = 32;
 
-    (void) EVP_Digest(key, len, hash, &n, EVP_sha256(), NULL);
+    (void) EVP_Digest(key, len, hash, &n, ngx_http_apigw_sigv4_md(), NULL);
 }
 
 

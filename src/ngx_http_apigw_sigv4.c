@@ -74,7 +74,6 @@ static u_char *ngx_http_apigw_sigv4_decode(u_char *dst, u_char *src,
 static ngx_int_t ngx_http_apigw_sigv4_unhex(u_char c);
 static u_char *ngx_http_apigw_sigv4_hex(u_char *dst, const u_char *src,
     size_t len);
-static const EVP_MD *ngx_http_apigw_sigv4_md(void);
 static ngx_int_t ngx_http_apigw_sigv4_hmac(const u_char *key, size_t key_len,
     const u_char *data, size_t len, u_char *out);
 
@@ -2055,10 +2054,11 @@ ngx_http_apigw_sigv4_hex(u_char *dst, const u_char *src, size_t len)
 /*
  * SHA-256 for EVP: OpenSSL 3 looks an algorithm up again on each
  * EVP_sha256() digest, a quarter of the cost of hashing a short string;
- * one lookup per process is enough (the handle lives as long as it)
+ * one lookup per process is enough (the handle lives as long as it);
+ * API keys are hashed with it too (keys.c)
  */
 
-static const EVP_MD *
+const EVP_MD *
 ngx_http_apigw_sigv4_md(void)
 {
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L

@@ -18,6 +18,8 @@
 
 #include "ngx_http_apigw_engine.h"
 
+#include <openssl/evp.h>
+
 
 #define NGX_HTTP_APIGW_SIGV4_ALGORITHM   "AWS4-HMAC-SHA256"
 #define NGX_HTTP_APIGW_SIGV4_TERMINATOR  "aws4_request"
@@ -118,6 +120,9 @@ typedef struct {
 
 
 /* lowercase hex SHA-256: 64 characters to out */
+/* SHA-256 for EVP_Digest(), looked up once per process */
+const EVP_MD *ngx_http_apigw_sigv4_md(void);
+
 void ngx_http_apigw_sigv4_sha256_hex(const u_char *data, size_t len,
     u_char *out);
 
