@@ -624,7 +624,7 @@ ngx_http_apigw_values_authorizer(ngx_http_request_t *r,
     ngx_memcpy(p, text, len);
     free(text);
 
-    rc = ngx_http_apigw_jv_parse(a, p, len, 0, v);
+    rc = ngx_http_apigw_jv_parse(a, p, len, NGX_HTTP_APIGW_JV_ALLOW_NUL, v);
 
     return (rc == NGX_OK) ? NGX_OK : NGX_ERROR;
 }
