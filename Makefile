@@ -87,3 +87,13 @@ clean:
 .PHONY: bench-keys
 bench-keys: build
 	bash bench/keys.sh
+
+.PHONY: bench-cache
+bench-cache: build
+	bash bench/cache.sh
+.PHONY: bench-auth
+bench-auth: build
+	bash bench/auth.sh
+.PHONY: bench-throttle
+bench-throttle: build
+	bash bench/throttle.sh

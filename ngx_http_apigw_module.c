@@ -10,6 +10,9 @@
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_mapping.h"
 #include "ngx_http_apigw_cache.h"
+#include "ngx_http_apigw_authorizer.h"
+#include "ngx_http_apigw_auth_cache.h"
+#include "ngx_http_apigw_throttle.h"
 
 
 static ngx_int_t ngx_http_apigw_preconfiguration(ngx_conf_t *cf);
@@ -31,6 +34,13 @@ static ngx_int_t ngx_http_apigw_lambda_conf(ngx_conf_t *cf,
 static ngx_conf_enum_t  ngx_http_apigw_undefined[] = {
     { ngx_string("empty"), 0 },
     { ngx_string("literal"), 1 },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_apigw_key_sources[] = {
+    { ngx_string("header"), NGX_HTTP_APIGW_KEY_SOURCE_HEADER },
+    { ngx_string("authorizer"), NGX_HTTP_APIGW_KEY_SOURCE_AUTHORIZER },
     { ngx_null_string, 0 }
 };
 
@@ -170,9 +180,44 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       offsetof(ngx_http_apigw_loc_conf_t, key_required),
       NULL },
 
+    { ngx_string("apigw_api_key_source"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_apigw_loc_conf_t, key_source),
+      &ngx_http_apigw_key_sources },
+
     { ngx_string("apigw_resource_policy"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_apigw_resource_policy,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_authorizer"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_2MORE,
+      ngx_http_apigw_authorizer,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_authorization"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_apigw_authorization,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_iam_credentials"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_iam_credentials,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_authorizer_cache_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_auth_cache_zone,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -212,6 +257,41 @@ static ngx_command_t  ngx_http_apigw_commands[] = {
       0,
       NULL },
 
+    { ngx_string("apigw_throttle"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_throttle,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_usage_plan"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_apigw_usage_plan,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_shared_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_apigw_shared_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_usage_state"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_apigw_usage_state,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("apigw_usage"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_apigw_usage,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -220,7 +300,7 @@ static ngx_http_module_t  ngx_http_apigw_module_ctx = {
     ngx_http_apigw_preconfiguration,       /* preconfiguration */
     ngx_http_apigw_postconfiguration,      /* postconfiguration */
 
-    NULL,                                  /* create main configuration */
+    ngx_http_apigw_throttle_create_main_conf,  /* create main configuration */
     NULL,                                  /* init main configuration */
 
     ngx_http_apigw_create_srv_conf,        /* create server configuration */
@@ -242,7 +322,7 @@ ngx_module_t  ngx_http_apigw_module = {
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     NULL,                                  /* exit process */
-    NULL,                                  /* exit master */
+    ngx_http_apigw_state_exit,             /* exit master */
     NGX_MODULE_V1_PADDING
 };
 
@@ -250,7 +330,10 @@ ngx_module_t  ngx_http_apigw_module = {
 static ngx_int_t
 ngx_http_apigw_preconfiguration(ngx_conf_t *cf)
 {
-    if (ngx_http_apigw_add_variables(cf) != NGX_OK) {
+    if (ngx_http_apigw_add_variables(cf) != NGX_OK
+        || ngx_http_apigw_lambda_auth_add_variables(cf) != NGX_OK
+        || ngx_http_apigw_throttle_add_variables(cf) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -293,6 +376,16 @@ ngx_http_apigw_postconfiguration(ngx_conf_t *cf)
     }
 
     *h = ngx_http_apigw_access_handler;
+
+    /* the locations Lambda authorizers are invoked through, now merged */
+
+    if (ngx_http_apigw_lambda_auth_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_apigw_throttle_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     return ngx_http_apigw_filter_init(cf);
 }
@@ -351,7 +444,12 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
     alcf->null_literal = NGX_CONF_UNSET;
     alcf->keys = NGX_CONF_UNSET_PTR;
     alcf->key_required = NGX_CONF_UNSET;
+    alcf->key_source = NGX_CONF_UNSET_UINT;
     alcf->resource_policy = NGX_CONF_UNSET_PTR;
+    alcf->authorizers = NGX_CONF_UNSET_PTR;
+    alcf->authorization = NGX_CONF_UNSET_PTR;
+    alcf->iam_credentials = NGX_CONF_UNSET_PTR;
+    alcf->authorizer_cache = NGX_CONF_UNSET_PTR;
 
     /*
      * set by ngx_pcalloc():
@@ -365,6 +463,7 @@ ngx_http_apigw_create_loc_conf(ngx_conf_t *cf)
      *     alcf->lambda_endpoint = { 0, NULL };
      *     alcf->aws_region = { 0, NULL };
      *     alcf->cache = NULL;
+     *     alcf->throttle = NULL;
      */
 
     return alcf;
@@ -400,10 +499,22 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->null_literal, prev->null_literal, 0);
     ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
     ngx_conf_merge_value(conf->key_required, prev->key_required, 0);
+    ngx_conf_merge_uint_value(conf->key_source, prev->key_source,
+                              NGX_HTTP_APIGW_KEY_SOURCE_HEADER);
+    ngx_conf_merge_ptr_value(conf->authorizer_cache, prev->authorizer_cache,
+                             NULL);
     ngx_conf_merge_ptr_value(conf->resource_policy, prev->resource_policy,
                              NULL);
 
     if (conf->keys && ngx_http_apigw_keys_init(cf, conf->keys) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_apigw_authorization_merge(cf, prev, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_apigw_iam_merge(cf, prev, conf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
@@ -426,6 +537,10 @@ ngx_http_apigw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     if (ngx_http_apigw_cache_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_apigw_throttle_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
 

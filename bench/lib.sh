@@ -11,10 +11,37 @@
 # run in exactly the configuration they always had.  So are the Lambda
 # cases of bench/lambda.sh: a fixed Invoke API answer in the backend (an
 # instant function, "hello"), POSTed to directly with bench/event.json or
-# invoked through a lambda proxy integration of the gateway.
+# invoked through a lambda proxy integration of the gateway.  And the
+# throttling cases of bench/throttle.sh: MOCK methods, with and without
+# an API key, in stages without limits, with a stage limit, with a usage
+# plan's limit and quota, and with every level (a plan of THROTTLE_KEYS
+# keys).
+#
+# A benchmark with cases of its own (bench/cache.sh) declares their
+# LABELs before sourcing this file and defines any of these functions,
+# each optional, which this file calls at the right places:
+#   extra_backend_locations   locations of the backend's server
+#   extra_bare_locations      locations of the gateway's bare server
+#   extra_gateway_server      directives and locations of the apigw server
+#   extra_urls                sets URL[case] (and SCRIPT[case], a wrk Lua
+#                             script for a GET case) once the ports are known
+#   check_case C              checks that case C answers; returns 1 for a
+#                             case it leaves to the default check
+# and measure.sh's run_case calls case_started C / case_finished C ROUND
+# around each measured run.
+#
+# The authorization cases of bench/auth.sh (MOCK with an API key, with an
+# RS256 JWT) are configured only when a case names one of them too: an
+# API key file and a JWT authorizer with a key set and a token made for
+# the run (python3-cryptography), sent as a header (HEADER).
+#
+# The Lambda authorizer case of bench/auth.sh (MOCK behind a Lambda TOKEN
+# authorizer whose answer, a fixed Invoke API answer of the backend, is
+# cached) is configured only when a case names it too; its token is sent
+# as a header (HEADER).
 #
 # Sets: TOP SERVROOT GW_PORT BARE_PORT BACKEND_PORT GW_WORKER BACKEND_WORKER
-#       CASES URL LABEL BODY
+#       CASES URL LABEL BODY SCRIPT HEADER
 # Functions: die, port_busy, wrk_case (wrk on a case, with its body),
 #       cpu_ns (gateway worker CPU time in ns),
 #       cpu_snapshot / foreign_cpu (CPU used by other processes)
@@ -34,7 +61,8 @@ KEEPALIVE=${BENCH_KEEPALIVE:-$(( ${BENCH_CONNECTIONS:-64} > 32 ? ${BENCH_CONNECT
 read -ra CASES <<< \
     "${BENCH_CASES:-${DEFAULT_CASES:-return200 proxy_pass mock http_proxy}}"
 
-declare -A LABEL=(
+declare -A LABEL
+LABEL+=(
     [return200]='bare nginx `return 200`'
     [proxy_pass]='bare nginx `proxy_pass`'
     [mock]='apigw MOCK'
@@ -46,6 +74,14 @@ declare -A LABEL=(
     [hello_direct]='backend GET, direct (no gateway)'
     [invoke_direct]='Invoke API POST, direct (no gateway)'
     [lambda]='apigw Lambda proxy'
+    [mock_key]='apigw MOCK, API key'
+    [mock_jwt]='apigw MOCK, RS256 JWT'
+    [mock_jwt_verify]='apigw MOCK, RS256 JWT, no cache'
+    [mock_lambda_auth]='apigw MOCK, cached Lambda authorizer'
+    [mock_stage]='apigw MOCK, stage throttle'
+    [keyed]='apigw MOCK + API key'
+    [keyed_plan]='apigw MOCK + API key, plan throttle + quota'
+    [keyed_all]='apigw MOCK + API key, 3 buckets + quota'
 )
 
 # the JSON body cases: POSTed with bench/post.lua, answered by a static
@@ -58,6 +94,18 @@ LAMBDA_RESULT='{"statusCode":200,"headers":{"Content-Type":"text/plain"},"body":
 INVOKE_PATH=/2015-03-31/functions/hello/invocations
 LAMBDA_CASES=0
 
+# the authorization cases: a key of the API key file, a JWT authorizer
+AUTH_CASES=0
+# the Lambda authorizer case: the function's answer, an IAM policy allowing
+# GET on the stage, and a context
+AUTHZ_RESULT='{"principalId":"bench","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"Allow","Resource":"arn:aws:execute-api:*:*:*/dev/GET/*"}]},"context":{"tier":"gold"}}'
+AUTHZ_PATH=/2015-03-31/functions/authz/invocations
+LAUTH_CASES=0
+# the throttling cases: the API key wrk sends, the keys of the usage plan
+THROTTLE_KEY=bench-key-00000-0123456789abcdef
+THROTTLE_KEYS=${THROTTLE_KEYS:-1000}
+THROTTLE_CASES=0
+
 die() { echo "bench: $*" >&2; exit 1; }
 
 command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
@@ -69,9 +117,14 @@ for c in "${CASES[@]}"; do
     case $c in
         http_proxy_*|mapping_*) BODY_CASES=1 ;;
         lambda|invoke_direct) LAMBDA_CASES=1 ;;
+        mock_key|mock_jwt*) AUTH_CASES=1 ;;
+        mock_lambda_auth) LAUTH_CASES=1 ;;
+        mock_stage|keyed|keyed_plan|keyed_all) THROTTLE_CASES=1 ;;
     esac
 done
-if [ "$BODY_CASES" = 1 ] || [ "$LAMBDA_CASES" = 1 ]; then
+if [ "$BODY_CASES" = 1 ] || [ "$LAMBDA_CASES" = 1 ] \
+   || [ "$AUTH_CASES" = 1 ]
+then
     command -v python3 >/dev/null \
         || die "python3 not found (makes and checks the JSON bodies)"
 fi
@@ -187,6 +240,64 @@ if [ "$BODY_CASES" = 1 ]; then
     make_bodies
 fi
 
+# the authorization cases: 1,000 API keys (AWS's CSV import format), an
+# RSA-2048 key set and an RS256 token of its key for the JWT authorizer;
+# $SERVROOT/auth/key and token hold what the requests send
+make_auth() {
+    local dir=$SERVROOT/auth
+    mkdir -p "$dir"
+    python3 - "$dir" <<'PY' || die "cannot make the keys and the token"
+import base64, hashlib, json, sys, time
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+d = sys.argv[1]
+with open(d + "/keys.csv", "w") as f:
+    f.write("Name,Key,Description,Enabled,UsagePlanIds\n")
+    for i in range(1000):
+        key = hashlib.sha1(b"bench-key-%d" % i).hexdigest()
+        f.write("user-%d,%s,,true,plan-a\n" % (i, key))
+with open(d + "/key", "w") as f:
+    f.write(hashlib.sha1(b"bench-key-500").hexdigest())
+
+def b64(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+k = rsa.generate_private_key(65537, 2048)
+n = k.public_key().public_numbers()
+jwk = {"kty": "RSA", "kid": "bench", "alg": "RS256", "use": "sig",
+       "n": b64(n.n.to_bytes(256, "big")), "e": b64(n.e.to_bytes(3, "big"))}
+with open(d + "/jwks.json", "w") as f:
+    json.dump({"keys": [jwk]}, f)
+
+now = int(time.time())
+claims = {"iss": "https://issuer.example.com/", "aud": "bench",
+          "sub": "user-1", "iat": now, "exp": now + 86400,
+          "scope": "read write", "email": "jane@example.com"}
+h = b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "bench"}).encode())
+c = b64(json.dumps(claims).encode())
+sig = k.sign(("%s.%s" % (h, c)).encode(), padding.PKCS1v15(),
+             hashes.SHA256())
+with open(d + "/token", "w") as f:
+    f.write("%s.%s.%s" % (h, c, b64(sig)))
+PY
+}
+
+if [ "$AUTH_CASES" = 1 ]; then
+    make_auth
+fi
+
+# the keys of the throttling cases' usage plan, AWS's import format
+if [ "$THROTTLE_CASES" = 1 ]; then
+    {
+        echo "Name,Key,Enabled,UsagePlanIds"
+        for i in $(seq 0 $((THROTTLE_KEYS - 1))); do
+            printf 'k%05d,bench-key-%05d-0123456789abcdef,true,bench\n' \
+                "$i" "$i"
+        done
+    } > "$SERVROOT/keys.csv"
+fi
+
 # the event wrk POSTs to the Invoke API directly: a private copy
 if [ "$LAMBDA_CASES" = 1 ]; then
     cp "$TOP/bench/event.json" "$SERVROOT/event.json" \
@@ -288,6 +399,19 @@ EOF
         }
 EOF
         fi
+        if declare -F extra_backend_locations > /dev/null; then
+            extra_backend_locations
+        fi
+        if [ "$LAUTH_CASES" = 1 ]; then
+            # an instant Lambda authorizer: its answer, fixed
+            cat <<EOF
+
+        location = $AUTHZ_PATH {
+            default_type application/json;
+            return 200 '$AUTHZ_RESULT';
+        }
+EOF
+        fi
         echo "    }"
         echo "}"
     } > "$dir/conf/nginx.conf"
@@ -349,6 +473,16 @@ write_gateway_conf() {
         keepalive $KEEPALIVE;
         keepalive_requests 1000000;
     }
+EOF
+        if [ "$THROTTLE_CASES" = 1 ]; then
+            cat <<EOF
+
+    apigw_shared_zone apigw:16m;
+    apigw_usage_plan bench rate=1000000000 burst=1000000000
+                     quota=2000000000/month stages=bench:plan,bench:all;
+EOF
+        fi
+        cat <<EOF
 
     # cases 1 and 2: bare nginx, no apigw directive in this server
     server {
@@ -363,6 +497,19 @@ write_gateway_conf() {
             proxy_http_version 1.1;
             proxy_set_header Connection "";
         }
+EOF
+        if declare -F extra_bare_locations > /dev/null; then
+            extra_bare_locations
+        fi
+        if [ "$THROTTLE_CASES" = 1 ]; then
+            cat <<EOF
+
+        location /usageplans {
+            apigw_usage;
+        }
+EOF
+        fi
+        cat <<EOF
     }
 
     # cases 3 and 4: the same two answers through the API Gateway module
@@ -371,6 +518,29 @@ write_gateway_conf() {
 
         apigw_api bench;
         apigw_stage dev {}
+EOF
+        if [ "$THROTTLE_CASES" = 1 ]; then
+            # limits that never refuse: what a check costs, not a 429.
+            # lim: a stage limit; plan: the usage plan's; all: both and
+            # the plan's limit of the method
+            cat <<EOF
+        apigw_stage lim { throttle rate=1000000000 burst=1000000000; }
+        apigw_stage plan {}
+        apigw_stage all { throttle rate=1000000000 burst=1000000000; }
+        apigw_api_keys $SERVROOT/keys.csv;
+
+        location /keyed {
+            apigw_resource /keyed;
+            apigw_api_key_required on;
+            apigw_method GET {
+                apigw_throttle rate=1000000000 burst=1000000000 plan=bench
+                               stages=all;
+                apigw_integration mock 'body=hello';
+            }
+        }
+EOF
+        fi
+        cat <<EOF
 
         location /mock {
             apigw_resource /mock;
@@ -391,6 +561,43 @@ EOF
         if [ "$BODY_CASES" = 1 ]; then
             body_locations
         fi
+        if [ "$AUTH_CASES" = 1 ]; then
+            cat <<EOF
+
+        apigw_api_keys $SERVROOT/auth/keys.csv;
+        apigw_authorizer bench jwt issuer=https://issuer.example.com/
+            audience=bench jwks=$SERVROOT/auth/jwks.json;
+
+        location /key {
+            apigw_resource /key;
+            apigw_method GET {
+                apigw_api_key_required on;
+                apigw_integration mock 'body=hello';
+            }
+        }
+
+        location /jwt {
+            apigw_resource /jwt;
+            apigw_method GET {
+                apigw_authorization bench;
+                apigw_integration mock 'body=hello';
+            }
+        }
+
+        # the same without the cache of verified tokens: every request
+        # decodes the token and verifies its signature
+        apigw_authorizer bench_verify jwt issuer=https://issuer.example.com/
+            audience=bench jwks=$SERVROOT/auth/jwks.json cache=off;
+
+        location /jwtv {
+            apigw_resource /jwtv;
+            apigw_method GET {
+                apigw_authorization bench_verify;
+                apigw_integration mock 'body=hello';
+            }
+        }
+EOF
+        fi
         if [ "$LAMBDA_CASES" = 1 ]; then
             cat <<EOF
 
@@ -400,6 +607,31 @@ EOF
             apigw_method GET {
                 apigw_integration lambda hello proxy;
                 proxy_set_header Connection "";
+            }
+        }
+EOF
+        fi
+        if declare -F extra_gateway_server > /dev/null; then
+            extra_gateway_server
+        fi
+        if [ "$LAUTH_CASES" = 1 ]; then
+            # MOCK behind a Lambda authorizer (its Invoke calls to the
+            # backend upstream, keepalive)
+            cat <<EOF
+
+        apigw_lambda_endpoint http://backend;
+        apigw_authorizer_cache_zone bench_authorizers:1m;
+        apigw_authorizer bench_lambda token function=authz ttl=300;
+
+        location /lambda {
+            apigw_resource /lambda;
+            apigw_method GET {
+                apigw_authorization bench_lambda;
+                apigw_integration mock 'body=hello';
+            }
+            apigw_method POST {
+                apigw_authorization bench_lambda;
+                apigw_integration mock 'body=hello';
             }
         }
 EOF
@@ -434,7 +666,37 @@ declare -A URL=(
     [hello_direct]="http://127.0.0.1:$BACKEND_PORT/hello"
     [invoke_direct]="http://127.0.0.1:$BACKEND_PORT$INVOKE_PATH"
     [lambda]="http://127.0.0.1:$GW_PORT/dev/hello"
+    [mock_key]="http://127.0.0.1:$GW_PORT/dev/key"
+    [mock_jwt]="http://127.0.0.1:$GW_PORT/dev/jwt"
+    [mock_jwt_verify]="http://127.0.0.1:$GW_PORT/dev/jwtv"
+    [mock_lambda_auth]="http://127.0.0.1:$GW_PORT/dev/lambda"
+    [mock_stage]="http://127.0.0.1:$GW_PORT/lim/mock"
+    [keyed]="http://127.0.0.1:$GW_PORT/dev/keyed"
+    [keyed_plan]="http://127.0.0.1:$GW_PORT/plan/keyed"
+    [keyed_all]="http://127.0.0.1:$GW_PORT/all/keyed"
 )
+
+# a wrk Lua script of a GET case (none: plain GETs of its URL)
+declare -A SCRIPT=()
+if declare -F extra_urls > /dev/null; then
+    extra_urls
+fi
+
+# a header a case sends
+declare -A HEADER=()
+if [ "$THROTTLE_CASES" = 1 ]; then
+    HEADER[keyed]="x-api-key: $THROTTLE_KEY"
+    HEADER[keyed_plan]="x-api-key: $THROTTLE_KEY"
+    HEADER[keyed_all]="x-api-key: $THROTTLE_KEY"
+fi
+if [ "$AUTH_CASES" = 1 ]; then
+    HEADER[mock_key]="x-api-key: $(cat "$SERVROOT/auth/key")"
+    HEADER[mock_jwt]="Authorization: Bearer $(cat "$SERVROOT/auth/token")"
+    HEADER[mock_jwt_verify]=${HEADER[mock_jwt]}
+fi
+if [ "$LAUTH_CASES" = 1 ]; then
+    HEADER[mock_lambda_auth]="Authorization: Bearer bench-token"
+fi
 
 # what a case POSTs (none: a GET)
 declare -A BODY=()
@@ -453,9 +715,14 @@ done
 wrk_case() {
     local c=$1
     shift
+    if [ -n "${HEADER[$c]:-}" ]; then
+        set -- "$@" -H "${HEADER[$c]}"
+    fi
     if [ -n "${BODY[$c]:-}" ]; then
         "${WRK[@]}" "$@" --timeout 30s -s "$TOP/bench/post.lua" "${URL[$c]}" \
             -- "${BODY[$c]}"
+    elif [ -n "${SCRIPT[$c]:-}" ]; then
+        "${WRK[@]}" "$@" -s "${SCRIPT[$c]}" "${URL[$c]}"
     else
         "${WRK[@]}" "$@" "${URL[$c]}"
     fi
@@ -508,11 +775,25 @@ start_nginx gateway "$GW_PORT"
 # every case must answer 200 "hello" (a body case: see above) before it
 # is measured
 for c in "${CASES[@]}"; do
+    if declare -F check_case > /dev/null && check_case "$c"; then
+        continue
+    fi
     if [ -n "${BODY[$c]:-}" ]; then
         check_body_case "$c"
         continue
     fi
-    out=$(curl -s -o - -w ' %{http_code}' "${URL[$c]}") || true
+    if [ -n "${HEADER[$c]:-}" ]; then
+        # without its key or token, the case must be refused
+        out=$(curl -s -o /dev/null -w '%{http_code}' "${URL[$c]}") || true
+        case $out in
+            401|403) ;;
+            *) die "case $c: ${URL[$c]} answered $out without credentials" ;;
+        esac
+        out=$(curl -s -o - -w ' %{http_code}' -H "${HEADER[$c]}" \
+              "${URL[$c]}") || true
+    else
+        out=$(curl -s -o - -w ' %{http_code}' "${URL[$c]}") || true
+    fi
     [ "$out" = "hello 200" ] \
         || die "case $c: ${URL[$c]} answered '$out', expected 'hello 200'"
 done

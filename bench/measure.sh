@@ -51,6 +51,9 @@ run_case() {
     log=$RAW/$round-$c.txt
 
     wrk_case "$c" -t"$THREADS" -c"$CONNS" -d"$WARMUP" > /dev/null
+    if declare -F case_started > /dev/null; then
+        case_started "$c"
+    fi
     cpu0=$(cpu_ns)
     wrk_case "$c" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency > "$log"
     cpu1=$(cpu_ns)
@@ -83,6 +86,10 @@ $(cat "$log")"
 
     printf '  round %d  %-15s %9s req/s  p50 %-9s p99 %-9s %8s us CPU/req\n' \
         "$round" "$c" "$rps" "$p50" "$p99" "$cpu"
+
+    if declare -F case_finished > /dev/null; then
+        case_finished "$c" "$round"
+    fi
 }
 
 # all rounds of the cases in ORDER; every other round runs the list

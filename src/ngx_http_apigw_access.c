@@ -3,13 +3,18 @@
  * Copyright (C) ngx_http_apigw_module authors
  *
  * The access phase of API methods, in API Gateway's order: the resource
- * policy first (apigw_resource_policy), then the API key.  Each check
- * fails closed with AWS's answer.
+ * policy first (apigw_resource_policy), then the method's authorizer
+ * (apigw_authorization), then the API key (an authorizer may give it),
+ * then usage plans and throttling (throttle.c).  With IAM authorization
+ * the resource policy waits for the caller: it is evaluated with the
+ * caller's own policies (iam_auth.c).  Each check fails closed with
+ * AWS's answer.
  */
 
 
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_policy.h"
+#include "ngx_http_apigw_authorizer.h"
 
 
 /* $context.accountId and apiId, looked up once, at configuration time */
@@ -19,9 +24,6 @@ static ngx_http_apigw_context_var_t  *ngx_http_apigw_api_var;
 
 static ngx_int_t ngx_http_apigw_resource_policy_check(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf);
-static ngx_int_t ngx_http_apigw_method_arn(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf,
-    ngx_str_t *arn, ngx_str_t *alias);
 
 
 /* apigw_resource_policy FILE: an IAM resource policy, JSON */
@@ -105,14 +107,27 @@ ngx_http_apigw_access_handler(ngx_http_request_t *r)
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_apigw_module);
 
-    if (alcf->resource_policy) {
+    if (alcf->resource_policy
+        && (alcf->authorization == NULL
+            || alcf->authorization->type != NGX_HTTP_APIGW_AUTH_AWS_IAM))
+    {
         rc = ngx_http_apigw_resource_policy_check(r, ctx, alcf);
         if (rc != NGX_DECLINED) {
             return rc;
         }
     }
 
-    return ngx_http_apigw_keys_handler(r);
+    rc = ngx_http_apigw_authorize(r, ctx, alcf);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    rc = ngx_http_apigw_keys_handler(r);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    return ngx_http_apigw_throttle_handler(r, ctx);
 }
 
 
@@ -188,13 +203,23 @@ ngx_http_apigw_resource_policy_check(ngx_http_request_t *r,
  * short form policies may use, execute-api:/STAGE/METHOD/PATH
  */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_apigw_method_arn(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_loc_conf_t *alcf, ngx_str_t *arn, ngx_str_t *alias)
 {
     u_char     *p;
     size_t      len;
-    ngx_str_t   account, api, region, path, stage;
+    ngx_str_t   account, api, region, path, stage, var;
+
+    if (ngx_http_apigw_account_var == NULL) {
+        /* authorizers need the ARN without a resource policy too */
+
+        ngx_str_set(&var, "accountId");
+        ngx_http_apigw_account_var = ngx_http_apigw_context_var(&var);
+
+        ngx_str_set(&var, "apiId");
+        ngx_http_apigw_api_var = ngx_http_apigw_context_var(&var);
+    }
 
     if (ngx_http_apigw_account_var->get(r, ctx, &account) != NGX_OK
         || ngx_http_apigw_api_var->get(r, ctx, &api) != NGX_OK)
@@ -225,11 +250,25 @@ ngx_http_apigw_method_arn(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         return NGX_ERROR;
     }
 
+    /* per request, for every authorizer: copies rather than a format */
+
     arn->data = p;
-    arn->len = ngx_sprintf(p, "arn:aws:execute-api:%V:%V:%V/%V/%V/%V",
-                           &region, &account, &api, &stage, &r->method_name,
-                           &path)
-               - p;
+
+    p = ngx_cpymem(p, "arn:aws:execute-api:", sizeof("arn:aws:execute-api:")
+                                              - 1);
+    p = ngx_cpymem(p, region.data, region.len);
+    *p++ = ':';
+    p = ngx_cpymem(p, account.data, account.len);
+    *p++ = ':';
+    p = ngx_cpymem(p, api.data, api.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, stage.data, stage.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, r->method_name.data, r->method_name.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, path.data, path.len);
+
+    arn->len = p - arn->data;
 
     len = sizeof("execute-api:////") - 1 + stage.len + r->method_name.len
           + path.len;
@@ -240,9 +279,14 @@ ngx_http_apigw_method_arn(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     }
 
     alias->data = p;
-    alias->len = ngx_sprintf(p, "execute-api:/%V/%V/%V", &stage,
-                             &r->method_name, &path)
-                 - p;
+    p = ngx_cpymem(p, "execute-api:/", sizeof("execute-api:/") - 1);
+    p = ngx_cpymem(p, stage.data, stage.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, r->method_name.data, r->method_name.len);
+    *p++ = '/';
+    p = ngx_cpymem(p, path.data, path.len);
+
+    alias->len = p - alias->data;
 
     return NGX_OK;
 }

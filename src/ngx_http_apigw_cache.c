@@ -15,6 +15,7 @@
 
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_cache.h"
+#include "ngx_http_apigw_authorizer.h"
 
 
 #define NGX_HTTP_APIGW_CACHE_KEY_PATH          0
@@ -43,7 +44,8 @@ static ngx_int_t ngx_http_apigw_cache_status_variable(ngx_http_request_t *r,
 
 static ngx_uint_t ngx_http_apigw_cache_max_age_0(ngx_http_request_t *r);
 static ngx_int_t ngx_http_apigw_cache_authorized(ngx_http_request_t *r,
-    ngx_http_apigw_cache_conf_t *ccf);
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cache_conf_t *ccf,
+    ngx_str_t *denied);
 static ngx_int_t ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cache_conf_t *ccf,
     ngx_http_apigw_cache_ctx_t *cc);
@@ -60,8 +62,6 @@ static ngx_int_t ngx_http_apigw_cache_snapshot(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r);
 static ngx_http_apigw_cache_zone_t *ngx_http_apigw_cache_zone_find(
     ngx_str_t *api, ngx_str_t *stage);
-static ngx_int_t ngx_http_apigw_cache_admin_send(ngx_http_request_t *r,
-    ngx_uint_t status, ngx_str_t *body);
 
 
 static ngx_str_t  ngx_http_apigw_cache_status_names[] = {
@@ -118,6 +118,9 @@ static ngx_str_t  ngx_http_apigw_cache_warning =
 static ngx_str_t  ngx_http_apigw_cache_denied =
     ngx_string("User: anonymous is not authorized to perform: "
                "execute-api:InvalidateCache");
+
+static ngx_str_t  ngx_http_apigw_cache_invalidate_action =
+    ngx_string("execute-api:InvalidateCache");
 
 
 /* the stage block's "cache [size=] [ttl=] ..." */
@@ -575,27 +578,8 @@ ngx_http_apigw_cache_invalidate(ngx_conf_t *cf, ngx_command_t *cmd,
 char *
 ngx_http_apigw_cache_admin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_apigw_loc_conf_t *alcf = conf;
-
-    ngx_http_core_loc_conf_t   *clcf;
-    ngx_http_apigw_srv_conf_t  *ascf;
-
-    ascf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_apigw_module);
-
-    if (ascf->name.len || alcf->resource || alcf->method) {
-        return "is not allowed in a server with \"apigw_api\": every "
-               "request there is an API request";
-    }
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-    if (clcf->handler == ngx_http_apigw_cache_admin_handler) {
-        return "is duplicate";
-    }
-
-    clcf->handler = ngx_http_apigw_cache_admin_handler;
-
-    return NGX_CONF_OK;
+    return ngx_http_apigw_conf_handler(cf, conf,
+                                       ngx_http_apigw_cache_admin_handler);
 }
 
 
@@ -860,6 +844,7 @@ ngx_http_apigw_cache_handler(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_loc_conf_t *alcf)
 {
     ngx_int_t                      rc, ttl, require, strategy;
+    ngx_str_t                      denied;
     ngx_uint_t                     refresh;
     ngx_http_apigw_cache_t        *cache;
     ngx_http_apigw_cache_ctx_t    *cc;
@@ -896,7 +881,10 @@ ngx_http_apigw_cache_handler(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                   ? ccf->settings.require_auth
                   : cache->settings.require_auth;
 
-        rc = require ? ngx_http_apigw_cache_authorized(r, ccf) : 1;
+        denied = ngx_http_apigw_cache_denied;
+
+        rc = require ? ngx_http_apigw_cache_authorized(r, ctx, ccf, &denied)
+                     : 1;
 
         if (rc == NGX_ERROR) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -917,7 +905,7 @@ ngx_http_apigw_cache_handler(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
             if (strategy == NGX_HTTP_APIGW_CACHE_FAIL_WITH_403) {
                 rc = ngx_http_apigw_send_error(r, ctx,
                                              NGX_HTTP_APIGW_GR_ACCESS_DENIED);
-                ctx->error_message = ngx_http_apigw_cache_denied;
+                ctx->error_message = denied;
                 return rc;
             }
 
@@ -1075,16 +1063,28 @@ ngx_http_apigw_cache_max_age_0(ngx_http_request_t *r)
 
 
 /*
- * AWS's "authorized": execute-api:InvalidateCache, an IAM permission.
- * Until IAM exists, apigw_cache_invalidate says who is: allow, deny
- * (the default), or a value that is neither empty nor "0".
+ * AWS's "authorized": execute-api:InvalidateCache, an IAM permission of
+ * the caller of a method with IAM authorization (iam_auth.c).  Others,
+ * and IAM callers without it, are authorized by apigw_cache_invalidate:
+ * allow, deny (the default), or a value that is neither empty nor "0".
  */
 
 static ngx_int_t
 ngx_http_apigw_cache_authorized(ngx_http_request_t *r,
-    ngx_http_apigw_cache_conf_t *ccf)
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cache_conf_t *ccf,
+    ngx_str_t *denied)
 {
+    ngx_int_t  rc;
     ngx_str_t  value;
+
+    if (ctx->iam_caller) {
+        rc = ngx_http_apigw_iam_permitted(r, ctx,
+                                     &ngx_http_apigw_cache_invalidate_action,
+                                     denied);
+        if (rc != 0) {
+            return rc;
+        }
+    }
 
     if (ccf->invalidate_cv == NULL) {
         return (ccf->invalidate == 1);
@@ -1687,7 +1687,7 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
 
     if (p == NULL) {
         ngx_str_set(&body, "{\"message\":\"Not Found\"}");
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_NOT_FOUND, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_NOT_FOUND, &body);
     }
 
     /* {api} / "stages" / {stage} / "cache" [ / "data" ] */
@@ -1716,14 +1716,14 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
             && (part[4].len != 4 || ngx_strncmp(part[4].data, "data", 4) != 0)))
     {
         ngx_str_set(&body, "{\"message\":\"Not Found\"}");
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_NOT_FOUND, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_NOT_FOUND, &body);
     }
 
     if ((n == 5 && r->method != NGX_HTTP_DELETE)
         || (n == 4 && r->method != NGX_HTTP_GET))
     {
         ngx_str_set(&body, "{\"message\":\"Method Not Allowed\"}");
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_NOT_ALLOWED, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_NOT_ALLOWED, &body);
     }
 
     zone = ngx_http_apigw_cache_zone_find(&part[0], &part[2]);
@@ -1731,7 +1731,7 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
     if (zone == NULL || zone->sh == NULL) {
         ngx_str_set(&body, "{\"message\":\"Invalid stage identifier "
                            "specified\"}");
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_NOT_FOUND, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_NOT_FOUND, &body);
     }
 
     if (n == 5) {
@@ -1742,7 +1742,7 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
                       "%ui entries", &zone->stage, &zone->api, flushed);
 
         ngx_str_null(&body);
-        return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_ACCEPTED, &body);
+        return ngx_http_apigw_send_json(r, NGX_HTTP_ACCEPTED, &body);
     }
 
     ngx_http_apigw_cache_shm_stats(zone, &stats);
@@ -1772,7 +1772,7 @@ ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r)
 
     body.len = p - body.data;
 
-    return ngx_http_apigw_cache_admin_send(r, NGX_HTTP_OK, &body);
+    return ngx_http_apigw_send_json(r, NGX_HTTP_OK, &body);
 }
 
 
@@ -1786,33 +1786,16 @@ ngx_http_apigw_cache_zone_find(ngx_str_t *api, ngx_str_t *stage)
     ngx_shm_zone_t               *shm_zone;
     ngx_http_apigw_cache_zone_t  *zone;
 
-    part = &((ngx_cycle_t *) ngx_cycle)->shared_memory.part;
-    shm_zone = part->elts;
+    part = NULL;
 
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            shm_zone = part->elts;
-            i = 0;
+    for ( ;; ) {
+        shm_zone = ngx_http_apigw_shm_zone_next(ngx_http_apigw_cache_shm_init,
+                                                &part, &i);
+        if (shm_zone == NULL) {
+            return NULL;
         }
 
-        if (shm_zone[i].tag != &ngx_http_apigw_module
-            || shm_zone[i].shm.name.len
-               < sizeof(NGX_HTTP_APIGW_CACHE_ZONE_PREFIX) - 1
-            || ngx_strncmp(shm_zone[i].shm.name.data,
-                           NGX_HTTP_APIGW_CACHE_ZONE_PREFIX,
-                           sizeof(NGX_HTTP_APIGW_CACHE_ZONE_PREFIX) - 1)
-               != 0)
-        {
-            continue;
-        }
-
-        zone = shm_zone[i].data;
+        zone = shm_zone->data;
 
         if (zone->stage.len == stage->len
             && ngx_strncmp(zone->stage.data, stage->data, stage->len) == 0
@@ -1825,49 +1808,4 @@ ngx_http_apigw_cache_zone_find(ngx_str_t *api, ngx_str_t *stage)
             return zone;
         }
     }
-
-    return NULL;
-}
-
-
-static ngx_int_t
-ngx_http_apigw_cache_admin_send(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_str_t *body)
-{
-    ngx_int_t    rc;
-    ngx_buf_t   *b;
-    ngx_chain_t  out;
-
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = body->len;
-
-    if (body->len) {
-        ngx_str_set(&r->headers_out.content_type, "application/json");
-        r->headers_out.content_type_len = r->headers_out.content_type.len;
-
-    } else {
-        r->header_only = 1;
-    }
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->pos = body->data;
-    b->last = body->data + body->len;
-    b->memory = 1;
-    b->last_buf = 1;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
 }

@@ -66,7 +66,6 @@ ngx_http_apigw_cache_shm_init(ngx_shm_zone_t *shm_zone, void *data)
 {
     ngx_http_apigw_cache_zone_t  *ozone = data;
 
-    size_t                        len;
     ngx_http_apigw_cache_zone_t  *zone;
 
     zone = shm_zone->data;
@@ -99,21 +98,9 @@ ngx_http_apigw_cache_shm_init(ngx_shm_zone_t *shm_zone, void *data)
 
     ngx_queue_init(&zone->sh->queue);
 
-    len = sizeof(" in apigw cache zone \"\"") + shm_zone->shm.name.len;
-
-    zone->shpool->log_ctx = ngx_slab_alloc(zone->shpool, len);
-    if (zone->shpool->log_ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_sprintf(zone->shpool->log_ctx, " in apigw cache zone \"%V\"%Z",
-                &shm_zone->shm.name);
-
     /* a full zone is normal for a cache: the LRU entries make room */
 
-    zone->shpool->log_nomem = 0;
-
-    return NGX_OK;
+    return ngx_http_apigw_shm_log_ctx(shm_zone, zone->shpool, "cache");
 }
 
 

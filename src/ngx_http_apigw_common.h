@@ -67,6 +67,28 @@ typedef enum {
     NGX_HTTP_APIGW_GR_MISSING_AUTHENTICATION_TOKEN
 
 
+/* $context values read by index; keep in the order of variables.c's table */
+typedef enum {
+    NGX_HTTP_APIGW_CV_REQUEST_ID = 0,
+    NGX_HTTP_APIGW_CV_EXTENDED_REQUEST_ID,
+    NGX_HTTP_APIGW_CV_API_ID,
+    NGX_HTTP_APIGW_CV_ACCOUNT_ID,
+    NGX_HTTP_APIGW_CV_DEPLOYMENT_ID,
+    NGX_HTTP_APIGW_CV_STAGE,
+    NGX_HTTP_APIGW_CV_RESOURCE_ID,
+    NGX_HTTP_APIGW_CV_RESOURCE_PATH,
+    NGX_HTTP_APIGW_CV_HTTP_METHOD,
+    NGX_HTTP_APIGW_CV_PATH,
+    NGX_HTTP_APIGW_CV_PROTOCOL,
+    NGX_HTTP_APIGW_CV_REQUEST_TIME,
+    NGX_HTTP_APIGW_CV_REQUEST_TIME_EPOCH,
+    NGX_HTTP_APIGW_CV_DOMAIN_NAME,
+    NGX_HTTP_APIGW_CV_DOMAIN_PREFIX,
+    NGX_HTTP_APIGW_CV_SOURCE_IP,
+    NGX_HTTP_APIGW_CV_USER_AGENT
+} ngx_http_apigw_cv_e;
+
+
 /* a reference inside a compiled string: $context.x, {param}, ... */
 typedef enum {
     NGX_HTTP_APIGW_REF_LITERAL = 0,
@@ -86,6 +108,15 @@ typedef struct ngx_http_apigw_policy_s  ngx_http_apigw_policy_t;
 typedef struct ngx_http_apigw_cache_s  ngx_http_apigw_cache_t;
 typedef struct ngx_http_apigw_cache_ctx_s  ngx_http_apigw_cache_ctx_t;
 typedef struct ngx_http_apigw_cache_conf_s  ngx_http_apigw_cache_conf_t;
+typedef struct ngx_http_apigw_authorizer_s  ngx_http_apigw_authorizer_t;
+typedef struct ngx_http_apigw_authorization_s
+    ngx_http_apigw_authorization_t;
+typedef struct ngx_http_apigw_iam_credentials_s
+    ngx_http_apigw_iam_credentials_t;
+typedef struct ngx_http_apigw_auth_cache_s  ngx_http_apigw_auth_cache_t;
+typedef struct ngx_http_apigw_throttle_conf_s  ngx_http_apigw_throttle_conf_t;
+typedef struct ngx_http_apigw_throttle_ctx_s  ngx_http_apigw_throttle_ctx_t;
+typedef struct ngx_http_apigw_store_s  ngx_http_apigw_store_t;
 
 
 typedef struct {
@@ -125,6 +156,9 @@ typedef struct {
     ngx_str_t                       name;
     ngx_array_t                     variables;  /* ngx_keyval_t */
     ngx_http_apigw_cache_t         *cache;      /* NULL: no cache */
+    struct ngx_http_apigw_limit_s  *throttle;   /* NULL: no limit */
+    ngx_uint_t                      index;      /* in its server's */
+    ngx_array_t                    *plans;      /* usage plans with it */
 } ngx_http_apigw_stage_t;
 
 
@@ -212,6 +246,34 @@ typedef struct {
 } ngx_http_apigw_aws_t;
 
 
+/* a caller authenticated by SigV4 (iam_auth.c): $context.identity.* */
+typedef struct {
+    ngx_str_t                       access_key;
+    ngx_str_t                       account;    /* from the ARN */
+    ngx_str_t                       user_id;    /* caller, user */
+    ngx_str_t                       arn;        /* userArn */
+} ngx_http_apigw_iam_caller_t;
+
+
+/* the http block's */
+typedef struct {
+    /* throttling and usage plans: throttle.c */
+    struct ngx_http_apigw_limit_s  *account;    /* apigw_throttle */
+    ngx_array_t                     plans;      /* ngx_http_apigw_plan_t */
+    ngx_str_t                       zone_name;  /* apigw_shared_zone */
+    size_t                          zone_size;
+    u_char                         *zone_file;
+    ngx_uint_t                      zone_line;
+    ngx_shm_zone_t                 *shm_zone;
+    ngx_http_apigw_store_t         *store;      /* NULL: nothing counted */
+    ngx_str_t                       state_path; /* apigw_usage_state */
+    ngx_str_t                       state_file;
+    ngx_msec_t                      state_interval;
+    ngx_path_t                     *state_dir;
+    ngx_uint_t                      used;       /* some limit or plan */
+} ngx_http_apigw_main_conf_t;
+
+
 typedef struct {
     ngx_str_t                       name;       /* apigw_api NAME */
     ngx_str_t                       id;         /* $context.apiId */
@@ -237,8 +299,15 @@ typedef struct {
     ngx_flag_t                      null_literal;  /* undefined $x */
     ngx_http_apigw_keys_t          *keys;
     ngx_flag_t                      key_required;
+    ngx_uint_t                      key_source; /* AWS's apiKeySource */
     ngx_http_apigw_policy_t        *resource_policy;
     ngx_http_apigw_cache_conf_t    *cache;
+    ngx_array_t                    *authorizers;
+                                    /* ngx_http_apigw_authorizer_t * */
+    ngx_http_apigw_authorization_t *authorization;
+    ngx_http_apigw_iam_credentials_t  *iam_credentials;
+    ngx_http_apigw_auth_cache_t    *authorizer_cache;
+    ngx_http_apigw_throttle_conf_t *throttle;
 } ngx_http_apigw_loc_conf_t;
 
 
@@ -255,6 +324,7 @@ struct ngx_http_apigw_ctx_s {
 
     ngx_http_apigw_gr_type_e        error_type;
     ngx_str_t                       error_message;
+    ngx_str_t                       error_amzn_type; /* if not the type's */
     ngx_chain_t                    *error_body;
 
     ngx_uint_t                      status;     /* MOCK, lambda */
@@ -265,6 +335,19 @@ struct ngx_http_apigw_ctx_s {
 
     ngx_str_t                       api_key;    /* a valid one */
     ngx_str_t                       api_key_id;
+    ngx_array_t                    *api_key_plans;  /* its usage plans */
+    ngx_http_apigw_throttle_ctx_t  *throttle;   /* checked: the results */
+
+    /* what an authorizer (or IAM) found out about the caller */
+    ngx_str_t                       principal_id;
+    struct json_t                  *authorizer; /* requestContext.
+                                                   authorizer, 1.0 event */
+    struct json_t                  *authorizer_v2; /* the same, 2.0 event;
+                                                      NULL: authorizer */
+    ngx_str_t                       usage_key;  /* usageIdentifierKey */
+    void                           *auth;       /* the authorizer's state */
+    ngx_str_t                       method_arn;
+    ngx_http_apigw_iam_caller_t    *iam_caller;
 
     ngx_str_t                       payload;    /* lambda event */
     ngx_str_t                       aws_date;
@@ -273,6 +356,7 @@ struct ngx_http_apigw_ctx_s {
     ngx_uint_t                      capture_status;
     ngx_chain_t                    *captured;
     ngx_chain_t                   **captured_last;
+    ngx_buf_t                      *capture_buf;   /* the one filled */
     size_t                          captured_size;
 
     unsigned                        routed:1;
@@ -286,6 +370,7 @@ struct ngx_http_apigw_ctx_s {
     unsigned                        function_error:1;
     unsigned                        signed_request:1;
     unsigned                        iam_message:1;
+    unsigned                        authorized:1;
 };
 
 
@@ -311,6 +396,12 @@ ngx_int_t ngx_http_apigw_is_binary(ngx_http_request_t *r,
     ngx_http_apigw_loc_conf_t *alcf);
 
 /* conf.c */
+char *ngx_http_apigw_conf_handler(ngx_conf_t *cf,
+    ngx_http_apigw_loc_conf_t *alcf, ngx_http_handler_pt handler);
+ngx_int_t ngx_http_apigw_shm_log_ctx(ngx_shm_zone_t *shm_zone,
+    ngx_slab_pool_t *shpool, char *kind);
+ngx_shm_zone_t *ngx_http_apigw_shm_zone_next(ngx_shm_zone_init_pt init,
+    ngx_list_part_t **part, ngx_uint_t *i);
 void *ngx_http_apigw_pool_alloc(void *pool, size_t size);
 ngx_int_t ngx_http_apigw_conf_read_file(ngx_conf_t *cf, ngx_str_t *name,
     size_t max, ngx_str_t *out);
@@ -378,12 +469,14 @@ ngx_int_t ngx_http_apigw_aws_service(ngx_str_t *service, ngx_str_t *target,
 /* lambda.c */
 ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri);
-ngx_int_t ngx_http_apigw_lambda_event(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_str_t *out);
 ngx_int_t ngx_http_apigw_read_body(ngx_http_request_t *r, ngx_str_t *body);
 void ngx_http_apigw_unescape_arg(ngx_str_t *s);
 ngx_int_t ngx_http_apigw_lambda_response(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out);
+
+/* lambda_event.c */
+ngx_int_t ngx_http_apigw_lambda_event(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *out);
 
 /* response.c: gateway responses and the filters */
 ngx_int_t ngx_http_apigw_send_error(ngx_http_request_t *r,
@@ -394,8 +487,13 @@ ngx_int_t ngx_http_apigw_filter_init(ngx_conf_t *cf);
 ngx_table_elt_t *ngx_http_apigw_add_header(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *value);
 void ngx_http_apigw_clear_headers(ngx_http_request_t *r);
+ngx_int_t ngx_http_apigw_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *body);
 
 /* keys.c */
+#define NGX_HTTP_APIGW_KEY_SOURCE_HEADER      1
+#define NGX_HTTP_APIGW_KEY_SOURCE_AUTHORIZER  2
+
 char *ngx_http_apigw_api_keys(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_apigw_api_key(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
@@ -408,6 +506,10 @@ char *ngx_http_apigw_resource_policy(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_apigw_access_handler(ngx_http_request_t *r);
 
+/* throttle.c */
+ngx_int_t ngx_http_apigw_throttle_handler(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx);
+
 /* cors.c */
 ngx_int_t ngx_http_apigw_cors_preflight(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_loc_conf_t *alcf);
@@ -417,6 +519,11 @@ ngx_int_t ngx_http_apigw_cors_headers(ngx_http_request_t *r,
 /* variables.c */
 ngx_int_t ngx_http_apigw_add_variables(ngx_conf_t *cf);
 ngx_http_apigw_context_var_t *ngx_http_apigw_context_var(ngx_str_t *name);
+ngx_int_t ngx_http_apigw_context_value(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cv_e cv, ngx_str_t *value);
+ngx_uint_t ngx_http_apigw_authorizer_ref(ngx_str_t *name);
+ngx_int_t ngx_http_apigw_authorizer_value(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
 
 
 #endif /* _NGX_HTTP_APIGW_COMMON_H_INCLUDED_ */

@@ -10,6 +10,7 @@
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_mapping.h"
 #include "ngx_http_apigw_cache.h"
+#include "ngx_http_apigw_throttle.h"
 
 
 typedef struct {
@@ -239,6 +240,101 @@ done:
 
 /* the engines' allocator (ngx_http_apigw_alloc_t) on a pool */
 
+/*
+ * A location of the module's own handler (cache admin, usage): in a
+ * server without apigw_api, where requests are not API requests.
+ */
+
+char *
+ngx_http_apigw_conf_handler(ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf,
+    ngx_http_handler_pt handler)
+{
+    ngx_http_core_loc_conf_t   *clcf;
+    ngx_http_apigw_srv_conf_t  *ascf;
+
+    ascf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_apigw_module);
+
+    if (ascf->name.len || alcf->resource || alcf->method) {
+        return "is not allowed in a server with \"apigw_api\": every "
+               "request there is an API request";
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler == handler) {
+        return "is duplicate";
+    }
+
+    clcf->handler = handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* a zone's name in the slab allocator's messages */
+
+ngx_int_t
+ngx_http_apigw_shm_log_ctx(ngx_shm_zone_t *shm_zone, ngx_slab_pool_t *shpool,
+    char *kind)
+{
+    size_t  len;
+
+    len = sizeof(" in apigw  zone \"\"") + ngx_strlen(kind)
+          + shm_zone->shm.name.len;
+
+    shpool->log_ctx = ngx_slab_alloc(shpool, len);
+    if (shpool->log_ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(shpool->log_ctx, " in apigw %s zone \"%V\"%Z", kind,
+                &shm_zone->shm.name);
+
+    /* the module evicts entries when a zone is full, and says so itself */
+
+    shpool->log_nomem = 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The module's zones of the running configuration with this init, one
+ * after the other: *part NULL for the first, NULL after the last.
+ */
+
+ngx_shm_zone_t *
+ngx_http_apigw_shm_zone_next(ngx_shm_zone_init_pt init,
+    ngx_list_part_t **part, ngx_uint_t *i)
+{
+    ngx_shm_zone_t  *shm_zone;
+
+    if (*part == NULL) {
+        *part = &((ngx_cycle_t *) ngx_cycle)->shared_memory.part;
+        *i = 0;
+    }
+
+    for ( ;; ) {
+        if (*i >= (*part)->nelts) {
+            if ((*part)->next == NULL) {
+                return NULL;
+            }
+
+            *part = (*part)->next;
+            *i = 0;
+            continue;
+        }
+
+        shm_zone = (ngx_shm_zone_t *) (*part)->elts + (*i)++;
+
+        if (shm_zone->tag == &ngx_http_apigw_module && shm_zone->init == init)
+        {
+            return shm_zone;
+        }
+    }
+}
+
+
 void *
 ngx_http_apigw_pool_alloc(void *pool, size_t size)
 {
@@ -338,6 +434,7 @@ ngx_http_apigw_stage(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_memzero(stage, sizeof(ngx_http_apigw_stage_t));
 
     stage->name = value[1];
+    stage->index = ascf->stages->nelts - 1;
 
     if (ngx_array_init(&stage->variables, cf->pool, 4, sizeof(ngx_keyval_t))
         != NGX_OK)
@@ -428,6 +525,10 @@ ngx_http_apigw_stage_block(ngx_conf_t *cf, ngx_command_t *dummy, void *conf)
 
     if (value[0].len == 5 && ngx_strncmp(value[0].data, "cache", 5) == 0) {
         return ngx_http_apigw_cache_stage(cf, stage);
+    }
+
+    if (value[0].len == 8 && ngx_strncmp(value[0].data, "throttle", 8) == 0) {
+        return ngx_http_apigw_throttle_stage(cf, stage);
     }
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

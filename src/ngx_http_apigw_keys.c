@@ -12,6 +12,8 @@
 
 
 #include "ngx_http_apigw_common.h"
+#include "ngx_http_apigw_throttle.h"
+#include "ngx_http_apigw_sigv4.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -27,6 +29,7 @@ struct ngx_http_apigw_api_key_s {
     u_char                      id[NGX_HTTP_APIGW_KEY_ID_LEN];
     ngx_str_t                   name;
     ngx_str_t                   plans;      /* UsagePlanIds, as written */
+    ngx_array_t                *usage_plans;  /* key_plan_t */
     unsigned                    enabled:1;
 };
 
@@ -44,6 +47,8 @@ static ngx_http_apigw_keys_t *ngx_http_apigw_keys_get(ngx_conf_t *cf,
 static int ngx_libc_cdecl ngx_http_apigw_key_cmp(const void *a,
     const void *b);
 static void ngx_http_apigw_key_hash(u_char *key, size_t len, u_char *hash);
+static ngx_int_t ngx_http_apigw_key_plans(ngx_conf_t *cf,
+    ngx_http_apigw_api_key_t *k);
 
 
 static ngx_http_apigw_keys_t *
@@ -486,6 +491,119 @@ ngx_http_apigw_keys_init(ngx_conf_t *cf, ngx_http_apigw_keys_t *keys)
         }
     }
 
+    for (i = 0; i < keys->keys.nelts; i++) {
+        if (k[i].plans.len && ngx_http_apigw_key_plans(cf, &k[i]) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A key's UsagePlanIds (ids or names of apigw_usage_plan), once the
+ * whole configuration is read: the plans, and the key among their
+ * members.  Without any usage plan the column is ignored, as before
+ * plans existed; with plans, a plan that does not exist is an error, and
+ * so are two plans with an API stage in common (AWS refuses both).
+ */
+
+static ngx_int_t
+ngx_http_apigw_key_plans(ngx_conf_t *cf, ngx_http_apigw_api_key_t *k)
+{
+    u_char                      *p, *last, *start;
+    ngx_str_t                    name, key, *id;
+    ngx_uint_t                   i;
+    ngx_http_apigw_plan_t       *plan;
+    ngx_http_apigw_key_plan_t   *kp;
+    ngx_http_apigw_main_conf_t  *amcf;
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_apigw_module);
+
+    if (amcf->plans.nelts == 0) {
+        return NGX_OK;
+    }
+
+    p = k->plans.data;
+    last = p + k->plans.len;
+
+    while (p < last) {
+        while (p < last && (*p == ' ' || *p == ',')) {
+            p++;
+        }
+
+        start = p;
+
+        while (p < last && *p != ',' && *p != ' ') {
+            p++;
+        }
+
+        if (p == start) {
+            break;
+        }
+
+        name.data = start;
+        name.len = p - start;
+
+        plan = ngx_http_apigw_plan_find(amcf, &name);
+
+        if (plan == NULL) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "unknown usage plan \"%V\" of API key \"%V\"",
+                          &name, &k->name);
+            return NGX_ERROR;
+        }
+
+        if (k->usage_plans == NULL) {
+            k->usage_plans = ngx_array_create(cf->pool, 1,
+                                          sizeof(ngx_http_apigw_key_plan_t));
+            if (k->usage_plans == NULL) {
+                return NGX_ERROR;
+            }
+        }
+
+        kp = k->usage_plans->elts;
+
+        for (i = 0; i < k->usage_plans->nelts; i++) {
+            if (kp[i].plan == plan) {
+                break;
+            }
+
+            if (ngx_http_apigw_plans_overlap(kp[i].plan, plan)) {
+                ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                              "API key \"%V\" is in usage plans \"%V\" and "
+                              "\"%V\", which have an API stage in common",
+                              &k->name, &kp[i].plan->name, &plan->name);
+                return NGX_ERROR;
+            }
+        }
+
+        if (i < k->usage_plans->nelts) {
+            continue;
+        }
+
+        kp = ngx_array_push(k->usage_plans);
+        if (kp == NULL) {
+            return NGX_ERROR;
+        }
+
+        key.data = k->id;
+        key.len = NGX_HTTP_APIGW_KEY_ID_LEN;
+
+        if (ngx_http_apigw_key_plan_init(cf, kp, plan, &key) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        id = ngx_array_push(&plan->keys);
+        if (id == NULL) {
+            return NGX_ERROR;
+        }
+
+        id->data = k->id;
+        id->len = NGX_HTTP_APIGW_KEY_ID_LEN;
+    }
+
     return NGX_OK;
 }
 
@@ -505,7 +623,7 @@ ngx_http_apigw_key_hash(u_char *key, size_t len, u_char *hash)
 
     n = 32;
 
-    (void) EVP_Digest(key, len, hash, &n, EVP_sha256(), NULL);
+    (void) EVP_Digest(key, len, hash, &n, ngx_http_apigw_sigv4_md(), NULL);
 }
 
 
@@ -519,7 +637,7 @@ ngx_int_t
 ngx_http_apigw_keys_handler(ngx_http_request_t *r)
 {
     u_char                     hash[32];
-    ngx_str_t                  name;
+    ngx_str_t                  name, key;
     ngx_uint_t                 lo, hi, mid;
     ngx_int_t                  c;
     ngx_table_elt_t           *h;
@@ -539,17 +657,31 @@ ngx_http_apigw_keys_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    ngx_str_set(&name, "x-api-key");
-    h = ngx_http_apigw_find_header(&r->headers_in.headers, &name);
+    /* AWS's apiKeySource: the header, or a Lambda authorizer's answer */
 
-    if (h == NULL || alcf->keys == NULL) {
+    if (alcf->key_source == NGX_HTTP_APIGW_KEY_SOURCE_AUTHORIZER) {
+        key = ctx->usage_key;
+
+    } else {
+        ngx_str_set(&name, "x-api-key");
+        h = ngx_http_apigw_find_header(&r->headers_in.headers, &name);
+
+        if (h) {
+            key = h->value;
+
+        } else {
+            ngx_str_null(&key);
+        }
+    }
+
+    if (key.len == 0 || alcf->keys == NULL) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "apigw: %s API key", h ? "unknown" : "no");
+                      "apigw: %s API key", key.len ? "unknown" : "no");
         return ngx_http_apigw_send_error(r, ctx,
                                          NGX_HTTP_APIGW_GR_INVALID_API_KEY);
     }
 
-    ngx_http_apigw_key_hash(h->value.data, h->value.len, hash);
+    ngx_http_apigw_key_hash(key.data, key.len, hash);
 
     k = alcf->keys->keys.elts;
     lo = 0;
@@ -589,9 +721,10 @@ ngx_http_apigw_keys_handler(ngx_http_request_t *r)
                                          NGX_HTTP_APIGW_GR_INVALID_API_KEY);
     }
 
-    ctx->api_key = h->value;
+    ctx->api_key = key;
     ctx->api_key_id.data = found->id;
     ctx->api_key_id.len = NGX_HTTP_APIGW_KEY_ID_LEN;
+    ctx->api_key_plans = found->usage_plans;
 
     return NGX_DECLINED;
 }

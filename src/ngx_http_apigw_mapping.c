@@ -1345,7 +1345,11 @@ ngx_http_apigw_param_values(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         break;
 
     case NGX_HTTP_APIGW_SRC_CONTEXT:
-        if (pm->context->get(r, ctx, &value) == NGX_ERROR) {
+        if ((pm->context
+             ? pm->context->get(r, ctx, &value)
+             : ngx_http_apigw_authorizer_value(r, ctx, &pm->arg, &value))
+            == NGX_ERROR)
+        {
             return NGX_ERROR;
         }
 

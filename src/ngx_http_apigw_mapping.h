@@ -129,6 +129,10 @@ ngx_int_t ngx_http_apigw_mapping_values(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx,
     ngx_http_apigw_mapping_conf_t *mcf);
 
+/* lambda_event.c: the event of a REQUEST authorizer, but its own fields */
+ngx_int_t ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, struct json_t *event, ngx_uint_t v2);
+
 ngx_str_t *ngx_http_apigw_mapping_path(ngx_http_apigw_ctx_t *ctx,
     ngx_str_t *name);
 ngx_int_t ngx_http_apigw_mapping_query(ngx_http_request_t *r,

@@ -691,7 +691,9 @@ ngx_http_apigw_add_param(ngx_conf_t *cf, ngx_array_t *a, ngx_str_t *dst,
     if (pm->src == NGX_HTTP_APIGW_SRC_CONTEXT) {
         pm->context = ngx_http_apigw_context_var(&rest);
 
-        if (pm->context == NULL) {
+        /* context.authorizer.X: known per request only (mapping.c) */
+
+        if (pm->context == NULL && !ngx_http_apigw_authorizer_ref(&rest)) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "unknown context variable \"%V\"", &rest);
             return NGX_CONF_ERROR;

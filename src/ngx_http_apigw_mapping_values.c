@@ -19,12 +19,15 @@
 #include "ngx_http_apigw_common.h"
 #include "ngx_http_apigw_mapping.h"
 
+#include <jansson.h>
+
 
 /* the members of requestContext, in its order */
 
 #define NGX_HTTP_APIGW_VALUES_VAR       0   /* a $context variable */
 #define NGX_HTTP_APIGW_VALUES_IDENTITY  1
 #define NGX_HTTP_APIGW_VALUES_EPOCH     2   /* requestTimeEpoch */
+#define NGX_HTTP_APIGW_VALUES_AUTHORIZER 3  /* what the authorizer found */
 
 typedef struct {
     ngx_str_t                       key;
@@ -42,6 +45,9 @@ static ngx_int_t ngx_http_apigw_values_query(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_values_context(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *context,
     ngx_array_t *names);
+static ngx_int_t ngx_http_apigw_values_authorizer(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_values_identity(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_jv_t *identity);
@@ -56,6 +62,7 @@ static ngx_int_t ngx_http_apigw_values_set(ngx_http_apigw_alloc_t *a,
 static ngx_http_apigw_values_field_t  ngx_http_apigw_values_fields[] = {
     { ngx_string("accountId"), NGX_HTTP_APIGW_VALUES_VAR },
     { ngx_string("apiId"), NGX_HTTP_APIGW_VALUES_VAR },
+    { ngx_string("authorizer"), NGX_HTTP_APIGW_VALUES_AUTHORIZER },
     { ngx_string("domainName"), NGX_HTTP_APIGW_VALUES_VAR },
     { ngx_string("domainPrefix"), NGX_HTTP_APIGW_VALUES_VAR },
     { ngx_string("deploymentId"), NGX_HTTP_APIGW_VALUES_VAR },
@@ -434,6 +441,17 @@ ngx_http_apigw_values_context(ngx_http_request_t *r,
 
             break;
 
+        case NGX_HTTP_APIGW_VALUES_AUTHORIZER:
+            if (ctx->authorizer == NULL) {
+                continue;   /* no authorizer ran: no member */
+            }
+
+            if (ngx_http_apigw_values_authorizer(r, ctx, &a, &v) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            break;
+
         case NGX_HTTP_APIGW_VALUES_EPOCH:
             ngx_http_apigw_jv_set_int(&v, (int64_t) r->start_sec * 1000
                                           + r->start_msec);
@@ -492,6 +510,22 @@ ngx_http_apigw_values_identity(ngx_http_request_t *r,
         }
     }
 
+    /* an IAM caller's members take the places of the nulls */
+
+    if (ctx->iam_caller
+        && (ngx_http_apigw_values_set(a, id, "accessKey",
+                                      &ctx->iam_caller->access_key)
+            != NGX_OK
+            || ngx_http_apigw_values_set(a, id, "accountId",
+                                         &ctx->iam_caller->account)
+               != NGX_OK
+            || ngx_http_apigw_values_set(a, id, "caller",
+                                         &ctx->iam_caller->user_id)
+               != NGX_OK))
+    {
+        return NGX_ERROR;
+    }
+
     if (ctx->api_key.len
         && (ngx_http_apigw_values_set(a, id, "apiKey", &ctx->api_key)
             != NGX_OK
@@ -509,12 +543,22 @@ ngx_http_apigw_values_identity(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    ngx_http_apigw_jv_set_null(&v);
+    if (ctx->iam_caller) {
+        if (ngx_http_apigw_values_set(a, id, "user",
+                                      &ctx->iam_caller->user_id)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
 
-    if (ngx_http_apigw_jv_object_set(a, id, (u_char *) "user", 4, &v, 0)
-        != NGX_OK)
-    {
-        return NGX_ERROR;
+    } else {
+        ngx_http_apigw_jv_set_null(&v);
+
+        if (ngx_http_apigw_jv_object_set(a, id, (u_char *) "user", 4, &v, 0)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
     }
 
     ngx_str_set(&name, "identity.userAgent");
@@ -536,9 +580,53 @@ ngx_http_apigw_values_identity(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
+    if (ctx->iam_caller) {
+        return ngx_http_apigw_values_set(a, id, "userArn",
+                                         &ctx->iam_caller->arn);
+    }
+
     ngx_http_apigw_jv_set_null(&v);
 
     return ngx_http_apigw_jv_object_set(a, id, (u_char *) "userArn", 7, &v, 0);
+}
+
+
+/*
+ * requestContext.authorizer: the authorizer's jansson object, printed and
+ * read back as the engine's value (it is small: claims, a context)
+ */
+
+static ngx_int_t
+ngx_http_apigw_values_authorizer(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_t *v)
+{
+    char       *text;
+    u_char     *p;
+    size_t      len;
+    ngx_int_t   rc;
+
+    text = json_dumps(ctx->authorizer, JSON_COMPACT);
+    if (text == NULL) {
+        return NGX_ERROR;
+    }
+
+    len = ngx_strlen(text);
+
+    /* the value's strings point into the text: it lives in the pool */
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        free(text);
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(p, text, len);
+    free(text);
+
+    rc = ngx_http_apigw_jv_parse(a, p, len, 0, v);
+
+    return (rc == NGX_OK) ? NGX_OK : NGX_ERROR;
 }
 
 

@@ -101,6 +101,8 @@ static ngx_uint_t ngx_http_apigw_policy_cond(ngx_http_apigw_cond_t *c,
     ngx_http_apigw_policy_request_t *req);
 static ngx_uint_t ngx_http_apigw_policy_cond_value(ngx_http_apigw_cond_t *c,
     ngx_str_t *value);
+static ngx_uint_t ngx_http_apigw_policy_match_stars(u_char *p, u_char *pe,
+    u_char *v, u_char *ve);
 
 
 ngx_http_apigw_policy_t *
@@ -547,6 +549,12 @@ ngx_http_apigw_policy_eval(ngx_http_apigw_policy_t *policy,
                 || (req->principal.len
                     && ngx_http_apigw_policy_any(&st->principals,
                                                  &req->principal, 0));
+
+            for (k = 0; !m && k < req->nprincipal_aliases; k++) {
+                m = ngx_http_apigw_policy_any(&st->principals,
+                                              &req->principal_aliases[k], 0);
+            }
+
             if (m == st->not_principal) {
                 continue;
             }
@@ -699,6 +707,84 @@ ngx_http_apigw_policy_cond_value(ngx_http_apigw_cond_t *c, ngx_str_t *value)
 }
 
 
+/*
+ * "*" the only wildcard, case kept (resources, usually): the literal
+ * runs between stars found in order with the C library's searches; the
+ * leftmost place of each is as good as any, the last run ends the value
+ */
+
+static ngx_uint_t
+ngx_http_apigw_policy_match_stars(u_char *p, u_char *pe, u_char *v,
+    u_char *ve)
+{
+    size_t   n;
+    u_char  *star, *last;
+
+    if (p == pe) {
+        return v == ve;
+    }
+
+    star = memchr(p, '*', pe - p);
+
+    if (star == NULL) {
+        return (pe - p == ve - v) && memcmp(p, v, pe - p) == 0;
+    }
+
+    n = star - p;
+
+    if ((size_t) (ve - v) < n || memcmp(p, v, n) != 0) {
+        return 0;
+    }
+
+    v += n;
+    p = star;
+
+    for ( ;; ) {
+        while (p < pe && *p == '*') {
+            p++;
+        }
+
+        if (p == pe) {
+            return 1;
+        }
+
+        star = memchr(p, '*', pe - p);
+
+        if (star == NULL) {
+            n = pe - p;
+            return (size_t) (ve - v) >= n && memcmp(ve - n, p, n) == 0;
+        }
+
+        n = star - p;
+
+        if ((size_t) (ve - v) < n) {
+            return 0;
+        }
+
+        /* the run's first place in the rest of the value */
+
+        for (last = ve - n; v <= last; v++) {
+            v = memchr(v, *p, last - v + 1);
+
+            if (v == NULL) {
+                return 0;
+            }
+
+            if (memcmp(v, p, n) == 0) {
+                break;
+            }
+        }
+
+        if (v > last) {
+            return 0;
+        }
+
+        v += n;
+        p = star;
+    }
+}
+
+
 /* glob matching, "*" and "?", in linear space and quadratic time at worst */
 
 ngx_uint_t
@@ -713,6 +799,19 @@ ngx_http_apigw_policy_match(ngx_str_t *pattern, ngx_str_t *value,
     ve = v + value->len;
     star_p = NULL;
     star_v = NULL;
+
+    if (icase) {
+        /* "execute-api:Invoke" itself, the usual action */
+
+        if (pattern->len == value->len
+            && strncasecmp((char *) p, (char *) v, value->len) == 0)
+        {
+            return 1;
+        }
+
+    } else if (memchr(p, '?', pe - p) == NULL) {
+        return ngx_http_apigw_policy_match_stars(p, pe, v, ve);
+    }
 
     while (v < ve) {
         if (p < pe && *p == '*') {
@@ -743,6 +842,21 @@ ngx_http_apigw_policy_match(ngx_str_t *pattern, ngx_str_t *value,
 
         p = star_p;
         v = ++star_v;
+
+        /*
+         * the star takes all up to where the literal after it comes
+         * next: the positions before fail at once anyway
+         */
+
+        if (p < pe && *p != '*' && *p != '?' && !icase) {
+            v = memchr(v, *p, ve - v);
+
+            if (v == NULL) {
+                return 0;
+            }
+
+            star_v = v;
+        }
     }
 
     while (p < pe && *p == '*') {

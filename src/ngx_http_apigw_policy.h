@@ -53,6 +53,13 @@ typedef struct {
      */
     ngx_str_t                   principal;
 
+    /*
+     * the caller's other names: a signed caller is also its account
+     * ("123456789012", "arn:aws:iam::123456789012:root")
+     */
+    ngx_str_t                  *principal_aliases;
+    ngx_uint_t                  nprincipal_aliases;
+
     ngx_http_apigw_policy_kv_t *context;    /* condition keys */
     ngx_uint_t                  ncontext;
 } ngx_http_apigw_policy_request_t;

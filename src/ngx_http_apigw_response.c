@@ -33,6 +33,8 @@ static ngx_int_t ngx_http_apigw_send_headers(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
 static ngx_int_t ngx_http_apigw_capture(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_chain_t *in);
+static ngx_int_t ngx_http_apigw_capture_buf(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, size_t size);
 static ngx_int_t ngx_http_apigw_capture_finish(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx);
 static ngx_int_t ngx_http_apigw_id_headers(ngx_http_request_t *r,
@@ -148,6 +150,8 @@ static ngx_http_apigw_reason_t  ngx_http_apigw_reasons[] = {
 
 static ngx_str_t  ngx_http_apigw_internal_error_body =
     ngx_string("{\"message\": \"Internal server error\"}");
+static ngx_str_t  ngx_http_apigw_null_message_body =
+    ngx_string("{\"message\": null}");
 
 static ngx_str_t  ngx_http_apigw_json = ngx_string("application/json");
 static ngx_str_t  ngx_http_apigw_function_error =
@@ -205,6 +209,7 @@ ngx_http_apigw_send_error(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ctx->error = 1;
     ctx->error_type = type;
     ctx->error_message = ngx_http_apigw_gr_info[type].message;
+    ctx->error_amzn_type.len = 0;
 
     return ngx_http_apigw_gr_info[type].status;
 }
@@ -240,7 +245,21 @@ ngx_http_apigw_header_filter(ngx_http_request_t *r)
          */
 
         ctx->capture_status = r->headers_out.status;
+        ctx->captured = NULL;
         ctx->captured_last = &ctx->captured;
+        ctx->capture_buf = NULL;
+        ctx->captured_size = 0;
+
+        /* a body of a known length goes into one buffer, copied once */
+
+        if (r->headers_out.content_length_n > 0
+            && r->headers_out.content_length_n <= NGX_HTTP_APIGW_MAX_PAYLOAD
+            && ngx_http_apigw_capture_buf(r, ctx,
+                                      (size_t) r->headers_out.content_length_n)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
 
         ctx->function_error =
             (ngx_http_apigw_find_header(&r->headers_out.headers,
@@ -347,7 +366,7 @@ ngx_http_apigw_capture(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     size_t        size;
     ngx_buf_t    *b;
     ngx_uint_t    last;
-    ngx_chain_t  *cl, *ln;
+    ngx_chain_t  *cl;
 
     last = 0;
 
@@ -364,22 +383,17 @@ ngx_http_apigw_capture(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                 return NGX_ERROR;
             }
 
-            b = ngx_create_temp_buf(r->pool, size);
-            if (b == NULL) {
-                return NGX_ERROR;
+            b = ctx->capture_buf;
+
+            if (b == NULL || (size_t) (b->end - b->last) < size) {
+                if (ngx_http_apigw_capture_buf(r, ctx, size) != NGX_OK) {
+                    return NGX_ERROR;
+                }
+
+                b = ctx->capture_buf;
             }
 
-            b->last = ngx_cpymem(b->pos, cl->buf->pos, size);
-
-            ln = ngx_alloc_chain_link(r->pool);
-            if (ln == NULL) {
-                return NGX_ERROR;
-            }
-
-            ln->buf = b;
-            ln->next = NULL;
-            *ctx->captured_last = ln;
-            ctx->captured_last = &ln->next;
+            b->last = ngx_cpymem(b->last, cl->buf->pos, size);
         }
 
         cl->buf->pos = cl->buf->last;
@@ -399,6 +413,33 @@ ngx_http_apigw_capture(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 }
 
 
+/* a buffer for size more bytes of the captured body, at its end */
+
+static ngx_int_t
+ngx_http_apigw_capture_buf(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    size_t size)
+{
+    ngx_chain_t  *ln;
+
+    ln = ngx_alloc_chain_link(r->pool);
+    if (ln == NULL) {
+        return NGX_ERROR;
+    }
+
+    ln->buf = ngx_create_temp_buf(r->pool, size);
+    if (ln->buf == NULL) {
+        return NGX_ERROR;
+    }
+
+    ln->next = NULL;
+    *ctx->captured_last = ln;
+    ctx->captured_last = &ln->next;
+    ctx->capture_buf = ln->buf;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_apigw_capture_finish(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx)
@@ -411,15 +452,22 @@ ngx_http_apigw_capture_finish(ngx_http_request_t *r,
     ngx_http_apigw_integration_t  *in;
 
     body.len = ctx->captured_size;
-    body.data = ngx_pnalloc(r->pool, body.len + 1);
-    if (body.data == NULL) {
-        return NGX_ERROR;
-    }
 
-    p = body.data;
+    if (ctx->captured && ctx->captured->next == NULL) {
+        /* all of it in one buffer, the usual case */
+        body.data = ctx->captured->buf->pos;
 
-    for (cl = ctx->captured; cl; cl = cl->next) {
-        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+    } else {
+        body.data = ngx_pnalloc(r->pool, body.len + 1);
+        if (body.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = body.data;
+
+        for (cl = ctx->captured; cl; cl = cl->next) {
+            p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+        }
     }
 
     out = NULL;
@@ -608,6 +656,10 @@ ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
     } else if (ctx->error_type == NGX_HTTP_APIGW_GR_INTERNAL_ERROR) {
         body = ngx_http_apigw_internal_error_body;
 
+    } else if (ctx->error_message.data == NULL) {
+        /* no message: a failed Lambda authorizer, AWS sends these bytes */
+        body = ngx_http_apigw_null_message_body;
+
     } else {
         /* the default template: {"message":$context.error.messageString} */
 
@@ -641,10 +693,14 @@ ngx_http_apigw_gateway_response_build(ngx_http_request_t *r,
     r->headers_out.content_type_lowcase = NULL;
     r->headers_out.content_length_n = body.len;
 
-    if (info->error_type.len) {
+    /* IAM's errors tell apart what one gateway response type covers */
+
+    if (ctx->error_amzn_type.len || info->error_type.len) {
         if (ngx_http_apigw_add_header(r, &(ngx_str_t)
                                           ngx_string("x-amzn-ErrorType"),
-                                      &info->error_type)
+                                      ctx->error_amzn_type.len
+                                      ? &ctx->error_amzn_type
+                                      : &info->error_type)
             == NULL)
         {
             return NGX_ERROR;
@@ -788,4 +844,52 @@ ngx_http_apigw_add_header(ngx_http_request_t *r, ngx_str_t *name,
     h->lowcase_key = NULL;
 
     return h;
+}
+
+
+/*
+ * A whole JSON answer of the module's own handlers (cache admin, usage):
+ * no body is a header-only answer (a 202).
+ */
+
+ngx_int_t
+ngx_http_apigw_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *body)
+{
+    ngx_int_t    rc;
+    ngx_buf_t   *b;
+    ngx_chain_t  out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = body->len;
+
+    if (body->len) {
+        ngx_str_set(&r->headers_out.content_type, "application/json");
+        r->headers_out.content_type_len = r->headers_out.content_type.len;
+
+    } else {
+        r->header_only = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->memory = 1;
+    b->last_buf = 1;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
 }

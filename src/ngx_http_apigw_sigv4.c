@@ -129,10 +129,57 @@ ngx_http_apigw_sigv4_sha256_hex(const u_char *data, size_t len, u_char *out)
 
     n = 0;
 
-    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+    if (EVP_Digest(data, len, md, &n, ngx_http_apigw_sigv4_md(), NULL) != 1
+        || n != 32)
+    {
         ngx_memzero(md, 32);
     }
 
+    ngx_http_apigw_sigv4_hex(out, md, 32);
+}
+
+
+void
+ngx_http_apigw_sigv4_sha256_hex_parts(ngx_str_t *parts, ngx_uint_t n,
+    u_char *out)
+{
+    u_char        md[EVP_MAX_MD_SIZE];
+    ngx_uint_t    i;
+    EVP_MD_CTX   *ctx;
+    unsigned int  len;
+
+    len = 0;
+    ctx = EVP_MD_CTX_new();
+
+    if (ctx == NULL
+        || EVP_DigestInit_ex(ctx, ngx_http_apigw_sigv4_md(), NULL) != 1)
+    {
+        goto failed;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (parts[i].len
+            && EVP_DigestUpdate(ctx, parts[i].data, parts[i].len) != 1)
+        {
+            goto failed;
+        }
+    }
+
+    if (EVP_DigestFinal_ex(ctx, md, &len) != 1 || len != 32) {
+        goto failed;
+    }
+
+    EVP_MD_CTX_free(ctx);
+    ngx_http_apigw_sigv4_hex(out, md, 32);
+
+    return;
+
+failed:
+
+    /* a hash no body has: the signature cannot match */
+
+    EVP_MD_CTX_free(ctx);
+    ngx_memzero(md, 32);
     ngx_http_apigw_sigv4_hex(out, md, 32);
 }
 
@@ -243,7 +290,7 @@ ngx_http_apigw_sigv4_signing_key(ngx_str_t *secret, ngx_str_t *date,
         md = EVP_MD_CTX_new();
 
         if (md == NULL
-            || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1
+            || EVP_DigestInit_ex(md, ngx_http_apigw_sigv4_md(), NULL) != 1
             || EVP_DigestUpdate(md, "AWS4", 4) != 1
             || EVP_DigestUpdate(md, secret->data, secret->len) != 1
             || EVP_DigestFinal_ex(md, buf, &n) != 1)
@@ -702,6 +749,9 @@ ngx_http_apigw_sigv4_parse_query(ngx_http_apigw_alloc_t *a,
         "e.g. keyid/date/region/service/term, got '");
     static ngx_str_t  bad_expires = ngx_string(
         "X-Amz-Expires must be a non-negative integer, got '");
+    static ngx_str_t  long_expires = ngx_string(
+        "X-Amz-Expires must be less than a week (in seconds) that is "
+        "604800");
     static ngx_str_t  bad_algorithm = ngx_string(
         "Unsupported AWS 'algorithm': '");
     static ngx_str_t  only = ngx_string(
@@ -866,6 +916,12 @@ ngx_http_apigw_sigv4_parse_query(ngx_http_apigw_alloc_t *a,
             return ngx_http_apigw_sigv4_error(a, err,
                                               ngx_http_apigw_sigv4_incomplete,
                                               parts, 3);
+        }
+
+        if (expires > NGX_HTTP_APIGW_SIGV4_MAX_EXPIRES) {
+            return ngx_http_apigw_sigv4_error(a, err,
+                                              ngx_http_apigw_sigv4_incomplete,
+                                              &long_expires, 1);
         }
 
         auth->expires = expires;
@@ -1045,7 +1101,9 @@ ngx_http_apigw_sigv4_check(ngx_http_apigw_alloc_t *a,
                                           parts, 7);
     }
 
-    if (!auth->presigned && t + (time_t) skew < now) {
+    /* presigned without X-Amz-Expires: as long as a header would last */
+
+    if ((!auth->presigned || auth->expires < 0) && t + (time_t) skew < now) {
         (void) ngx_http_apigw_sigv4_format_time(times[0], now - skew);
         (void) ngx_http_apigw_sigv4_format_time(times[1], now);
 
@@ -1993,25 +2051,120 @@ ngx_http_apigw_sigv4_hex(u_char *dst, const u_char *src, size_t len)
 }
 
 
+/*
+ * SHA-256 for EVP: OpenSSL 3 looks an algorithm up again on each
+ * EVP_sha256() digest, a quarter of the cost of hashing a short string;
+ * one lookup per process is enough (the handle lives as long as it);
+ * API keys are hashed with it too (keys.c)
+ */
+
+const EVP_MD *
+ngx_http_apigw_sigv4_md(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+
+    static EVP_MD  *md;
+
+    if (md == NULL) {
+        md = EVP_MD_fetch(NULL, "SHA256", NULL);
+
+        if (md == NULL) {
+            return EVP_sha256();
+        }
+    }
+
+    return md;
+
+#else
+
+    return EVP_sha256();
+
+#endif
+}
+
+
+/*
+ * HMAC-SHA256 (RFC 2104) of the short strings SigV4 signs, as two
+ * one-shot digests over a buffer on the stack: OpenSSL 3's HMAC() sets
+ * up a MAC context on each call and costs twice as much.  Longer data
+ * goes through HMAC().
+ */
+
 static ngx_int_t
 ngx_http_apigw_sigv4_hmac(const u_char *key, size_t key_len,
     const u_char *data, size_t len, u_char *out)
 {
-    u_char        md[EVP_MAX_MD_SIZE];
+    size_t        i;
+    u_char        md[EVP_MAX_MD_SIZE], k[64];
     unsigned int  n;
+    u_char        buf[64 + 448];
 
     n = 0;
 
-    if (HMAC(EVP_sha256(), key, (int) key_len, data, len, md, &n) == NULL
+    if (key_len > 64 || len > sizeof(buf) - 64) {
+        if (HMAC(ngx_http_apigw_sigv4_md(), key, (int) key_len, data, len,
+                 md, &n)
+            == NULL
+            || n != 32)
+        {
+            goto failed;
+        }
+
+        ngx_memcpy(out, md, 32);
+
+        return NGX_OK;
+    }
+
+    ngx_memzero(k, sizeof(k));
+
+    if (key_len) {
+        ngx_memcpy(k, key, key_len);
+    }
+
+    /* inner: SHA-256((K ^ ipad) || data) */
+
+    for (i = 0; i < 64; i++) {
+        buf[i] = k[i] ^ 0x36;
+    }
+
+    if (len) {
+        ngx_memcpy(buf + 64, data, len);
+    }
+
+    if (EVP_Digest(buf, 64 + len, md, &n, ngx_http_apigw_sigv4_md(), NULL) != 1
         || n != 32)
     {
-        ngx_memzero(out, 32);
-        return NGX_ERROR;
+        goto failed;
+    }
+
+    /* outer: SHA-256((K ^ opad) || inner) */
+
+    for (i = 0; i < 64; i++) {
+        buf[i] = k[i] ^ 0x5c;
+    }
+
+    ngx_memcpy(buf + 64, md, 32);
+
+    if (EVP_Digest(buf, 64 + 32, md, &n, ngx_http_apigw_sigv4_md(), NULL) != 1
+        || n != 32)
+    {
+        goto failed;
     }
 
     ngx_memcpy(out, md, 32);
 
+    OPENSSL_cleanse(k, sizeof(k));
+    OPENSSL_cleanse(buf, 64);
+
     return NGX_OK;
+
+failed:
+
+    OPENSSL_cleanse(k, sizeof(k));
+    OPENSSL_cleanse(buf, 64);
+    ngx_memzero(out, 32);
+
+    return NGX_ERROR;
 }
 
 
@@ -2102,7 +2255,9 @@ ngx_http_apigw_sigv4_hash_b64(ngx_str_t *header, u_char *out)
 
     n = 0;
 
-    if (EVP_Digest(header->data, header->len, md, &n, EVP_sha256(), NULL) != 1
+    if (EVP_Digest(header->data, header->len, md, &n,
+                   ngx_http_apigw_sigv4_md(), NULL)
+        != 1
         || n != 32
         || EVP_EncodeBlock(b64, md, 32) != 44)
     {

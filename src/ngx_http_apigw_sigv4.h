@@ -18,6 +18,8 @@
 
 #include "ngx_http_apigw_engine.h"
 
+#include <openssl/evp.h>
+
 
 #define NGX_HTTP_APIGW_SIGV4_ALGORITHM   "AWS4-HMAC-SHA256"
 #define NGX_HTTP_APIGW_SIGV4_TERMINATOR  "aws4_request"
@@ -29,6 +31,9 @@
 
 #define NGX_HTTP_APIGW_SIGV4_KEY_LEN     32
 #define NGX_HTTP_APIGW_SIGV4_HEX_LEN     64
+
+/* the longest X-Amz-Expires of a presigned request: a week */
+#define NGX_HTTP_APIGW_SIGV4_MAX_EXPIRES 604800
 
 /*
  * S3 rules for the canonical URI: the path is neither normalized nor
@@ -115,7 +120,14 @@ typedef struct {
 
 
 /* lowercase hex SHA-256: 64 characters to out */
+/* SHA-256 for EVP_Digest(), looked up once per process */
+const EVP_MD *ngx_http_apigw_sigv4_md(void);
+
 void ngx_http_apigw_sigv4_sha256_hex(const u_char *data, size_t len,
+    u_char *out);
+
+/* the same of the pieces one after another: a body in several buffers */
+void ngx_http_apigw_sigv4_sha256_hex_parts(ngx_str_t *parts, ngx_uint_t n,
     u_char *out);
 
 /*
@@ -183,7 +195,8 @@ ngx_int_t ngx_http_apigw_sigv4_parse_query(ngx_http_apigw_alloc_t *a,
  * The date's format (amz_date NULL: the presigned X-Amz-Date), the scope
  * against the expected region and service (NULL: any), Host signed, and
  * the time: within "skew" seconds of "now" (0: no time check), presigned
- * within X-Amz-Expires.
+ * within X-Amz-Expires (a presigned request without X-Amz-Expires gets
+ * "skew" as a header would).
  */
 ngx_int_t ngx_http_apigw_sigv4_check(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_sigv4_auth_t *auth, ngx_str_t *amz_date, ngx_str_t *region,

@@ -219,7 +219,10 @@ ngx_http_apigw_tpl_ref(ngx_str_t *ref, ngx_uint_t flags,
         name->len = ref->len - 8;
 
         *var = ngx_http_apigw_context_var(name);
-        if (*var == NULL) {
+
+        /* what an authorizer found: known per request only */
+
+        if (*var == NULL && !ngx_http_apigw_authorizer_ref(name)) {
             return NGX_DECLINED;
         }
 
@@ -337,7 +340,7 @@ ngx_http_apigw_tpl_param(ngx_conf_t *cf, ngx_str_t *src)
     if (type == NGX_HTTP_APIGW_REF_CONTEXT) {
         var = ngx_http_apigw_context_var(&name);
 
-        if (var == NULL) {
+        if (var == NULL && !ngx_http_apigw_authorizer_ref(&name)) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "unknown context variable \"%V\"", &name);
             return NULL;
@@ -448,6 +451,12 @@ ngx_http_apigw_tpl_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     case NGX_HTTP_APIGW_REF_CONTEXT:
         if (ctx == NULL) {
             return NGX_OK;
+        }
+
+        if (ref->context == NULL) {
+            /* "authorizer.principalId", "authorizer.claims.sub" ... */
+            return ngx_http_apigw_authorizer_value(r, ctx, &ref->text,
+                                                   value);
         }
 
         if (ref->context->get(r, ctx, value) == NGX_ERROR) {

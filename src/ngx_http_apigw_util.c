@@ -1382,3 +1382,133 @@ ngx_http_apigw_util_json_dump(ngx_http_apigw_alloc_t *a,
 
     return NGX_OK;
 }
+
+
+/* the escaped contents of a JSON string, without the quotes */
+
+size_t
+ngx_http_apigw_util_json_escape(u_char *d, u_char *p, size_t len)
+{
+    u_char    buf[6], *b, *last;
+    size_t    n;
+    uint32_t  cp;
+    uint64_t  w, t;
+
+    /* the bytes a JSON string holds as they are: U+0020-U+007F but " \ */
+
+    static uint32_t  plain[] = {
+        0x00000000, /* 0000 0000 0000 0000  0000 0000 0000 0000 */
+
+                    /* ?>=< ;:98 7654 3210  /.-, +*)( '&%$ #"!  */
+        0xfffffffb, /* 1111 1111 1111 1111  1111 1111 1111 1011 */
+
+                    /* _^]\ [ZYX WVUT SRQP  ONML KJIH GFED CBA@ */
+        0xefffffff, /* 1110 1111 1111 1111  1111 1111 1111 1111 */
+
+                    /*  ~}| {zyx wvut srqp  onml kjih gfed cba` */
+        0xffffffff, /* 1111 1111 1111 1111  1111 1111 1111 1111 */
+
+        0x00000000, 0x00000000, 0x00000000, 0x00000000
+    };
+
+    n = 0;
+    last = p + len;
+
+    while (p < last) {
+
+        /*
+         * runs of them, the usual case, are copied eight bytes at a
+         * time: eight of them leave every high bit of t clear, any other
+         * byte (0x80 or above, below 0x20, '"', '\') sets one
+         */
+
+        while (last - p >= 8) {
+            ngx_memcpy(&w, p, 8);
+
+            t = w
+                | ((w - 0x2020202020202020ULL) & ~w)
+                | (((w ^ 0x2222222222222222ULL) - 0x0101010101010101ULL)
+                   & ~(w ^ 0x2222222222222222ULL))
+                | (((w ^ 0x5c5c5c5c5c5c5c5cULL) - 0x0101010101010101ULL)
+                   & ~(w ^ 0x5c5c5c5c5c5c5c5cULL));
+
+            if (t & 0x8080808080808080ULL) {
+                break;
+            }
+
+            if (d) {
+                ngx_memcpy(d + n, &w, 8);
+            }
+
+            n += 8;
+            p += 8;
+        }
+
+        while (p < last && (plain[*p >> 5] & (1U << (*p & 0x1f)))) {
+            if (d) {
+                d[n] = *p;
+            }
+
+            n++;
+            p++;
+        }
+
+        if (p == last) {
+            break;
+        }
+
+        cp = ngx_http_apigw_util_decode(&p, last);
+        b = buf;
+
+        switch (cp) {
+
+        case '"':
+        case '\\':
+            *b++ = '\\';
+            *b++ = (u_char) cp;
+            break;
+
+        case '\b':
+            *b++ = '\\';
+            *b++ = 'b';
+            break;
+
+        case '\f':
+            *b++ = '\\';
+            *b++ = 'f';
+            break;
+
+        case '\n':
+            *b++ = '\\';
+            *b++ = 'n';
+            break;
+
+        case '\r':
+            *b++ = '\\';
+            *b++ = 'r';
+            break;
+
+        case '\t':
+            *b++ = '\\';
+            *b++ = 't';
+            break;
+
+        default:
+            if (cp < 0x20) {
+                b = ngx_http_apigw_util_uescape(b, cp);
+
+            } else {
+                /* as is, or U+FFFD for what is not well-formed */
+                b = ngx_http_apigw_util_utf8(b, cp);
+            }
+        }
+
+        if (d) {
+            ngx_memcpy(d + n, buf, b - buf);
+        }
+
+        n += b - buf;
+    }
+
+    return n;
+}

@@ -76,6 +76,13 @@ ngx_int_t ngx_http_apigw_util_json_quote(ngx_http_apigw_alloc_t *a,
     ngx_str_t *in, ngx_str_t *out);
 
 /*
+ * the same escaping without the quotes, written to dst (or only
+ * measured when dst is NULL); returns the length.  dst must have room
+ * for it: at most 6 * len bytes.
+ */
+size_t ngx_http_apigw_util_json_escape(u_char *dst, u_char *src, size_t len);
+
+/*
  * $util.parseJson(): any JSON value, "\u0000" allowed in strings, nothing
  * after the value (see ngx_http_apigw_jv_parse(): as jansson's
  * json_loadb() with JSON_DECODE_ANY | JSON_ALLOW_NUL); NGX_DECLINED on a

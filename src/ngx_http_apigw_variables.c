@@ -9,6 +9,8 @@
 
 #include "ngx_http_apigw_common.h"
 
+#include <jansson.h>
+
 
 static ngx_int_t ngx_http_apigw_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -20,6 +22,12 @@ static ngx_int_t ngx_http_apigw_integration_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_apigw_aws_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static json_t *ngx_http_apigw_json_member(json_t *obj, u_char *name,
+    size_t len);
+static ngx_int_t ngx_http_apigw_json_text(ngx_pool_t *pool, json_t *j,
+    ngx_str_t *value);
 
 static ngx_int_t ngx_http_apigw_ctx_request_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -47,6 +55,7 @@ static ngx_int_t ngx_http_apigw_ctx_request_time(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_request_time_epoch(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static u_char *ngx_http_apigw_two_digits(u_char *p, ngx_uint_t n);
 static ngx_int_t ngx_http_apigw_ctx_domain_name(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_domain_prefix(ngx_http_request_t *r,
@@ -58,6 +67,16 @@ static ngx_int_t ngx_http_apigw_ctx_api_key(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_ctx_api_key_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_user_agent(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_access_key(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_caller_account(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_caller(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_user_arn(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_ctx_principal_id(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
 static ngx_int_t ngx_http_apigw_ctx_error_message(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value);
@@ -77,6 +96,8 @@ static ngx_int_t ngx_http_apigw_ctx_response_latency(ngx_http_request_t *r,
 static ngx_http_upstream_state_t *ngx_http_apigw_upstream_state(
     ngx_http_request_t *r);
 
+
+/* the first ones in the order of ngx_http_apigw_cv_e */
 
 static ngx_http_apigw_context_var_t  ngx_http_apigw_context_vars[] = {
 
@@ -136,6 +157,24 @@ static ngx_http_apigw_context_var_t  ngx_http_apigw_context_vars[] = {
 
     { ngx_string("identity.apiKeyId"), ngx_string("apigw_api_key_id"),
       ngx_http_apigw_ctx_api_key_id },
+
+    { ngx_string("identity.accessKey"), ngx_string("apigw_access_key"),
+      ngx_http_apigw_ctx_access_key },
+
+    { ngx_string("identity.accountId"),
+      ngx_string("apigw_identity_account_id"),
+      ngx_http_apigw_ctx_caller_account },
+
+    { ngx_string("identity.caller"), ngx_string("apigw_caller"),
+      ngx_http_apigw_ctx_caller },
+
+    { ngx_string("identity.user"), ngx_string("apigw_user"),
+      ngx_http_apigw_ctx_caller },
+
+    { ngx_string("identity.userArn"), ngx_string("apigw_user_arn"),
+      ngx_http_apigw_ctx_user_arn },
+    { ngx_string("authorizer.principalId"), ngx_string("apigw_principal_id"),
+      ngx_http_apigw_ctx_principal_id },
 
     { ngx_string("error.message"), ngx_string("apigw_error_message"),
       ngx_http_apigw_ctx_error_message },
@@ -246,6 +285,17 @@ ngx_http_apigw_add_variables(ngx_conf_t *cf)
         v->data = i;
     }
 
+    /* what an authorizer found: $apigw_authorizer_X */
+
+    v = ngx_http_add_variable(cf, &(ngx_str_t)
+                                  ngx_string("apigw_authorizer_"),
+                              NGX_HTTP_VAR_PREFIX|NGX_HTTP_VAR_NOCACHEABLE);
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->get_handler = ngx_http_apigw_authorizer_variable;
+
     return NGX_OK;
 }
 
@@ -264,6 +314,18 @@ ngx_http_apigw_context_var(ngx_str_t *name)
     }
 
     return NULL;
+}
+
+
+/* a $context value by its place in the table: no lookup by name */
+
+ngx_int_t
+ngx_http_apigw_context_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_http_apigw_cv_e cv, ngx_str_t *value)
+{
+    ngx_str_null(value);
+
+    return ngx_http_apigw_context_vars[cv].get(r, ctx, value);
 }
 
 
@@ -419,6 +481,177 @@ ngx_http_apigw_integration_variable(ngx_http_request_t *r,
     v->not_found = 0;
 
     return NGX_OK;
+}
+
+
+/*
+ * $apigw_authorizer_KEY: ctx->authorizer's member KEY (nginx lowercases
+ * the name: compared without case), $apigw_authorizer_claims_X a claim
+ */
+
+static ngx_int_t
+ngx_http_apigw_authorizer_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t             *name = (ngx_str_t *) data;
+
+    u_char                *key;
+    json_t                *j, *claims;
+    size_t                 len;
+    ngx_str_t              value;
+    ngx_http_apigw_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_apigw_module);
+
+    key = name->data + sizeof("apigw_authorizer_") - 1;
+    len = name->len - (sizeof("apigw_authorizer_") - 1);
+
+    j = NULL;
+
+    if (ctx && ctx->authorizer) {
+        j = ngx_http_apigw_json_member(ctx->authorizer, key, len);
+
+        claims = json_object_get(ctx->authorizer, "claims");
+
+        if (j == NULL && claims && len > sizeof("claims_") - 1
+            && ngx_strncmp(key, "claims_", sizeof("claims_") - 1) == 0)
+        {
+            j = ngx_http_apigw_json_member(claims,
+                                           key + sizeof("claims_") - 1,
+                                           len - (sizeof("claims_") - 1));
+        }
+    }
+
+    if (ngx_http_apigw_json_text(r->pool, j, &value) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (value.data == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = value.data;
+    v->len = value.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* $context.authorizer.X of templates and mapping sources */
+
+ngx_uint_t
+ngx_http_apigw_authorizer_ref(ngx_str_t *name)
+{
+    return name->len > sizeof("authorizer.") - 1
+           && ngx_strncmp(name->data, "authorizer.",
+                          sizeof("authorizer.") - 1) == 0;
+}
+
+
+/*
+ * "authorizer.principalId", "authorizer.KEY", "authorizer.claims.sub":
+ * a value of what the authorizer found (ctx->authorizer), by its path;
+ * data NULL when there is none
+ */
+
+ngx_int_t
+ngx_http_apigw_authorizer_value(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value)
+{
+    u_char  *p, *last, *dot;
+    json_t  *j;
+
+    ngx_str_null(value);
+
+    if (ctx == NULL || ctx->authorizer == NULL) {
+        return NGX_OK;
+    }
+
+    j = ctx->authorizer;
+
+    p = name->data + sizeof("authorizer.") - 1;
+    last = name->data + name->len;
+
+    while (j && p < last) {
+        dot = ngx_strlchr(p, last, '.');
+        if (dot == NULL) {
+            dot = last;
+        }
+
+        j = json_is_object(j) ? json_object_getn(j, (char *) p, dot - p)
+                              : NULL;
+        p = dot + 1;
+    }
+
+    return ngx_http_apigw_json_text(r->pool, j, value);
+}
+
+
+/* strings as they are, numbers and booleans as text, others as JSON */
+
+static ngx_int_t
+ngx_http_apigw_json_text(ngx_pool_t *pool, json_t *j, ngx_str_t *value)
+{
+    char    *text;
+    size_t   len;
+
+    ngx_str_null(value);
+
+    if (j == NULL || json_is_null(j)) {
+        return NGX_OK;
+    }
+
+    if (json_is_string(j)) {
+        value->data = (u_char *) json_string_value(j);
+        value->len = json_string_length(j);
+        return NGX_OK;
+    }
+
+    text = json_dumps(j, JSON_COMPACT|JSON_ENCODE_ANY);
+    if (text == NULL) {
+        return NGX_ERROR;
+    }
+
+    len = ngx_strlen(text);
+
+    value->data = ngx_pnalloc(pool, len);
+    if (value->data == NULL) {
+        free(text);
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(value->data, text, len);
+    value->len = len;
+
+    free(text);
+
+    return NGX_OK;
+}
+
+
+static json_t *
+ngx_http_apigw_json_member(json_t *obj, u_char *name, size_t len)
+{
+    json_t      *value;
+    const char  *key;
+
+    if (!json_is_object(obj)) {
+        return NULL;
+    }
+
+    json_object_foreach(obj, key, value) {
+        if (ngx_strlen(key) == len
+            && ngx_strncasecmp((u_char *) key, name, len) == 0)
+        {
+            return value;
+        }
+    }
+
+    return NULL;
 }
 
 
@@ -608,13 +841,37 @@ ngx_http_apigw_ctx_request_time(ngx_http_request_t *r,
     ngx_gmtime(r->start_sec, &tm);
 
     value->data = p;
-    value->len = ngx_sprintf(p, "%02d/%s/%d:%02d:%02d:%02d +0000",
-                             tm.ngx_tm_mday, months[tm.ngx_tm_mon - 1],
-                             tm.ngx_tm_year, tm.ngx_tm_hour, tm.ngx_tm_min,
-                             tm.ngx_tm_sec)
-                 - p;
+
+    /* "%02d/%s/%d:%02d:%02d:%02d +0000", without ngx_sprintf()'s cost */
+
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_mday);
+    *p++ = '/';
+    p = ngx_cpymem(p, months[tm.ngx_tm_mon - 1], 3);
+    *p++ = '/';
+
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_year / 100);
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_year % 100);
+    *p++ = ':';
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_hour);
+    *p++ = ':';
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_min);
+    *p++ = ':';
+    p = ngx_http_apigw_two_digits(p, tm.ngx_tm_sec);
+    p = ngx_cpymem(p, " +0000", 6);
+
+    value->len = p - value->data;
 
     return NGX_OK;
+}
+
+
+static u_char *
+ngx_http_apigw_two_digits(u_char *p, ngx_uint_t n)
+{
+    *p++ = (u_char) ('0' + n / 10 % 10);
+    *p++ = (u_char) ('0' + n % 10);
+
+    return p;
 }
 
 
@@ -701,6 +958,66 @@ ngx_http_apigw_ctx_api_key_id(ngx_http_request_t *r,
 }
 
 
+/* the IAM caller's: empty (null in events) without IAM authorization */
+
+static ngx_int_t
+ngx_http_apigw_ctx_access_key(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    if (ctx->iam_caller) {
+        *value = ctx->iam_caller->access_key;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_caller_account(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    if (ctx->iam_caller) {
+        *value = ctx->iam_caller->account;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_caller(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
+    ngx_str_t *value)
+{
+    if (ctx->iam_caller) {
+        *value = ctx->iam_caller->user_id;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_user_arn(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    if (ctx->iam_caller) {
+        *value = ctx->iam_caller->arn;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_apigw_ctx_principal_id(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
+{
+    *value = ctx->principal_id;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_apigw_ctx_user_agent(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *value)
@@ -733,6 +1050,12 @@ ngx_http_apigw_ctx_error_message_string(ngx_http_request_t *r,
     uintptr_t   n;
 
     if (!ctx->error) {
+        return NGX_OK;
+    }
+
+    if (ctx->error_message.data == NULL) {
+        /* a failed Lambda authorizer's: no message */
+        ngx_str_set(value, "null");
         return NGX_OK;
     }
 

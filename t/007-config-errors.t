@@ -634,3 +634,288 @@ qr/\[emerg\] no "apigw_aws_region" for the aws integration in \S+nginx\.conf:\d+
 --- must_die
 --- error_log eval
 qr/\[emerg\] s3 takes path\/BUCKET\/KEY, not an action in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 49: a Lambda authorizer needs a Lambda endpoint or a region where it is declared
+--- config
+    apigw_api petstore;
+    apigw_authorizer auth token function=authorizer;
+--- must_die
+--- error_log eval
+qr/\[emerg\] no "apigw_lambda_endpoint" or "apigw_aws_region" for the authorizer "auth" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 50: the authorizer cache zone's size
+--- http_config
+    apigw_authorizer_cache_zone auth:1k;
+--- config
+    apigw_api petstore;
+--- must_die
+--- error_log eval
+qr/\[emerg\] zone "auth:1k" is too small in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 49: apigw_throttle needs both rate= and burst=
+--- http_config
+    apigw_throttle rate=100;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] both "rate=" and "burst=" are required in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 50: a rate is a number of requests a second, 3 decimals at most
+--- http_config
+    apigw_throttle rate=0.0001 burst=10;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid rate "rate=0\.0001": requests a second, at most 3 decimals and 1000000000 in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 51: a burst is a whole number of requests
+--- config
+    apigw_api petstore;
+    apigw_stage dev { throttle rate=10 burst=-1; }
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid burst "burst=-1": a number of requests, at most 1000000000 in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 52: one account limit
+--- http_config
+    apigw_throttle rate=10 burst=10;
+    apigw_throttle rate=20 burst=10;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] "apigw_throttle" directive is duplicate in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 53: no limit of a server: the stage block has the stage's
+--- config
+    apigw_api petstore;
+    apigw_throttle rate=10 burst=10;
+--- must_die
+--- error_log eval
+qr/\[emerg\] "apigw_throttle" directive is not allowed here in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 54: a method's limit needs a method
+--- config
+    apigw_api petstore;
+    location /a { apigw_throttle rate=10 burst=10; }
+--- must_die
+--- error_log eval
+qr/\[emerg\] "apigw_throttle" needs "apigw_resource" in its location, or "apigw_method", in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 55: a method's limit names stages of its API
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /a {
+        apigw_resource /a;
+        apigw_method GET {
+            apigw_throttle rate=10 burst=10 stages=dev,prod;
+            apigw_integration mock;
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] unknown stage "prod" of API "petstore" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 56: plan= names a usage plan
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /a {
+        apigw_resource /a;
+        apigw_method GET {
+            apigw_throttle rate=10 burst=10 plan=gold;
+            apigw_integration mock;
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] unknown usage plan "gold" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 57: two limits of a method in one stage
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /a {
+        apigw_resource /a;
+        apigw_throttle rate=10 burst=10;
+        apigw_method GET {
+            apigw_throttle rate=1 burst=1;
+            apigw_throttle rate=5 burst=5 stages=dev;
+            apigw_integration mock;
+        }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] two "apigw_throttle" of method GET \/a in stage "dev" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 58: one limit of a stage
+--- config
+    apigw_api petstore;
+    apigw_stage dev { throttle rate=1 burst=1; throttle rate=2 burst=2; }
+--- must_die
+--- error_log eval
+qr/\[emerg\] duplicate "throttle" in "apigw_stage" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 59: a quota is N a day, a week or a month
+--- http_config
+    apigw_usage_plan gold quota=1000/year;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid quota "quota=1000\/year": "quota=N\/day", "quota=N\/week" or "quota=N\/month" expected in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 60: a usage plan's name, and its id, once
+--- http_config
+    apigw_usage_plan gold quota=10/day;
+    apigw_usage_plan silver id=gold quota=10/day;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] usage plan "silver" \(id "gold"\) has the name or id of the one in \S+nginx\.conf:\d+ in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 61: a usage plan's API stages exist
+--- http_config
+    apigw_usage_plan gold stages=petstore:dev,toystore:dev;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+--- must_die
+--- error_log eval
+qr/\[emerg\] unknown API "toystore" in "stages=" of usage plan "gold" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 62: a usage plan's stages exist in their API
+--- http_config
+    apigw_usage_plan gold stages=petstore:prod;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+--- must_die
+--- error_log eval
+qr/\[emerg\] unknown stage "prod" of API "petstore" in "stages=" of usage plan "gold" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 63: a usage plan's throttle needs rate= and burst=
+--- http_config
+    apigw_usage_plan gold burst=10;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] both "rate=" and "burst=" are required in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 64: a key's plans exist, once there are plans
+--- http_config
+    apigw_usage_plan gold quota=10/day;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    apigw_api_key alice alice-key-0123456789abcdef plans=gold,platinum;
+    location /a {
+        apigw_resource /a;
+        apigw_method GET { apigw_integration mock; }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] unknown usage plan "platinum" of API key "alice"/
+
+
+
+=== TEST 65: a key may not be in two plans of one API stage, as on AWS
+--- http_config
+    apigw_usage_plan gold quota=10/day stages=petstore:dev;
+    apigw_usage_plan silver quota=10/day stages=petstore;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    apigw_api_key alice alice-key-0123456789abcdef plans=gold,silver;
+    location /a {
+        apigw_resource /a;
+        apigw_method GET { apigw_integration mock; }
+    }
+--- must_die
+--- error_log eval
+qr/\[emerg\] API key "alice" is in usage plans "gold" and "silver", which have an API stage in common/
+
+
+
+=== TEST 66: the shared zone: NAME:SIZE, at least 32k
+--- http_config
+    apigw_shared_zone state:16k;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] zone "state" is too small: at least 32k in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 67: the shared zone's name and size
+--- http_config
+    apigw_shared_zone state;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid zone "state": "NAME:SIZE" expected in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 68: the state file's interval is at least a second
+--- http_config
+    apigw_usage_state /tmp/apigw-state interval=100ms;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid interval "interval=100ms": at least 1s in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 69: apigw_usage is not for API servers
+--- config
+    apigw_api petstore;
+    location /usageplans { apigw_usage; }
+--- must_die
+--- error_log eval
+qr/\[emerg\] "apigw_usage" directive is not allowed in a server with "apigw_api"/
+
+
+
+=== TEST 70: an unknown parameter of a usage plan
+--- http_config
+    apigw_usage_plan gold quota=10/day offset=3;
+--- config
+--- must_die
+--- error_log eval
+qr/\[emerg\] invalid or duplicate parameter "offset=3" in \S+nginx\.conf:\d+/

@@ -32,6 +32,25 @@ print $policy '{"Statement": [{"Effect": "Allow", "Principal": "*", '
               . '"Action": "execute-api:Invoke", "Resource": "*"}]}';
 close $policy;
 
+# examples with IAM authorization: a credentials file
+my $iam = File::Temp->new;
+print $iam '{"AKIDEXAMPLE": {"secret": "example", '
+           . '"arn": "arn:aws:iam::123456789012:user/example"}}';
+close $iam;
+# examples of JWT and Cognito authorizers: a key set of one RSA key
+my $jwks = File::Temp->new;
+print $jwks '{"keys": [{"kty": "RSA", "kid": "docs", "e": "AQAB", "n": "'
+      . 'muE3lzkNwBfSQT-a7CL5VHjbjI4jgZ3H-3FU3ywYbl8aa--' .
+      'aDZdilwVchW589B1aCj-CvBeP-fQcmE1RFhpF81uUA6ZjTUL-' .
+      'uU4SCK6wc-9-cgMKGMO1V9aZXMrt1p3zDiq-' .
+      'cWf39gJhoIMf9Dm1wDiCUaflvP4IAzGyeukC0iq2SqWjjby6NWyQ3rcA3wW-' .
+      'lSf8AIOg0qfzNn-WsqVOAVXi_dnb14sqk50NSlEk2CkEv9b1Z6lfEeXxua6m' .
+      'nICFVQ-j8JoZmHPQ-' .
+      '78AoXc2VaAqD2QjENjgK20Jzg3bdm4BvWcfVCjkEGu3SL0-' .
+      'MExZvE68crLyjLm0gdlGmtKubw'
+      . '"}]}';
+close $jwks;
+
 $ENV{AWS_ACCESS_KEY_ID} = 'AKIDEXAMPLE';
 $ENV{AWS_SECRET_ACCESS_KEY} = 'example';
 my $examples = 0;
@@ -70,6 +89,10 @@ CONF
         $conf =~ s/(apigw_aws_credentials\s+file=)\S+?([\s;])/$1$creds$2/g;
         $conf =~ s/(apigw_api_keys\s+)\S+?;/$1$keys;/g;
         $conf =~ s/(apigw_resource_policy\s+)\/\S+?;/$1$policy;/g;
+        $conf =~ s/(apigw_iam_credentials\s+)\/\S+?;/$1$iam;/g;
+        $conf =~ s/(jwks=)\/\S+?([\s;])/$1$jwks$2/g;
+        # the state directory is created by nginx -t: a temporary one
+        $conf =~ s/(apigw_usage_state\s+)\/[^\s;]+/$1$dir\/state/g;
 
         open my $fh, '>', "$dir/nginx.conf" or die;
         print $fh $conf;

@@ -49,9 +49,8 @@ x-amzn-RequestId: ^[0-9a-f-]{36}$
         apigw_resource "/pets/{petId}";
         apigw_method ANY { apigw_integration lambda echo proxy; }
     }
---- request
-POST /dev/pets/42?a=1&a=2&b=x+y&c=%2B
-{"name":"rex"}
+--- request eval
+[("POST /dev/pets/42?a=1&a=2&b=x+y&c=%2B\n{\"name\":\"rex\"}") x 9]
 --- more_headers
 X-Custom: one
 x-custom: two
@@ -98,9 +97,8 @@ GET /pets
         apigw_resource "/pets/{petId}";
         apigw_method ANY { apigw_integration lambda echo proxy payload=2.0; }
     }
---- request
-PUT /dev/pets/7?a=1&a=2&b=x+y
-hello
+--- request eval
+[("PUT /dev/pets/7?a=1&a=2&b=x+y\nhello") x 5]
 --- more_headers
 X-Custom: one
 X-CUSTOM: two
@@ -416,8 +414,8 @@ Content-Length: 20
         apigw_resource "/users/{email}";
         apigw_method GET { apigw_integration lambda echo proxy; }
     }
---- request
-GET /dev/users/test%2Balias@gmail.com?q=test+alias%40gmail.com
+--- request eval
+[("GET /dev/users/test%2Balias\@gmail.com?q=test+alias%40gmail.com") x 4]
 --- response_body_like eval
 [
 qr/"path": "\/users\/test%2Balias\@gmail\.com"/,
@@ -425,5 +423,350 @@ qr/"queryStringParameters": \{"q": "test alias\@gmail\.com"\}/,
 qr/"pathParameters": \{"email": "test%2Balias\@gmail\.com"\}/,
 qr/"requestContext": \{.*"path": "\/dev\/users\/test%2Balias\@gmail\.com"/,
 ]
+--- no_error_log
+[error]
+
+
+
+=== TEST 21: the 1.0 event escapes what JSON must; ill-formed UTF-8 becomes U+FFFD
+Headers, query arguments (names and values, decoded) and the body:
+quotes, backslashes, control characters, UTF-8 as it is, and U+FFFD for
+each maximal ill-formed subpart (as Java's decoder on AWS makes them).
+The echo function parses the event, so it must be valid JSON; it dumps
+it back with Python's ensure_ascii.
+--- config
+    apigw_api petstore;
+    location /echo {
+        apigw_resource /echo;
+        apigw_method POST { apigw_integration lambda echo proxy; }
+    }
+--- request eval
+[("POST /echo?q=%01%22%5C%C3%A9%FF%E2%82x&%FF%22=v&z=%00&u=%F0%9F%98%80\n"
+  . "a\"b\\c\x01\x1f\t\x7f\xc3\xa9\xf0\x9f\x98\x80\xff\xe2\x82|\xed\xa0\x80|\xc0\xaf") x 7]
+--- more_headers eval
+"X-Quote: say \"hi\" \\ back\nX-Utf: caf\xc3\xa9 \xff\xfe end\nX-Tab: a\tb\nContent-Type: text/plain"
+--- error_code: 200
+--- response_body_like eval
+[map { qr/\Q$_\E/ }
+ '"X-Quote": "say \"hi\" \\\\ back"',
+ '"X-Utf": "caf\u00e9 \ufffd\ufffd end", "X-Tab": "a\tb"',
+ '"X-Utf": ["caf\u00e9 \ufffd\ufffd end"]',
+ '"queryStringParameters": {"q": "\u0001\"\\\\\u00e9\ufffd\ufffdx", "\ufffd\"": "v", "z": "\u0000", "u": "\ud83d\ude00"}',
+ '"multiValueQueryStringParameters": {"q": ["\u0001\"\\\\\u00e9\ufffd\ufffdx"], "\ufffd\"": ["v"], "z": ["\u0000"], "u": ["\ud83d\ude00"]}',
+ '"body": "a\"b\\\\c\u0001\u001f\t\u007f\u00e9\ud83d\ude00\ufffd\ufffd|\ufffd\ufffd\ufffd|\ufffd\ufffd", "isBase64Encoded": false}',
+ '"queryStringParameters": {"q"']
+--- no_error_log
+[error]
+
+
+
+=== TEST 22: the 2.0 event: repeated headers joined, cookies apart, escaped
+--- config
+    apigw_api petstore;
+    location /echo2 {
+        apigw_resource /echo2;
+        apigw_method PUT {
+            apigw_integration lambda echo proxy payload=2.0;
+        }
+    }
+--- request eval
+[("PUT /echo2?a=%22x%22&a=%5C&b=%C3%A9\nbody") x 5]
+--- more_headers eval
+"X-Multi: one\nx-multi: \"two\"\nX-MULTI: thr\xc3\xa9e\nCookie: c1=\"v 1\"; c2=v\\2\nCookie: c3=v3\nContent-Type: text/plain"
+--- error_code: 200
+--- response_body_like eval
+[map { qr/\Q$_\E/ }
+ '"rawQueryString": "a=%22x%22&a=%5C&b=%C3%A9", "cookies": ["c1=\"v 1\"", "c2=v\\\\2", "c3=v3"], "headers": {',
+ '"x-multi": "one,\"two\",thr\u00e9e"',
+ '"queryStringParameters": {"a": "\"x\",\\\\", "b": "\u00e9"}, "requestContext": {',
+ '"body": "body", "isBase64Encoded": false}',
+ '"content-type": "text/plain"']
+--- response_body_unlike: "(?i:cookie)":
+--- no_error_log
+[error]
+
+
+
+=== TEST 23: a repeated 1.0 header keeps its first name and place, its last value
+--- config
+    apigw_api petstore;
+    location /echo {
+        apigw_resource /echo;
+        apigw_method GET { apigw_integration lambda echo proxy; }
+    }
+--- request eval
+[("GET /echo") x 2]
+--- more_headers
+X-A: 1
+X-B: b
+x-a: 2
+X-A: 3
+--- response_body_like eval
+[qr/"headers": \{[^}]*"X-A": "3", "X-B": "b"[,}]/,
+ qr/"multiValueHeaders": \{[^}]*"X-A": \["1", "2", "3"\], "X-B": \["b"\][,}]/]
+--- response_body_unlike: "x-a"
+--- no_error_log
+[error]
+
+
+
+=== TEST 24: no query arguments, no body: null in 1.0, left out in 2.0
+"?", "?&&" and "?=x" hold no argument: queryStringParameters and
+multiValueQueryStringParameters are null, as AWS sends absent values.
+--- config
+    apigw_api petstore;
+    location /echo {
+        apigw_resource /echo;
+        apigw_method GET { apigw_integration lambda echo proxy; }
+    }
+    location /echo2 {
+        apigw_resource /echo2;
+        apigw_method GET { apigw_integration lambda echo proxy payload=2.0; }
+    }
+--- request eval
+["GET /echo?", "GET /echo?&&", "GET /echo?=x", "GET /echo?a",
+ "GET /echo2?&", "GET /echo2?&", "GET /echo2?a&a=1"]
+--- response_body_like eval
+['"queryStringParameters": null, "multiValueQueryStringParameters": null, "pathParameters": null, "stageVariables": null, ',
+ '"queryStringParameters": null, "multiValueQueryStringParameters": null, ',
+ '"queryStringParameters": null, "multiValueQueryStringParameters": null, ',
+ '"queryStringParameters": \{"a": ""\}, "multiValueQueryStringParameters": \{"a": \[""\]\}, .*"body": null, "isBase64Encoded": false\}$',
+ '"rawQueryString": "&", "headers": \{[^}]*\}, "requestContext": \{',
+ '"timeEpoch": \d+\}, "isBase64Encoded": false\}$',
+ '"queryStringParameters": \{"a": ",1"\}, "requestContext"']
+--- no_error_log
+[error]
+
+
+
+=== TEST 25: a 2.0 event carries a binary body base64-encoded
+--- config
+    apigw_api petstore;
+    apigw_binary_media_types application/octet-stream;
+    location /echo2 {
+        apigw_resource /echo2;
+        apigw_method POST { apigw_integration lambda echo proxy payload=2.0; }
+    }
+--- request eval
+"POST /echo2\n\x00\x01\xfe\xff"
+--- more_headers
+Content-Type: application/octet-stream
+--- response_body_like: "body": "AAH\+/w==", "isBase64Encoded": true\}$
+--- no_error_log
+[error]
+
+
+
+=== TEST 26: a large body full of escapes, there and back
+The function's result holds the event as a string: every quote and
+backslash of the body is escaped twice on the way back.
+--- config
+    apigw_api petstore;
+    location /echo {
+        apigw_resource /echo;
+        apigw_method POST { apigw_integration lambda echo proxy; }
+    }
+--- request eval
+"POST /echo\n" . ("\"\\\xc3\xa9\x01" x 50000)
+--- more_headers
+Content-Type: text/plain
+--- response_body_like: "body": "(?:\\"\\\\\\u00e9\\u0001){50000}", "isBase64Encoded": false\}$
+--- no_error_log
+[error]
+
+
+
+=== TEST 27: the function's result read as jansson reads it
+Of a repeated member the last counts, names may be escaped, header
+values may be numbers and booleans.
+--- http_config
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name helper;
+        default_type application/json;
+
+        location = /2015-03-31/functions/dup/invocations {
+            return 200 '{"statusCode":200,"headers":{"X-A":"1","X-B":"b","X-A":"2"},"body":"first","body":"last"}';
+        }
+
+        location = /2015-03-31/functions/escaped/invocations {
+            return 200 '{"status\u0043ode":201,"he\u0061ders":{"X-\u0041":"caf\u00e9 \\\"q\\\" \\\\"},"body":"\ud83d\ude00\\t\u002F"}';
+        }
+
+        location = /2015-03-31/functions/numbers/invocations {
+            return 200 ' { "statusCode" : "202" , "headers" : { "X-I" : -0 , "X-R" : 0.1 , "X-E" : 1e3 , "X-B" : false , "X-N" : null } } ';
+        }
+    }
+--- config
+    apigw_api petstore;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_SERVER_PORT;
+    location /fn/dup {
+        apigw_resource /fn/dup;
+        apigw_method GET { apigw_integration lambda dup proxy; }
+    }
+    location /fn/escaped {
+        apigw_resource /fn/escaped;
+        apigw_method GET { apigw_integration lambda escaped proxy; }
+    }
+    location /fn/numbers {
+        apigw_resource /fn/numbers;
+        apigw_method GET { apigw_integration lambda numbers proxy; }
+    }
+--- request eval
+["GET /fn/dup", "GET /fn/escaped", "GET /fn/numbers"]
+--- error_code eval
+[200, 201, 202]
+--- response_body eval
+["last", "\xf0\x9f\x98\x80\t/", ""]
+--- response_headers eval
+["X-A: 2\nX-B: b",
+ "X-A: caf\xc3\xa9 \"q\" \\",
+ "X-I: 0\nX-R: 0.10000000000000001\nX-E: 1000\nX-B: false\n!X-N"]
+--- raw_response_headers_like eval
+[qr/X-A: 2\r\nX-B: b\r\n/, qr/X-A: /, qr/X-I: /]
+--- no_error_log
+[error]
+
+
+
+=== TEST 28: a result jansson rejects is malformed, whatever else it holds
+--- http_config
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name helper;
+        default_type application/json;
+
+        location = /2015-03-31/functions/big-real/invocations {
+            return 200 '{"statusCode":200,"body":"x","n":1e999}';
+        }
+
+        location = /2015-03-31/functions/big-int/invocations {
+            return 200 '{"statusCode":200,"body":"x","n":99999999999999999999}';
+        }
+
+        location = /2015-03-31/functions/nul/invocations {
+            return 200 '{"statusCode":200,"body":"x","s":"\u0000"}';
+        }
+
+        location = /2015-03-31/functions/surrogate/invocations {
+            return 200 '{"statusCode":200,"body":"\ud800"}';
+        }
+
+        location = /2015-03-31/functions/trailing/invocations {
+            return 200 '{"statusCode":200,"body":"x"} {}';
+        }
+
+        location = /2015-03-31/functions/comma/invocations {
+            return 200 '{"statusCode":200,"body":"x",}';
+        }
+
+        location = /2015-03-31/functions/deep/invocations {
+            return 200 '{"statusCode":200,"body":"x","d":[[[[[[[[[[]]]]]]]]]]}';
+        }
+    }
+--- config
+    apigw_api petstore;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_SERVER_PORT;
+    location /fn/big-real {
+        apigw_resource /fn/big-real;
+        apigw_method GET { apigw_integration lambda big-real proxy; }
+    }
+    location /fn/big-int {
+        apigw_resource /fn/big-int;
+        apigw_method GET { apigw_integration lambda big-int proxy; }
+    }
+    location /fn/nul {
+        apigw_resource /fn/nul;
+        apigw_method GET { apigw_integration lambda nul proxy; }
+    }
+    location /fn/surrogate {
+        apigw_resource /fn/surrogate;
+        apigw_method GET { apigw_integration lambda surrogate proxy; }
+    }
+    location /fn/trailing {
+        apigw_resource /fn/trailing;
+        apigw_method GET { apigw_integration lambda trailing proxy; }
+    }
+    location /fn/comma {
+        apigw_resource /fn/comma;
+        apigw_method GET { apigw_integration lambda comma proxy; }
+    }
+    location /fn/deep {
+        apigw_resource /fn/deep;
+        apigw_method GET { apigw_integration lambda deep proxy; }
+    }
+--- request eval
+["GET /fn/big-real", "GET /fn/big-int", "GET /fn/nul", "GET /fn/surrogate",
+ "GET /fn/trailing", "GET /fn/comma", "GET /fn/deep"]
+--- error_code eval
+[502, 502, 502, 502, 502, 502, 200]
+--- response_body eval
+[('{"message": "Internal server error"}') x 6, "x"]
+--- error_log eval
+[qr/malformed lambda response: real number overflow/,
+ qr/malformed lambda response: too big integer/,
+ qr/malformed lambda response: \\u0000 is not allowed/,
+ qr/malformed lambda response: invalid Unicode/,
+ qr/malformed lambda response: end of file expected/,
+ qr/malformed lambda response: string or '\}' expected/]
+--- no_error_log
+[alert]
+
+
+
+=== TEST 29: 2.0 passes a result without statusCode on as the function wrote it
+--- http_config
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name helper;
+        default_type application/json;
+
+        location = /2015-03-31/functions/object/invocations {
+            return 200 ' {"message" : "hi\u0021"}\n';
+        }
+
+        location = /2015-03-31/functions/string/invocations {
+            return 200 '"caf\u00e9 \\"x\\""';
+        }
+    }
+--- config
+    apigw_api petstore;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_SERVER_PORT;
+    location /fn/object {
+        apigw_resource /fn/object;
+        apigw_method GET { apigw_integration lambda object proxy payload=2.0; }
+    }
+    location /fn/string {
+        apigw_resource /fn/string;
+        apigw_method GET { apigw_integration lambda string proxy payload=2.0; }
+    }
+--- request eval
+["GET /fn/object", "GET /fn/string"]
+--- error_code eval
+[200, 200]
+--- response_body eval
+[" {\"message\" : \"hi\\u0021\"}\n", "caf\xc3\xa9 \"x\""]
+--- response_headers eval
+["Content-Type: application/json", "Content-Type: application/json"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 30: escapes that make the event several times larger than its first estimate
+--- config
+    apigw_api petstore;
+    location /echo {
+        apigw_resource /echo;
+        apigw_method GET { apigw_integration lambda echo proxy; }
+    }
+--- request eval
+[("GET /echo?q=" . ("%01" x 800) . "&r=" . ("%22" x 800)) x 3]
+--- more_headers eval
+"X-Ctl: " . ("\x01" x 3000) . "\nX-Ctl2: " . ("\x1f" x 3000)
+--- response_body_like eval
+[qr/"X-Ctl": "(?:\\u0001){3000}", "X-Ctl2": "(?:\\u001f){3000}"/,
+ qr/"X-Ctl": \["(?:\\u0001){3000}"\], "X-Ctl2": \["(?:\\u001f){3000}"\]/,
+ qr/"queryStringParameters": \{"q": "(?:\\u0001){800}", "r": "(?:\\"){800}"\}/]
 --- no_error_log
 [error]

@@ -32,6 +32,9 @@ t::APIGW::start_process($P2, 't/lib/aws_endpoint.py', $P2,
                         'eu-west-1', 'FwoGZXIvYXdzEXAMPLESESSIONTOKEN');
 t::APIGW::wait_backend($_) for $P1, $P2;
 
+# Lambda authorizers (TEST 11, 12) run on the local runtime
+t::APIGW::start_lambda_runtime();
+
 $ENV{AWS_ACCESS_KEY_ID} = 'AKIDEXAMPLE';
 $ENV{AWS_SECRET_ACCESS_KEY} = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 delete $ENV{AWS_SESSION_TOKEN};
@@ -225,3 +228,75 @@ qr/"apigw_aws_credentials" need "apigw_aws_region" to sign requests/
 --- must_die
 --- error_log eval
 qr/no "apigw_lambda_endpoint" or "apigw_aws_region" for the lambda integration in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 11: a Lambda authorizer signs its Invoke call with the credentials where it is declared
+--- http_config
+    apigw_aws_region eu-west-1;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT;
+    apigw_aws_credentials file=$TEST_NGINX_CREDENTIALS;
+    apigw_authorizer signed token function=auth ttl=0;
+    server {
+        listen 127.0.0.1:$TEST_NGINX_SERVER_PORT;
+        server_name temporary;
+        apigw_api petstore;
+        apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT2;
+        apigw_authorizer mismatch token function=auth ttl=0;
+        location /pets {
+            apigw_resource /pets;
+            apigw_method GET {
+                apigw_authorization mismatch;
+                apigw_integration mock;
+            }
+        }
+    }
+--- config
+    apigw_api petstore;
+    location /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_authorization signed;
+            apigw_integration mock;
+        }
+    }
+--- request eval
+["GET /pets", "GET /pets"]
+--- more_headers eval
+["Authorization: token", "Authorization: token\nHost: temporary"]
+--- error_code eval
+[500, 500]
+--- error_log eval
+[qr/the authorizer "signed" answered with an invalid response: no string "principalId"/,
+ qr/the authorizer "mismatch" could not be invoked: 0, status 403/]
+
+
+
+=== TEST 12: the integration's own signature, after the authorizer's
+--- http_config
+    apigw_aws_region eu-west-1;
+    apigw_aws_credentials file=$TEST_NGINX_CREDENTIALS;
+    apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_LAMBDA_PORT;
+    apigw_authorizer tok token function=authorizer ttl=0;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /pets {
+        apigw_resource /pets;
+        apigw_method POST {
+            apigw_authorization tok;
+            apigw_lambda_endpoint http://127.0.0.1:$TEST_NGINX_AWS_PORT;
+            apigw_integration lambda pets proxy;
+        }
+    }
+--- request
+POST /dev/pets
+{"name":"rex"}
+--- more_headers
+Authorization: allow-signer
+--- error_code: 200
+--- response_body: {"signed": ["host", "x-amz-date"], "path": "/2015-03-31/functions/pets/invocations"}
+--- error_log
+apigw lambda authorizer "tok": invoking
+--- no_error_log
+[error]

@@ -800,3 +800,34 @@ Access-Control-Allow-Origin: http://b.example
  "dev|GET|/p|127.0.0.1|Long|[]"]
 --- no_error_log
 [error]
+
+
+
+=== TEST 26: $input.params() of odd input: ill-formed UTF-8 in names and values, NUL
+The values come from the same text as a Lambda event: ill-formed UTF-8
+is U+FFFD, "%00" a NUL character.
+--- user_files
+>>> odd.vtl
+{"q": "$util.escapeJavaScript($input.params('q'))", "n": $input.params().querystring.size(), "keys": "#foreach($k in $input.params().querystring.keySet())$util.escapeJavaScript($k);#end", "h": "$util.escapeJavaScript($input.params('X-Utf'))", "nul": $input.params('z').length()}
+--- config
+    apigw_api mock;
+    apigw_stage dev {}
+    location /odd {
+        apigw_resource /odd;
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json file=../html/odd.vtl;
+            }
+        }
+    }
+--- request
+GET /dev/odd?q=%C3%A9%FF&%FF=bad&z=a%00b
+--- more_headers eval
+"X-Utf: caf\xc3\xa9 \xff"
+--- error_code: 200
+--- response_body
+{"q": "\u00E9\uFFFD", "n": 3, "keys": "q;\uFFFD;z;", "h": "caf\u00E9 \uFFFD", "nul": 3}
+--- no_error_log
+[error]
+[alert]

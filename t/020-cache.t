@@ -631,6 +631,36 @@ alice:{PLAIN}wonderland
 
 
 
+=== TEST 17b: API keys are checked on hits too
+--- config
+    apigw_api petstore;
+    apigw_stage dev { cache; }
+    apigw_api_key alice 0123456789abcdef0123;
+    add_header X-Cache $apigw_cache_status always;
+    location /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_api_key_required on;
+            apigw_integration http_proxy
+                http://127.0.0.1:$TEST_NGINX_SERVER_PORT/be/kpets;
+        }
+    }
+--- request eval
+["GET /dev/pets", "GET /dev/pets", "GET /dev/pets", "GET /dev/pets",
+ "GET /calls"]
+--- more_headers eval
+["x-api-key: 0123456789abcdef0123", "", "x-api-key: wrong-key-wrong-key",
+ "x-api-key: 0123456789abcdef0123", "Host: helper"]
+--- error_code eval
+[200, 403, 403, 200, 200]
+--- response_headers eval
+["X-Cache: MISS", "! X-Cache", "! X-Cache", "X-Cache: HIT", ""]
+--- response_body eval
+["backend /be/kpets\n", '{"message":"Forbidden"}',
+ '{"message":"Forbidden"}', "backend /be/kpets\n", "/be/kpets\n"]
+
+
+
 === TEST 18: a full zone evicts the least recently used entries
 --- config
     apigw_api petstore;

@@ -77,6 +77,34 @@ eval(ngx_http_apigw_policy_t *p, const char *action, const char *resource,
 }
 
 
+static ngx_int_t
+eval_aliases(ngx_http_apigw_policy_t *p, const char *principal,
+    const char *alias1, const char *alias2)
+{
+    ngx_str_t                        aliases[2];
+    ngx_http_apigw_policy_request_t  req;
+
+    memset(&req, 0, sizeof(req));
+
+    req.action.data = (u_char *) "execute-api:Invoke";
+    req.action.len = 18;
+    req.resource.data = (u_char *) ARN "x";
+    req.resource.len = sizeof(ARN "x") - 1;
+    req.principal.data = (u_char *) principal;
+    req.principal.len = strlen(principal);
+
+    aliases[0].data = (u_char *) alias1;
+    aliases[0].len = strlen(alias1);
+    aliases[1].data = (u_char *) alias2;
+    aliases[1].len = strlen(alias2);
+
+    req.principal_aliases = aliases;
+    req.nprincipal_aliases = 2;
+
+    return ngx_http_apigw_policy_eval(p, &req);
+}
+
+
 static int
 match(const char *pattern, const char *value, ngx_uint_t icase)
 {
@@ -114,6 +142,30 @@ main(void)
            "resources with regard to case");
     tap_ok(match("**", "x", 0), "** is *");
     tap_ok(!match("", "x", 0), "the empty pattern matches only empty");
+
+    /* a star jumps to where the literal after it comes next */
+
+    tap_ok(match("a*bc", "abbbbc", 0), "a*bc: the last b of a run");
+    tap_ok(match("*:*:*/x/*", "a:b:c:d/e/x/f", 0),
+           "stars and separators, the later occurrence");
+    tap_ok(!match("a*z", "abcdef", 0), "a*z: no z at all");
+    tap_ok(match("a*?z", "abz", 0), "a star then ?");
+    tap_ok(!match("*ab", "aaa", 0), "no ab at the end");
+    tap_ok(match("*ab", "aaab", 0), "ab at the end after repeats");
+    tap_ok(match("*AB*", "xaby", 1), "without regard to case after a star");
+    tap_ok(match("arn:*:*/dev/GET/*", "arn:x:y/dev/GET/pets", 0),
+           "literal runs between stars");
+    tap_ok(!match("arn:*:*/dev/GET/*", "arn:x:y/dev/POST/pets", 0),
+           "a run that is not there");
+    tap_ok(match("*abc*abc", "abcabcabc", 0), "the last run ends the value");
+    tap_ok(!match("*abcabc*abc", "abcabcab", 0), "runs may not overlap");
+    tap_ok(match("a*a", "aa", 0), "prefix and suffix, nothing between");
+    tap_ok(!match("aa*aa", "aaa", 0), "prefix and suffix may not overlap");
+    tap_ok(match("", "", 0) && !match("", "a", 0) && !match("a", "", 0),
+           "empty patterns and values");
+    tap_ok(match("x*yz*", "xayzbyz", 0), "a trailing star");
+    tap_ok(match("*", "", 0) && match("***", "abc", 0), "only stars");
+    tap_ok(!match("*b", "", 0), "a run in an empty value");
 
     /* AWS's authorizer example: Allow on the method ARN */
 
@@ -226,6 +278,28 @@ main(void)
            "another user");
     tap_ok(eval(p, "execute-api:Invoke", ARN "x", "", "") == IMPLICIT,
            "an anonymous caller");
+
+    /* a caller is also its account: Principal {"AWS": ACCOUNT} */
+
+    p = parse("{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": "
+              "{\"AWS\": \"111122223333\"}, \"Action\": "
+              "\"execute-api:Invoke\", \"Resource\": \"*\"}, "
+              "{\"Effect\": \"Deny\", \"Principal\": {\"AWS\": "
+              "\"arn:aws:iam::444455556666:root\"}, \"Action\": \"*\", "
+              "\"Resource\": \"*\"}]}");
+    tap_ok(p != NULL, "account principals parse");
+    tap_ok(eval_aliases(p, "arn:aws:iam::111122223333:user/carol",
+                        "111122223333", "arn:aws:iam::111122223333:root")
+           == ALLOW, "a user of an allowed account, by its account id");
+    tap_ok(eval_aliases(p, "arn:aws:iam::444455556666:user/dave",
+                        "444455556666", "arn:aws:iam::444455556666:root")
+           == DENY, "a user of a denied account, by its root ARN");
+    tap_ok(eval_aliases(p, "arn:aws:iam::777788889999:user/erin",
+                        "777788889999", "arn:aws:iam::777788889999:root")
+           == IMPLICIT, "a user of another account");
+    tap_ok(eval(p, "execute-api:Invoke", ARN "x",
+                "arn:aws:iam::111122223333:user/carol", "") == IMPLICIT,
+           "without its aliases the account does not match");
 
     /* string conditions */
 

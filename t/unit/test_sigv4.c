@@ -1298,6 +1298,84 @@ test_helpers(void)
 }
 
 
+/* the hash of a body in several buffers; presigned time limits */
+
+static void
+test_iam_extensions(void)
+{
+    ngx_int_t                      rc;
+    ngx_str_t                      parts[4], query, region, service;
+    ngx_http_apigw_sigv4_auth_t    auth;
+    ngx_http_apigw_sigv4_error_t   err;
+    u_char                         hex[64];
+
+    parts[0] = test_str("a");
+    parts[1] = test_str("");
+    parts[2] = test_str("bc");
+
+    ngx_http_apigw_sigv4_sha256_hex_parts(parts, 3, hex);
+    tap_is(hex, 64, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff6"
+           "1f20015ad", 64, "sha256 of 'a', '', 'bc' is that of 'abc'");
+
+    ngx_http_apigw_sigv4_sha256_hex_parts(parts, 0, hex);
+    tap_is(hex, 64, NGX_HTTP_APIGW_SIGV4_EMPTY_SHA256, 64,
+           "sha256 of no parts is that of ''");
+
+    region = test_str("us-east-1");
+    service = test_str("execute-api");
+
+    /* without X-Amz-Expires a presigned request lasts as a header does */
+
+    query = test_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AK"
+                     "%2F20150830%2Fus-east-1%2Fexecute-api%2Faws4_request"
+                     "&X-Amz-Signature=00&X-Amz-SignedHeaders=host"
+                     "&X-Amz-Date=" TEST_DATE);
+
+    rc = ngx_http_apigw_sigv4_parse_query(&test_alloc_ctx, &query, &auth,
+                                          &err);
+    tap_ok(rc == NGX_OK && auth.presigned && auth.expires == -1,
+           "presigned without X-Amz-Expires parses");
+
+    rc = ngx_http_apigw_sigv4_check(&test_alloc_ctx, &auth, NULL, &region,
+                                    &service, TEST_NOW + 900, 900, &err);
+    tap_ok(rc == NGX_OK, "presigned without X-Amz-Expires: 15 min. valid");
+
+    rc = ngx_http_apigw_sigv4_check(&test_alloc_ctx, &auth, NULL, &region,
+                                    &service, TEST_NOW + 901, 900, &err);
+    tap_ok(rc == NGX_DECLINED, "presigned without X-Amz-Expires: expires");
+    test_is(err.message,
+           "Signature expired: 20150830T123600Z is now earlier than "
+           "20150830T123601Z (20150830T125101Z - 15 min.)",
+           "presigned without X-Amz-Expires: AWS's message");
+
+    /* a week at most */
+
+    query = test_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AK"
+                     "%2F20150830%2Fus-east-1%2Fexecute-api%2Faws4_request"
+                     "&X-Amz-Signature=00&X-Amz-SignedHeaders=host"
+                     "&X-Amz-Date=" TEST_DATE "&X-Amz-Expires=604800");
+
+    rc = ngx_http_apigw_sigv4_parse_query(&test_alloc_ctx, &query, &auth,
+                                          &err);
+    tap_ok(rc == NGX_OK && auth.expires == 604800,
+           "presigned: X-Amz-Expires of a week");
+
+    query = test_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AK"
+                     "%2F20150830%2Fus-east-1%2Fexecute-api%2Faws4_request"
+                     "&X-Amz-Signature=00&X-Amz-SignedHeaders=host"
+                     "&X-Amz-Date=" TEST_DATE "&X-Amz-Expires=604801");
+
+    rc = ngx_http_apigw_sigv4_parse_query(&test_alloc_ctx, &query, &auth,
+                                          &err);
+    tap_ok(rc == NGX_DECLINED, "presigned: more than a week refused");
+    test_is(err.message,
+           "X-Amz-Expires must be less than a week (in seconds) that is "
+           "604800", "presigned: more than a week: message");
+    test_is(err.type, "IncompleteSignatureException",
+           "presigned: more than a week: IncompleteSignatureException");
+}
+
+
 int
 main(void)
 {
@@ -1312,6 +1390,7 @@ main(void)
     test_parse_errors();
     test_checks();
     test_helpers();
+    test_iam_extensions();
 
     test_free_all();
 

@@ -241,6 +241,13 @@ ngx_http_apigw_test_json_quote(void)
     json_t      *s;
     ngx_str_t    in, out;
     ngx_uint_t   same;
+    size_t       k;
+    char         text[64];
+
+    static const char  *specials[] = {
+        "\"", "\\", "\x01", "\x1f", "\n", " ", "\x7f", "\xc3\xa9",
+        "\xe2\x82\xac", "\xf0\x9f\x98\x80", "/", "'", "~", NULL
+    };
 
     static const char  *inputs[] = {
         "", "plain", "a\"b\\c", "a/b", "\n\t\r\b\f", "\x01\x1f", "\x7f",
@@ -282,6 +289,53 @@ ngx_http_apigw_test_json_quote(void)
     }
 
     tap_ok(same, "jsonQuote is jansson's json_dumps()");
+
+    /* each special character at each place of a long string */
+
+    same = 1;
+
+    for (i = 0; i < 40; i++) {
+        for (k = 0; specials[k]; k++) {
+            memset(text, 'a', sizeof(text));
+            len = strlen(specials[k]);
+            memcpy(text + i, specials[k], len);
+
+            in.data = (u_char *) text;
+            in.len = 40 + len;
+
+            s = json_stringn(text, in.len);
+            dumped = json_dumps(s, JSON_ENCODE_ANY);
+
+            if (ngx_http_apigw_util_json_quote(&alloc, &in, &out) != NGX_OK
+                || out.len != strlen(dumped)
+                || memcmp(out.data, dumped, out.len) != 0
+                || ngx_http_apigw_util_json_escape(NULL, in.data, in.len)
+                   != out.len - 2)
+            {
+                printf("#   differs for %s\n", dumped);
+                same = 0;
+            }
+
+            free(dumped);
+            json_decref(s);
+        }
+    }
+
+    tap_ok(same, "jsonQuote of long strings is jansson's json_dumps()");
+
+    memset(text, 'a', sizeof(text));
+    text[13] = '\xff';
+    text[30] = '\xe2';
+    text[31] = '\x82';
+
+    in.data = (u_char *) text;
+    in.len = 40;
+
+    tap_ok(ngx_http_apigw_util_json_quote(&alloc, &in, &out) == NGX_OK
+           && out.len == 42 - 3 + 6
+           && memcmp(out.data + 14, FFFD "a", 4) == 0
+           && memcmp(out.data + 31 + 2, FFFD "a", 4) == 0,
+           "jsonQuote of a long string: ill-formed UTF-8 as U+FFFD");
 
     SAN("abc\xc3\xa9", "abc\xc3\xa9");
     SAN("a\xff" FFFD "\xe0\x80", "a" FFFD FFFD FFFD FFFD);

@@ -42,7 +42,7 @@ our @EXPORT = qw(
     no_shuffle shuffle log_level no_long_string no_root_location
     worker_connections server_port server_port_for_client server_root
     html_dir bail_out env_to_nginx add_block_preprocessor
-    check_accum_error_log no_check_leak use_hup
+    check_accum_error_log no_check_leak use_hup add_response_body_check
     $ServerPort $ServRoot $NginxBinary
 );
 
@@ -70,6 +70,7 @@ my $UseHup            = 0;           # reload nginx between blocks
 my $DefaultTimeout    = 10;          # seconds, per request exchange
 my @EnvToNginx;
 my @BlockPreprocessors;
+my @ResponseBodyChecks;
 
 my $MainPid = $$;                    # END only cleans up in this process
 my $NginxPid;                        # our running nginx child, if any
@@ -124,6 +125,11 @@ sub html_dir               { return "$ServRoot/html" }
 
 sub env_to_nginx           { push @EnvToNginx, @_ }
 sub add_block_preprocessor { push @BlockPreprocessors, @_ }
+
+# Test::Nginx::Socket's hook: called as ($block, $body, $req_idx,
+# $repeated_req_idx, $dry_run) after each response's checks, while nginx
+# still runs; it makes its own Test::More assertions.
+sub add_response_body_check { push @ResponseBodyChecks, @_ }
 
 sub bail_out {
     stop_nginx();
@@ -838,7 +844,7 @@ sub check_like {
 
 # Response checks for response number $i.  Returns false if any failed.
 sub check_response {
-    my ($block, $res, $x, $i, $sfx) = @_;
+    my ($block, $res, $x, $i, $sfx, $repeat) = @_;
     my $name = $block->name;
     my $ok = 1;
 
@@ -908,6 +914,15 @@ sub check_response {
         $pat = nth($pat, $i);
         $ok &= check_like($body, as_regex($block, $sect, $pat),
                           "$name - $sect - response is expected$sfx", $sect =~ /unlike/);
+    }
+    if (@ResponseBodyChecks) {
+        my $tb = Test::More->builder;
+        my $first = $tb->current_test;
+        for my $check (@ResponseBodyChecks) {
+            $check->($block, $body, $i, $repeat // 0, 0);
+        }
+        my @summary = $tb->summary;
+        $ok &= !grep { !$_ } @summary[$first .. $#summary];
     }
     return $ok;
 }
@@ -1137,7 +1152,8 @@ sub run_block {
             }
             for my $k (0 .. $#{ $ex->{methods} }) {
                 my $sfx = ($nres > 1 ? " (req $i)" : '') . $rsfx;
-                $ok &= check_response($block, $x->{responses}[$k], $x, $i, $sfx)
+                $ok &= check_response($block, $x->{responses}[$k], $x, $i, $sfx,
+                                      $r)
                     unless defined $block->ignore_response;
                 $i++;
             }
@@ -1250,7 +1266,10 @@ Other Test::Nginx sections (stap, udp, tcp, curl, shutdown_error_log, todo,
 run_tests, repeat_each, workers, master_on, master_off,
 master_process_enabled, log_level (default C<debug>), worker_connections,
 no_root_location, env_to_nginx, add_block_preprocessor, check_accum_error_log,
-server_port, server_root, html_dir, bail_out, use_hup (with master_on: each
+server_port, server_root, html_dir, bail_out, add_response_body_check
+(Test::Nginx::Socket's: a sub called with the block, the body, the
+request's index, the repetition and 0 after each response's checks, while
+nginx runs; it makes its own assertions), use_hup (with master_on: each
 block after the first reloads the running nginx with SIGHUP and waits for
 its new workers, keeping the server root and shared memory); no_shuffle,
 shuffle, no_long_string, no_check_leak are accepted and do nothing (blocks

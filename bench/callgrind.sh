@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+#
+# Instructions per request of the gateway worker, exact and free of
+# machine noise: bench/lib.sh's two nginx, then the gateway restarted
+# under `valgrind --tool=callgrind` (master_process off, in the
+# foreground), N requests per case on one keepalive connection after a
+# warm-up, `callgrind_control -z` / `-d` around them, and
+# `callgrind_annotate` (inclusive and self) per case.  Optional, not part
+# of `make bench`; counts only user-space instructions.  The raw
+# profile is kept as callgrind-CASE.out, for callgrind_annotate.
+#
+#   bash bench/callgrind.sh                          # lambda, http_proxy
+#   BENCH_CASES="mock http_proxy" bash bench/callgrind.sh
+#
+# Environment: what bench/lib.sh takes (BENCH_PORT, NGINX, MODULE), and
+#   BENCH_CASES        [lambda http_proxy]  (a body case POSTs its body)
+#   BENCH_REQUESTS     [2000] measured requests per case
+#   BENCH_WARMUP_REQUESTS [200]
+#   BENCH_PROFILE_DIR  [bench/results]  where callgrind-CASE.txt goes
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+N=${BENCH_REQUESTS:-2000}
+WARM=${BENCH_WARMUP_REQUESTS:-200}
+OUT=${BENCH_PROFILE_DIR:-$TOP/bench/results}
+export BENCH_CASES=${BENCH_CASES:-lambda http_proxy}
+export BENCH_PIN=0
+
+for t in valgrind callgrind_control callgrind_annotate; do
+    command -v "$t" >/dev/null \
+        || { echo "callgrind: $t not found (apt-get install valgrind)" >&2
+             exit 1; }
+done
+
+# shellcheck source=bench/lib.sh
+. "$TOP/bench/lib.sh"
+
+# the daemon gateway lib.sh started gives way to one under callgrind
+GW=$SERVROOT/gateway
+stop_nginx "$GW/logs/nginx.pid"
+for _ in $(seq 1 50); do
+    port_busy "$GW_PORT" || break
+    sleep 0.1
+done
+sed -i -e 's/^daemon on;/daemon off;/' \
+       -e 's/^master_process on;/master_process off;/' \
+       "$GW/conf/nginx.conf"
+
+valgrind --tool=callgrind --callgrind-out-file="$SERVROOT/callgrind.%p" \
+    "$NGINX" -p "$GW/" -e "$GW/logs/error.log" -c "$GW/conf/nginx.conf" \
+    > "$SERVROOT/valgrind.log" 2>&1 &
+VG_PID=$!
+
+stop_vg() {
+    kill -QUIT "$VG_PID" 2>/dev/null || true
+    wait "$VG_PID" 2>/dev/null || true
+}
+trap 'rc=$?; stop_vg; (exit $rc); cleanup' EXIT
+
+for _ in $(seq 1 300); do
+    port_busy "$GW_PORT" && break
+    sleep 0.1
+done
+port_busy "$GW_PORT" || die "gateway under valgrind did not start"
+
+# N requests of case C on one connection: requests C N
+requests() {
+    local c=$1 n=$2 cfg=$SERVROOT/curl.cfg
+    : > "$cfg"
+    for i in $(seq 1 "$n"); do
+        if [ -n "${BODY[$c]:-}" ]; then
+            [ "$i" = 1 ] || echo "next"
+            echo "data-binary = \"@${BODY[$c]}\""
+            echo "header = \"Content-Type: application/json\""
+        fi
+        echo "url = \"${URL[$c]}\""
+        echo "output = /dev/null"
+    done >> "$cfg"
+    curl -s -K "$cfg" || die "curl failed on ${URL[$c]}"
+}
+
+mkdir -p "$OUT"
+
+for c in "${CASES[@]}"; do
+    requests "$c" "$WARM"
+    callgrind_control -z "$VG_PID" > /dev/null 2>&1
+    requests "$c" "$N"
+    callgrind_control -d "$c" "$VG_PID" > /dev/null 2>&1
+    sleep 1
+    f=$(ls -t "$SERVROOT"/callgrind."$VG_PID".* | head -1)
+    total=$(callgrind_annotate "$f" 2>/dev/null \
+            | awk '/PROGRAM TOTALS/ { gsub(/,/, "", $1); print $1 }')
+    {
+        echo "# callgrind of the gateway worker: $c (${URL[$c]})"
+        echo "# $N requests on one connection after $WARM of warm-up;" \
+             "$((total / N)) instructions per request"
+        echo
+        echo "## inclusive"
+        callgrind_annotate --inclusive=yes --threshold=99.5 "$f" 2>/dev/null
+        echo
+        echo "## self"
+        callgrind_annotate --inclusive=no --threshold=99 "$f" 2>/dev/null
+    } > "$OUT/callgrind-$c.txt"
+    cp "$f" "$OUT/callgrind-$c.out"
+    echo "callgrind: $c: $((total / N)) instructions per request" \
+         "($OUT/callgrind-$c.txt)"
+done
