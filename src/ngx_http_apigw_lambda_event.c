@@ -39,37 +39,14 @@
         }                                                                    \
     } while (0)
 
-/* where the value of a member templates read starts (0) and ends (1) */
-#define ngx_http_apigw_ew_mark(ew, member, end)                              \
-    do {                                                                     \
-        if ((ew)->marks) {                                                   \
-            (ew)->marks[2 * (member) + (end)] = (ew)->pos - (ew)->start;     \
-        }                                                                    \
-    } while (0)
 
+/* the text being written; failed: out of memory, the rest is skipped */
 
-/* the members of the event mapping templates read, in a values event */
-typedef enum {
-    NGX_HTTP_APIGW_EVENT_PATH = 0,
-    NGX_HTTP_APIGW_EVENT_QUERY,
-    NGX_HTTP_APIGW_EVENT_HEADERS,
-    NGX_HTTP_APIGW_EVENT_STAGE,
-    NGX_HTTP_APIGW_EVENT_CONTEXT,
-    NGX_HTTP_APIGW_EVENT_NVALUES
-} ngx_http_apigw_event_value_e;
-
-
-/*
- * the text being written; failed: out of memory, the rest is skipped;
- * marks (a values event): where each of those members' objects starts
- * and ends, offsets in the text (0, 0: null)
- */
 typedef struct {
     u_char                        *start;
     u_char                        *pos;
     u_char                        *end;
     ngx_pool_t                    *pool;
-    size_t                        *marks;
     ngx_uint_t                     failed;
 } ngx_http_apigw_ew_t;
 
@@ -98,7 +75,7 @@ typedef struct {
 
 static ngx_int_t ngx_http_apigw_event_write(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_uint_t v2, ngx_uint_t with_body,
-    size_t *marks, ngx_str_t *out);
+    ngx_str_t *out);
 static ngx_int_t ngx_http_apigw_event_headers(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_uint_t v2,
     ngx_http_apigw_event_list_t *list);
@@ -154,7 +131,7 @@ ngx_http_apigw_lambda_event(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
     v2 = (ctx->method->integration->payload == 20);
 
-    if (ngx_http_apigw_event_write(r, ctx, v2, 1, NULL, out) != NGX_OK) {
+    if (ngx_http_apigw_event_write(r, ctx, v2, 1, out) != NGX_OK) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "apigw: writing the lambda event failed");
         return NGX_ERROR;
@@ -183,7 +160,7 @@ ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
     ngx_str_t      text;
     json_error_t   err;
 
-    if (ngx_http_apigw_event_write(r, ctx, v2, 0, NULL, &text) != NGX_OK) {
+    if (ngx_http_apigw_event_write(r, ctx, v2, 0, &text) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -208,13 +185,12 @@ ngx_http_apigw_lambda_event_request(ngx_http_request_t *r,
 
 /*
  * the event; with_body: the proxy event, without: a REQUEST authorizer's
- * members; with marks, the values event of mapping templates: a 1.0
- * event without the multi-value members and the body
+ * members
  */
 
 static ngx_int_t
 ngx_http_apigw_event_write(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
-    ngx_uint_t v2, ngx_uint_t with_body, size_t *marks, ngx_str_t *out)
+    ngx_uint_t v2, ngx_uint_t with_body, ngx_str_t *out)
 {
     size_t                        size;
     ngx_str_t                     body;
@@ -260,7 +236,6 @@ ngx_http_apigw_event_write(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ew.pos = ew.start;
     ew.end = ew.start + size;
     ew.pool = r->pool;
-    ew.marks = marks;
     ew.failed = 0;
 
     if (v2) {
@@ -291,14 +266,9 @@ ngx_http_apigw_event_write(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
     } else {
         ngx_http_apigw_ew_lit(&ew, ",\"headers\":");
-        ngx_http_apigw_ew_mark(&ew, NGX_HTTP_APIGW_EVENT_HEADERS, 0);
         ngx_http_apigw_write_single(&ew, &headers, 0);
-        ngx_http_apigw_ew_mark(&ew, NGX_HTTP_APIGW_EVENT_HEADERS, 1);
-
-        if (marks == NULL) {
-            ngx_http_apigw_ew_lit(&ew, ",\"multiValueHeaders\":");
-            ngx_http_apigw_write_multi(&ew, &headers);
-        }
+        ngx_http_apigw_ew_lit(&ew, ",\"multiValueHeaders\":");
+        ngx_http_apigw_write_multi(&ew, &headers);
     }
 
     /* no arguments ("?", "?&", "?=x" too): null in 1.0, 2.0 omits them */
@@ -311,15 +281,9 @@ ngx_http_apigw_event_write(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
     } else if (query.nitems) {
         ngx_http_apigw_ew_lit(&ew, ",\"queryStringParameters\":");
-        ngx_http_apigw_ew_mark(&ew, NGX_HTTP_APIGW_EVENT_QUERY, 0);
         ngx_http_apigw_write_single(&ew, &query, 0);
-        ngx_http_apigw_ew_mark(&ew, NGX_HTTP_APIGW_EVENT_QUERY, 1);
-
-        if (marks == NULL) {
-            ngx_http_apigw_ew_lit(&ew,
-                                  ",\"multiValueQueryStringParameters\":");
-            ngx_http_apigw_write_multi(&ew, &query);
-        }
+        ngx_http_apigw_ew_lit(&ew, ",\"multiValueQueryStringParameters\":");
+        ngx_http_apigw_write_multi(&ew, &query);
 
     } else {
         ngx_http_apigw_ew_lit(&ew, ",\"queryStringParameters\":null"
@@ -329,9 +293,7 @@ ngx_http_apigw_event_write(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_write_params(&ew, ctx, v2);
 
     ngx_http_apigw_ew_lit(&ew, ",\"requestContext\":");
-    ngx_http_apigw_ew_mark(&ew, NGX_HTTP_APIGW_EVENT_CONTEXT, 0);
     ngx_http_apigw_write_context(&ew, r, ctx, v2);
-    ngx_http_apigw_ew_mark(&ew, NGX_HTTP_APIGW_EVENT_CONTEXT, 1);
 
     if (with_body) {
         ngx_http_apigw_write_body(&ew, &body, binary, v2);
@@ -802,7 +764,6 @@ ngx_http_apigw_write_params(ngx_http_apigw_ew_t *ew,
 
     if (ctx->resource && ctx->resource->nparams) {
         ngx_http_apigw_ew_lit(ew, ",\"pathParameters\":");
-        ngx_http_apigw_ew_mark(ew, NGX_HTTP_APIGW_EVENT_PATH, 0);
         ngx_http_apigw_ew_lit(ew, "{");
 
         for (i = 0, n = 0; i < ctx->resource->nparams; i++) {
@@ -819,7 +780,6 @@ ngx_http_apigw_write_params(ngx_http_apigw_ew_t *ew,
         }
 
         ngx_http_apigw_ew_lit(ew, "}");
-        ngx_http_apigw_ew_mark(ew, NGX_HTTP_APIGW_EVENT_PATH, 1);
 
     } else if (!v2) {
         ngx_http_apigw_ew_lit(ew, ",\"pathParameters\":null");
@@ -827,7 +787,6 @@ ngx_http_apigw_write_params(ngx_http_apigw_ew_t *ew,
 
     if (ctx->stage && ctx->stage->variables.nelts) {
         ngx_http_apigw_ew_lit(ew, ",\"stageVariables\":");
-        ngx_http_apigw_ew_mark(ew, NGX_HTTP_APIGW_EVENT_STAGE, 0);
         ngx_http_apigw_ew_lit(ew, "{");
 
         kv = ctx->stage->variables.elts;
@@ -842,7 +801,6 @@ ngx_http_apigw_write_params(ngx_http_apigw_ew_t *ew,
         }
 
         ngx_http_apigw_ew_lit(ew, "}");
-        ngx_http_apigw_ew_mark(ew, NGX_HTTP_APIGW_EVENT_STAGE, 1);
 
     } else if (!v2) {
         ngx_http_apigw_ew_lit(ew, ",\"stageVariables\":null");
