@@ -221,14 +221,14 @@ X-Kind: big dog
 X-Client-Secret: s3cr3t
 --- error_code: 200
 --- response_body_like eval
-[
+[[
 qr/"method":"POST","path":"\/v2\/items\/42","query":"kind=big%20dog&all=1&all=2%263"/,
 qr/"x-pet":"rex"/,
 qr/"x-static":"static value"/,
 qr/"x-stage":"v2"/,
 qr/"x-method":"GET"/,
 qr/"body":""/,
-]
+]]
 --- response_body_unlike eval
 [qr/x-client-secret|secret=|x-absent|x-kind/i]
 --- no_error_log
@@ -263,7 +263,7 @@ POST /dev/pets
 Content-Type: application/json
 --- error_code: 200
 --- response_body_like eval
-[qr/"x-name":"rex"/, qr/"x-obj":"\{\\"id\\":1\}"/, qr/"content-type":"application\/json"/]
+[[qr/"x-name":"rex"/, qr/"x-obj":"\{\\"id\\":1\}"/, qr/"content-type":"application\/json"/]]
 --- response_body_unlike: x-none
 --- no_error_log
 [error]
@@ -506,8 +506,8 @@ qr/\[error\] .*apigw: mapping template failed at line 1, column \d+/
 GET /dev/r?n=7
 --- error_code: 200
 --- response_body_like eval
-[qr/"path":"\/items\/over%20ride","query":"page=2"/, qr/"x-over":"header-7"/,
- qr/^\{"body":"\{\\"n\\": \\"7\\"\}\\n"/]
+[[qr/"path":"\/items\/over%20ride","query":"page=2"/, qr/"x-over":"header-7"/,
+ qr/^\{"body":"\{\\"n\\": \\"7\\"\}\\n"/]]
 --- no_error_log
 [error]
 
@@ -588,8 +588,8 @@ X-Client: kept
 X-Extra: e
 --- error_code: 200
 --- response_body_like eval
-[qr/"query":"q=1&extra=e"/, qr/"x-added":"added"/, qr/"x-replaced":"new"/,
- qr/"x-client":"kept"/]
+[[qr/"query":"q=1&extra=e"/, qr/"x-added":"added"/, qr/"x-replaced":"new"/,
+ qr/"x-client":"kept"/]]
 --- response_headers
 X-Backend: echo
 --- no_error_log

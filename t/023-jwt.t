@@ -542,10 +542,10 @@ GET /dev/me
 "Authorization: Bearer $::T{cognito_id}"
 --- error_code: 200
 --- response_body_like eval
-[
+[[
 qr/"requestContext": \{"accountId": "\d{12}", "apiId": "abc1234567", "authorizer": \{"claims": \{/,
 qr/"claims": \{"sub": "c0ffee-1", "iss": "https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_TestPool1", "token_use": "id", "aud": "client-a", "cognito:username": "jane", "cognito:groups": "g1,g2", "email": "jane\@example\.com", "email_verified": "true", "auth_time": "1573022214", "exp": "Sun Mar 17 17:46:40 UTC 2030", "iat": "\w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}", "event_id": "e-1"\}\}, "domainName"/,
-]
+]]
 --- no_error_log
 [error]
 
@@ -568,10 +568,10 @@ GET /dev/me
 "Authorization: Bearer $::T{good}"
 --- error_code: 200
 --- response_body_like eval
-[
+[[
 qr/"requestContext": \{"accountId": "\d{12}", "apiId": "abc1234567", "authorizer": \{"jwt": \{"claims": \{/,
 qr/"claims": \{"iss": "https:\/\/issuer\.example\.com\/", "aud": "api:\/\/default", "sub": "user-1", "exp": "\d+", "iat": "\d+", "scope": "read write", "email": "jane\@example\.com", "groups": "\[admin dev\]", "n": "42", "flag": "true", "obj": "\{\\"a\\":1\}"\}, "scopes": \["read", "write"\]\}\}, "domainName"/,
-]
+]]
 --- no_error_log
 [error]
 

@@ -206,8 +206,8 @@ X-User-Arn: arn:aws:iam::123456789012:user/alice
       headers => ["Content-Type: application/json"])
 --- error_code: 200
 --- response_body_like eval
-[qr/"body": "\{\\"name\\": \\"rex\\", \\"tags\\": \[\\"a\\", \\"b\\"\]\}"/,
- qr/"identity": \{"accessKey": "AKIDALICE", "accountId": "123456789012", "caller": "AIDAALICE00000000001", "cognitoAuthenticationProvider": null, "cognitoAuthenticationType": null, "cognitoIdentityId": null, "cognitoIdentityPoolId": null, "principalOrgId": null, "sourceIp": "127\.0\.0\.1", "user": "AIDAALICE00000000001", "userAgent": null, "userArn": "arn:aws:iam::123456789012:user\/alice"\}/]
+[[qr/"body": "\{\\"name\\": \\"rex\\", \\"tags\\": \[\\"a\\", \\"b\\"\]\}"/,
+ qr/"identity": \{"accessKey": "AKIDALICE", "accountId": "123456789012", "caller": "AIDAALICE00000000001", "cognitoAuthenticationProvider": null, "cognitoAuthenticationType": null, "cognitoIdentityId": null, "cognitoIdentityPoolId": null, "principalOrgId": null, "sourceIp": "127\.0\.0\.1", "user": "AIDAALICE00000000001", "userAgent": null, "userArn": "arn:aws:iam::123456789012:user\/alice"\}/]]
 --- no_error_log
 [error]
 [alert]

@@ -72,6 +72,11 @@ my @EnvToNginx;
 my @BlockPreprocessors;
 my @ResponseBodyChecks;
 
+# sections whose array form means one entry per request (check_response)
+my @PerResponseSections = qw(error_code response_body response_body_like
+    response_body_unlike response_headers response_headers_like
+    raw_response_headers_like raw_response_headers_unlike);
+
 my $MainPid = $$;                    # END only cleans up in this process
 my $NginxPid;                        # our running nginx child, if any
 my $NginxVersion;                    # e.g. "1.22.1", see nginx_version()
@@ -912,8 +917,16 @@ sub check_response {
         my $pat = section($block, $sect);
         next unless defined $pat;
         $pat = nth($pat, $i);
-        $ok &= check_like($body, as_regex($block, $sect, $pat),
-                          "$name - $sect - response is expected$sfx", $sect =~ /unlike/);
+
+        # an array ref as the entry of one request: all of its patterns
+        # apply to that response, each checked and reported on its own
+        my @pats = ref $pat eq 'ARRAY' ? @$pat : ($pat);
+        for my $k (0 .. $#pats) {
+            my $what = @pats > 1 ? " (pattern $k)" : '';
+            $ok &= check_like($body, as_regex($block, $sect, $pats[$k]),
+                              "$name - $sect$what - response is expected$sfx",
+                              $sect =~ /unlike/);
+        }
     }
     if (@ResponseBodyChecks) {
         my $tb = Test::More->builder;
@@ -1138,7 +1151,18 @@ sub run_block {
     my $nres = 0;
     $nres += @{ $_->{methods} } for @exchanges;
 
+    # an array section holds one entry per request: more or fewer entries
+    # than requests would leave checks unrun or run against nothing, so a
+    # block written that way fails instead of passing on its first entry
     my $ok = 1;
+    for my $sect (@PerResponseSections) {
+        my $v = $block->$sect;
+        next unless ref $v eq 'ARRAY' && @$v != $nres;
+        Test::More::fail("$name - --- $sect has " . scalar(@$v)
+                         . " entries for $nres request(s): one per request");
+        $ok = 0;
+    }
+
     my $log = '';
     for my $r (0 .. $RepeatEach - 1) {
         my $rsfx = $RepeatEach > 1 ? " (repeat $r)" : '';
@@ -1239,7 +1263,11 @@ C<response_body_unlike> (regexes get the C</s> flag), C<response_headers>
 (C<Name: value>; C<!Name> means absent; names are case-insensitive; repeated
 headers are joined with C<", ">), C<response_headers_like>,
 C<raw_response_headers_like>, C<raw_response_headers_unlike>.  With several
-requests, C<eval> array refs give one expectation per request.
+requests, C<eval> array refs give one expectation per request; an array
+holding more or fewer entries than the block sends requests fails the block.
+An entry of C<response_body_like> or C<response_body_unlike> may itself be an
+array ref: every pattern in it applies to that one response, e.g.
+C<[[qr/a/, qr/b/]]> for a block of one request.
 
 =item Logs
 
