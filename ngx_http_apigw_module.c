@@ -349,6 +349,18 @@ ngx_http_apigw_postconfiguration(ngx_conf_t *cf)
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
+    /*
+     * the module's variables, long names most, leave nginx's default
+     * variables hash (1024 buckets of 64 bytes) too small: every start
+     * would warn "could not build optimal variables_hash".  A bigger
+     * table is always safe, so the default maximum is doubled; a value
+     * set in nginx.conf (anything but the default) is left as it is.
+     */
+
+    if (cmcf->variables_hash_max_size == 1024) {
+        cmcf->variables_hash_max_size = 2048;
+    }
+
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_SERVER_REWRITE_PHASE].handlers);
     if (h == NULL) {
         return NGX_ERROR;

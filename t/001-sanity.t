@@ -111,3 +111,40 @@ plain
 !x-amz-apigw-id
 --- no_error_log
 [error]
+
+
+
+=== TEST 6: loading the module leaves nginx's variables hash buildable without a warning (the module raises the default variables_hash_max_size)
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /m {
+        apigw_resource /m;
+        apigw_method GET { apigw_integration mock 'body=ok'; }
+    }
+--- request
+GET /dev/m
+--- error_code: 200
+--- response_body: ok
+--- no_error_log
+could not build optimal variables_hash
+[error]
+
+
+
+=== TEST 7: a variables_hash_max_size set in nginx.conf is kept: too small a table warns as nginx does
+--- http_config
+    variables_hash_max_size 512;
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /m {
+        apigw_resource /m;
+        apigw_method GET { apigw_integration mock 'body=ok'; }
+    }
+--- request
+GET /dev/m
+--- error_code: 200
+--- response_body: ok
+--- error_log
+could not build optimal variables_hash
