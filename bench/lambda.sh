@@ -17,13 +17,15 @@
 #                  apigw_lambda_endpoint http://backend (upstream, keepalive)
 #   hello_direct   GET :BACKEND/hello, the backend's "hello"
 #   http_proxy     GET /dev/proxy through the gateway's HTTP_PROXY to it
+#   proxy_pass     GET /proxy of the bare server (no module): nginx's own
+#                  proxy_pass to it, the floor any hop through nginx costs
 #
 # Two phases, each with bench/measure.sh's rounds (warm-up, measured run,
 # every other round backwards, medians):
 #   latency     wrk -t1 -c1: one request at a time; the gateway's added
 #               cost at p50 and p99 is lambda minus invoke_direct (target:
 #               < 50 us at p50), HTTP_PROXY's is http_proxy minus
-#               hello_direct.  Run in two layouts (below): on this 2-vCPU
+#               hello_direct, nginx's own hop proxy_pass minus hello_direct.  Run in two layouts (below): on this 2-vCPU
 #               VM waking a process on the other CPU costs tens of us, and
 #               only a request through the gateway crosses CPUs when the
 #               gateway has a CPU of its own
@@ -35,7 +37,8 @@
 # (BENCH_THREADS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_ROUNDS
 # BENCH_PORT BENCH_PIN BENCH_KEEPALIVE NGINX MODULE; threads and
 # connections apply to the throughput phase), and
-#   BENCH_LATENCY_CASES    [hello_direct http_proxy invoke_direct lambda]
+#   BENCH_LATENCY_CASES    [hello_direct proxy_pass http_proxy invoke_direct
+#                           lambda]
 #   BENCH_LATENCY_LAYOUTS  [one split]  (with BENCH_PIN=2; see below)
 #   BENCH_THROUGHPUT_CASES [invoke_direct http_proxy lambda]
 #   BENCH_RESULTS [bench/results/lambda.md]
@@ -68,12 +71,15 @@ TARGET_US=50
 read -ra LAYOUTS <<< "${BENCH_LATENCY_LAYOUTS:-one split}"
 
 read -ra LAT_CASES <<< \
-    "${BENCH_LATENCY_CASES:-hello_direct http_proxy invoke_direct lambda}"
+    "${BENCH_LATENCY_CASES:-hello_direct proxy_pass http_proxy invoke_direct lambda}"
 read -ra TPUT_CASES <<< \
     "${BENCH_THROUGHPUT_CASES:-invoke_direct http_proxy lambda}"
 
 # latency: case => the case it adds to; throughput: case => its baseline
-declare -A LAT_BASE=([lambda]=invoke_direct [http_proxy]=hello_direct)
+# proxy_pass (bare nginx, no module) is the floor: what any proxy hop
+# through nginx costs on this machine, whatever the module does
+declare -A LAT_BASE=([lambda]=invoke_direct [http_proxy]=hello_direct
+                     [proxy_pass]=hello_direct)
 declare -A BASELINE=([lambda]=http_proxy)
 declare -A TARGET=()
 
