@@ -98,6 +98,8 @@ ngx_int_t ngx_http_apigw_iam_merge(ngx_conf_t *cf,
     ngx_http_apigw_loc_conf_t *prev, ngx_http_apigw_loc_conf_t *conf);
 ngx_int_t ngx_http_apigw_iam_permitted(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *action, ngx_str_t *message);
+ngx_int_t ngx_http_apigw_iam_missing(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx);
 
 /* access.c */
 ngx_int_t ngx_http_apigw_method_arn(ngx_http_request_t *r,

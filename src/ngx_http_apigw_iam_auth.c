@@ -77,6 +77,8 @@ static int ngx_libc_cdecl ngx_http_apigw_iam_cmp_keys(const void *one,
     const void *two);
 static void ngx_http_apigw_iam_cleanup(void *data);
 
+static ngx_int_t ngx_http_apigw_iam_date(ngx_http_request_t *r,
+    ngx_str_t *amz_date);
 static ngx_int_t ngx_http_apigw_iam_reject(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_gr_type_e type,
     ngx_str_t *amzn_type, ngx_str_t *message, const char *why);
@@ -641,7 +643,6 @@ ngx_http_apigw_iam_authorize(ngx_http_request_t *r,
     ngx_http_apigw_sigv4_error_t         err;
     ngx_http_apigw_sigv4_request_t       req;
     ngx_http_apigw_sigv4_credentials_t   cred;
-    u_char                               iso[16];
     u_char                               hash[NGX_HTTP_APIGW_SIGV4_HEX_LEN];
 
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -684,25 +685,8 @@ ngx_http_apigw_iam_authorize(ngx_http_request_t *r,
 
     if (h && h->value.len) {
 
-        /* X-Amz-Date, or the Date header as a basic ISO 8601 date */
-
-        h = ngx_http_apigw_find_header(&r->headers_in.headers,
-                                       &ngx_http_apigw_iam_amz_date);
-        if (h) {
-            amz_date = h->value;
-
-        } else if (r->headers_in.date) {
-            amz_date = r->headers_in.date->value;
-
-            if (ngx_http_apigw_sigv4_http_date(&amz_date, iso) == NGX_OK) {
-                amz_date.data = ngx_pnalloc(r->pool, sizeof(iso));
-                if (amz_date.data == NULL) {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                amz_date.len = ngx_cpymem(amz_date.data, iso, sizeof(iso))
-                               - amz_date.data;
-            }
+        if (ngx_http_apigw_iam_date(r, &amz_date) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         value = r->headers_in.authorization->value;
@@ -868,6 +852,93 @@ ngx_http_apigw_iam_authorize(ngx_http_request_t *r,
                    &k->caller.arn, &k->caller.access_key);
 
     return ngx_http_apigw_iam_decide(r, ctx, alcf, k);
+}
+
+
+/* X-Amz-Date, or the Date header as a basic ISO 8601 date; empty: neither */
+
+static ngx_int_t
+ngx_http_apigw_iam_date(ngx_http_request_t *r, ngx_str_t *amz_date)
+{
+    u_char            iso[16];
+    ngx_table_elt_t  *h;
+
+    ngx_str_null(amz_date);
+
+    h = ngx_http_apigw_find_header(&r->headers_in.headers,
+                                   &ngx_http_apigw_iam_amz_date);
+    if (h) {
+        *amz_date = h->value;
+
+    } else if (r->headers_in.date) {
+        *amz_date = r->headers_in.date->value;
+
+        if (ngx_http_apigw_sigv4_http_date(amz_date, iso) == NGX_OK) {
+            amz_date->data = ngx_pnalloc(r->pool, sizeof(iso));
+            if (amz_date->data == NULL) {
+                return NGX_ERROR;
+            }
+
+            amz_date->len = ngx_cpymem(amz_date->data, iso, sizeof(iso))
+                            - amz_date->data;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A request for no resource or method: API Gateway answers 403 "Missing
+ * Authentication Token", but when the request has an Authorization header
+ * it reads it as a SigV4 one first, and a header that is none (Bearer,
+ * Basic ...) gets the SigV4 parser's complaint instead, as an
+ * IncompleteSignatureException.  A well-formed SigV4 header changes
+ * nothing: there is no method whose policy it could be checked against.
+ */
+
+ngx_int_t
+ngx_http_apigw_iam_missing(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
+{
+    ngx_int_t                      rc;
+    ngx_str_t                      amz_date, value;
+    ngx_http_apigw_alloc_t         a;
+    ngx_http_apigw_sigv4_auth_t    auth;
+    ngx_http_apigw_sigv4_error_t   err;
+
+    if (r->headers_in.authorization == NULL
+        || r->headers_in.authorization->value.len == 0)
+    {
+        return ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_MISSING);
+    }
+
+    if (ngx_http_apigw_iam_date(r, &amz_date) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    a.alloc = ngx_http_apigw_pool_alloc;
+    a.data = r->pool;
+
+    value = r->headers_in.authorization->value;
+
+    rc = ngx_http_apigw_sigv4_parse_authorization(&a, &value,
+                                          amz_date.len ? &amz_date : NULL,
+                                          &auth, &err);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_DECLINED && err.type.len) {
+        return ngx_http_apigw_iam_reject(r, ctx,
+                                         NGX_HTTP_APIGW_GR_MISSING,
+                                         &err.type, &err.message,
+                                         "no resource or method, and an "
+                                         "Authorization header that is no "
+                                         "SigV4 one");
+    }
+
+    return ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_MISSING);
 }
 
 

@@ -9,6 +9,7 @@
 
 
 #include "ngx_http_apigw_common.h"
+#include "ngx_http_apigw_authorizer.h"
 
 #include <openssl/rand.h>
 
@@ -294,7 +295,7 @@ ngx_http_apigw_route_handler(ngx_http_request_t *r)
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "apigw: no resource for \"%V\"", &r->uri);
 
-        return ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_MISSING);
+        return ngx_http_apigw_iam_missing(r, ctx);
     }
 
     ctx->resource = alcf->resource;
@@ -337,7 +338,7 @@ ngx_http_apigw_route_handler(ngx_http_request_t *r)
                       "apigw: no method \"%V\" for resource \"%V\"",
                       &r->method_name, &alcf->resource->path);
 
-        return ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_MISSING);
+        return ngx_http_apigw_iam_missing(r, ctx);
     }
 
     r->loc_conf = m->loc_conf;
@@ -366,7 +367,7 @@ ngx_http_apigw_catch_all_handler(ngx_http_request_t *r)
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "apigw: no resource for \"%V\"", &r->uri);
 
-    return ngx_http_apigw_send_error(r, ctx, NGX_HTTP_APIGW_GR_MISSING);
+    return ngx_http_apigw_iam_missing(r, ctx);
 }
 
 

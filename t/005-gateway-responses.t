@@ -210,3 +210,38 @@ X-Error: Missing Authentication Token|MISSING_AUTHENTICATION_TOKEN
 [403, 405]
 --- response_body eval
 ['{"message":"Forbidden"}', '{"message":"Method Not Allowed"}']
+
+
+
+=== TEST 11: no resource or method and an Authorization header that is no SigV4 one: AWS parses it as SigV4 and answers its complaint (IncompleteSignatureException); without the header, or on a route that exists, nothing changes
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /pets {
+        apigw_resource /pets;
+        apigw_method GET { apigw_integration mock 'body=pets'; }
+    }
+--- request eval
+["GET /dev/nowhere", "GET /dev/nowhere", "POST /dev/pets", "GET /dev/nowhere", "GET /dev/pets"]
+--- more_headers eval
+["Authorization: Bearer abc.def",
+ "Authorization: Basic dXNlcjpwYXNzd29yZA==",
+ "Authorization: Basic dXNlcjpwYXNzd29yZA==\r\nX-Amz-Date: 20261121T000000Z",
+ "",
+ "Authorization: Bearer abc.def"]
+--- error_code eval
+[403, 403, 403, 403, 200]
+--- response_body eval
+[qq|{"message":"Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '31xUL9zZyAlSdEwUtwhnc4s/kOVbd/iPF7n4gXswkoE='."}|,
+ qq|{"message":"Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. (Hashed with SHA-256 and encoded with Base64) Authorization=nAbVMu3wgTZZq0HSari6nKU7mFKW7kWEp580/pzXQ6Q="}|,
+ qq|{"message":"Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. (Hashed with SHA-256 and encoded with Base64) Authorization=nAbVMu3wgTZZq0HSari6nKU7mFKW7kWEp580/pzXQ6Q="}|,
+ qq|{"message":"Missing Authentication Token"}|,
+ "pets"]
+--- raw_response_headers_like eval
+["x-amzn-ErrorType: IncompleteSignatureException\r\n",
+ "x-amzn-ErrorType: IncompleteSignatureException\r\n",
+ "x-amzn-ErrorType: IncompleteSignatureException\r\n",
+ "x-amzn-ErrorType: MissingAuthenticationTokenException\r\n",
+ "HTTP/1.1 200 OK\r\n"]
+--- no_error_log
+[error]
