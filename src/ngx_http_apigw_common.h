@@ -471,6 +471,10 @@ ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri);
 ngx_int_t ngx_http_apigw_read_body(ngx_http_request_t *r, ngx_str_t *body);
 void ngx_http_apigw_unescape_arg(ngx_str_t *s);
+ngx_int_t ngx_http_apigw_arg_name_is(u_char *raw, size_t len,
+    ngx_str_t *name);
+ngx_int_t ngx_http_apigw_query_arg(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_str_t *value);
 ngx_int_t ngx_http_apigw_lambda_response(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out);
 

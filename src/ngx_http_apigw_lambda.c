@@ -166,6 +166,93 @@ ngx_http_apigw_unescape_arg(ngx_str_t *s)
 
 
 /*
+ * Is a query argument's raw name "name"?  Names compare case sensitively
+ * after decoding, as in AWS's queryStringParameters.
+ */
+
+ngx_int_t
+ngx_http_apigw_arg_name_is(u_char *raw, size_t len, ngx_str_t *name)
+{
+    ngx_str_t  arg;
+    u_char     buf[256];
+
+    if (ngx_strlchr(raw, raw + len, '%') == NULL
+        && ngx_strlchr(raw, raw + len, '+') == NULL)
+    {
+        return len == name->len && ngx_strncmp(raw, name->data, len) == 0;
+    }
+
+    /* decoding never lengthens a name; one longer than any we compare
+     * with can only match if it shrinks below the buffer: rare, skipped */
+
+    if (len > sizeof(buf) || len < name->len) {
+        return 0;
+    }
+
+    ngx_memcpy(buf, raw, len);
+    arg.data = buf;
+    arg.len = len;
+    ngx_http_apigw_unescape_arg(&arg);
+
+    return arg.len == name->len
+           && ngx_strncmp(arg.data, name->data, name->len) == 0;
+}
+
+
+/*
+ * method.request.querystring.NAME as AWS reads it: the last of repeated
+ * arguments, the value decoded ("+" a space) into a copy; NGX_DECLINED
+ * if there is none
+ */
+
+ngx_int_t
+ngx_http_apigw_query_arg(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_str_t *value)
+{
+    u_char     *p, *last, *start, *eq;
+    ngx_str_t   found;
+
+    found.data = NULL;
+    found.len = 0;
+
+    p = r->args.data;
+    last = p + r->args.len;
+
+    while (p < last) {
+        start = p;
+
+        while (p < last && *p != '&') {
+            p++;
+        }
+
+        eq = ngx_strlchr(start, p, '=');
+
+        if (ngx_http_apigw_arg_name_is(start, (eq ? eq : p) - start, name)) {
+            found.data = eq ? eq + 1 : p;
+            found.len = eq ? (size_t) (p - eq - 1) : 0;
+        }
+
+        p++;
+    }
+
+    if (found.data == NULL) {
+        return NGX_DECLINED;
+    }
+
+    value->len = found.len;
+    value->data = ngx_pnalloc(r->pool, found.len + 1);
+    if (value->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(value->data, found.data, found.len);
+    ngx_http_apigw_unescape_arg(value);
+
+    return NGX_OK;
+}
+
+
+/*
  * the request body in one piece of memory; data is NULL when there is
  * none.  A body that outgrew client_body_buffer_size is read back from
  * the temporary file nginx has just written (the methods that need the

@@ -1552,8 +1552,9 @@ ngx_http_apigw_args_values(ngx_http_request_t *r, ngx_str_t *name,
 
         eq = ngx_strlchr(arg.data, arg.data + arg.len, '=');
 
-        if ((size_t) ((eq ? eq : arg.data + arg.len) - arg.data) != name->len
-            || ngx_strncmp(arg.data, name->data, name->len) != 0)
+        if (!ngx_http_apigw_arg_name_is(arg.data,
+                                        (eq ? eq : arg.data + arg.len)
+                                        - arg.data, name))
         {
             continue;
         }

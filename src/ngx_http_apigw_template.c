@@ -436,7 +436,6 @@ static ngx_int_t
 ngx_http_apigw_tpl_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
     ngx_http_apigw_ref_t *ref, ngx_str_t *value)
 {
-    u_char           *dst, *src;
     ngx_str_t        *v;
     ngx_table_elt_t  *h;
 
@@ -490,20 +489,9 @@ ngx_http_apigw_tpl_value(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         return NGX_OK;
 
     case NGX_HTTP_APIGW_REF_QUERYSTRING:
-        if (ngx_http_arg(r, ref->text.data, ref->text.len, value) != NGX_OK) {
-            ngx_str_null(value);
-            return NGX_OK;
-        }
-
-        dst = ngx_pnalloc(r->pool, value->len);
-        if (dst == NULL) {
+        if (ngx_http_apigw_query_arg(r, &ref->text, value) == NGX_ERROR) {
             return NGX_ERROR;
         }
-
-        src = value->data;
-        value->data = dst;
-        ngx_unescape_uri(&dst, &src, value->len, NGX_UNESCAPE_URI);
-        value->len = dst - value->data;
 
         return NGX_OK;
 

@@ -831,3 +831,33 @@ GET /dev/odd?q=%C3%A9%FF&%FF=bad&z=a%00b
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 27: method.request.querystring.NAME as AWS reads it: the name case-sensitive and decoded, the last of repeated arguments, "+" and %XX decoded in the value
+--- config
+    apigw_api petstore;
+    apigw_stage dev {}
+    location /q {
+        apigw_resource /q;
+        apigw_method GET {
+            apigw_integration http "http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/q";
+            apigw_request_parameter integration.request.header.X-Kind
+                                    method.request.querystring.kind;
+            apigw_request_parameter integration.request.header.X-Upper
+                                    method.request.querystring.Kind;
+            apigw_request_parameter integration.request.header.X-Spaced
+                                    "method.request.querystring.my key";
+            apigw_request_parameter integration.request.header.X-None
+                                    method.request.querystring.none;
+        }
+    }
+--- request
+GET /dev/q?Kind=Upper&kind=first&kind=big+dog%21&my%20key=v&KIND=x
+--- error_code: 200
+--- response_body_like eval
+[[qr/"x-kind":"big dog!"/, qr/"x-upper":"Upper"/, qr/"x-spaced":"v"/]]
+--- response_body_unlike eval
+[qr/x-none|first/]
+--- no_error_log
+[error]

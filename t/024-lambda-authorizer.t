@@ -605,7 +605,7 @@ X-Principal: erin
 
 
 
-=== TEST 19: REQUEST: identity sources from a header, the query string, a stage variable; AWS's 1.0 event
+=== TEST 19: REQUEST: identity sources from a header, the query string (its names case-sensitive), a stage variable; AWS's 1.0 event
 --- http_config
     apigw_authorizer req request function=request_authorizer
         identity=method.request.header.X-User,method.request.querystring.q,stageVariables.who;
@@ -621,21 +621,22 @@ X-Principal: erin
     }
 --- request eval
 ["GET /dev/pets/7?q=find", "GET /dev/pets/7?q=find", "GET /dev/pets/7",
- "GET /dev/pets/7?q=find"]
+ "GET /dev/pets/7?q=find", "GET /dev/pets/7?Q=find"]
 --- more_headers eval
-["X-User: alice", "X-User: bob", "X-User: alice", ""]
+["X-User: alice", "X-User: bob", "X-User: alice", "", "X-User: alice"]
 --- error_code eval
-[200, 403, 401, 401]
+[200, 403, 401, 401, 401]
 --- response_body_like eval
 [qr/"authorizer": \{"calls": "1", "type": "REQUEST", "fields": "headers,httpMethod,methodArn,multiValueHeaders,multiValueQueryStringParameters,path,pathParameters,queryStringParameters,requestContext,resource,stageVariables,type", "user": "alice", "q": "find", "stagevar": "me", "arn": "arn:aws:execute-api:us-east-1:123456789012:abc1234567\/dev\/GET\/pets\/7", "resource": "\/pets\/\{petId\}", "sources": "null", "rcstage": "dev", "principalId": "alice", "integrationLatency": \d+\}/,
  qr/with an explicit deny/, qr/^\{"message":"Unauthorized"\}$/,
- qr/^\{"message":"Unauthorized"\}$/]
+ qr/^\{"message":"Unauthorized"\}$/, qr/^\{"message":"Unauthorized"\}$/]
 --- grep_error_log eval: qr/invoking|no identity source "[^"]+"/
 --- grep_error_log_out
 invoking
 invoking
 no identity source "method.request.querystring.q"
 no identity source "method.request.header.X-User"
+no identity source "method.request.querystring.q"
 --- no_error_log
 [error]
 
