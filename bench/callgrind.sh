@@ -17,6 +17,14 @@
 #   BENCH_REQUESTS     [2000] measured requests per case
 #   BENCH_WARMUP_REQUESTS [200]
 #   BENCH_PROFILE_DIR  [bench/results]  where callgrind-CASE.txt goes
+#   BENCH_HOOKS        a file of cases sourced before bench/lib.sh, as
+#                      bench/cache_cases.sh: its cases' UNIQUE[case] names a
+#                      query parameter given a new value on every request
+#
+#   BENCH_HOOKS=bench/cache_cases.sh BENCH_CASES="uncached cache_miss" \
+#       BENCH_WARMUP_REQUESTS=6000 bash bench/callgrind.sh
+#                      # a miss against the uncached method, the 10 MB zone
+#                      # full (evicting) before the measured requests
 
 set -euo pipefail
 
@@ -33,6 +41,12 @@ for t in valgrind callgrind_control callgrind_annotate; do
         || { echo "callgrind: $t not found (apt-get install valgrind)" >&2
              exit 1; }
 done
+
+declare -A UNIQUE=()
+if [ -n "${BENCH_HOOKS:-}" ]; then
+    # shellcheck disable=SC1090
+    . "$BENCH_HOOKS"
+fi
 
 # shellcheck source=bench/lib.sh
 . "$TOP/bench/lib.sh"
@@ -65,17 +79,22 @@ for _ in $(seq 1 300); do
 done
 port_busy "$GW_PORT" || die "gateway under valgrind did not start"
 
-# N requests of case C on one connection: requests C N
+# N requests of case C on one connection: requests C N; a case with a
+# UNIQUE parameter sends a value no earlier request of the run sent
+RUN=0
 requests() {
-    local c=$1 n=$2 cfg=$SERVROOT/curl.cfg
+    local c=$1 n=$2 cfg=$SERVROOT/curl.cfg url=${URL[$1]}
+    RUN=$((RUN + 1))
     : > "$cfg"
     for i in $(seq 1 "$n"); do
+        [ -z "${UNIQUE[$c]:-}" ] \
+            || url="${URL[$c]}?${UNIQUE[$c]}=cg-$$-$RUN-$i"
         if [ -n "${BODY[$c]:-}" ]; then
             [ "$i" = 1 ] || echo "next"
             echo "data-binary = \"@${BODY[$c]}\""
             echo "header = \"Content-Type: application/json\""
         fi
-        echo "url = \"${URL[$c]}\""
+        echo "url = \"$url\""
         echo "output = /dev/null"
     done >> "$cfg"
     curl -s -K "$cfg" || die "curl failed on ${URL[$c]}"
