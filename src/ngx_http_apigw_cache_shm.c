@@ -3,8 +3,8 @@
  * Copyright (C) ngx_http_apigw_module authors
  *
  * The response cache's store, in a shared-memory zone per stage: entries
- * in an rbtree keyed by a hash of the cache key (the whole key breaks
- * ties), an LRU queue (newest first), expiry on lookup and at the LRU
+ * in a hash table of the cache key (chained, its buckets sized for the
+ * zone), an LRU queue (newest first), expiry on lookup and at the LRU
  * end when storing, eviction of the least recently used entries when the
  * zone is full.  The mutex is held around each operation only; an entry
  * leaves the zone as a copy.  A response is stored in two steps: its
@@ -21,8 +21,8 @@
 
 
 struct ngx_http_apigw_cache_sh_s {
-    ngx_rbtree_t                    rbtree;
-    ngx_rbtree_node_t               sentinel;
+    ngx_http_apigw_cache_node_t   **buckets;
+    ngx_uint_t                      mask;       /* buckets - 1 */
     ngx_queue_t                     queue;
     ngx_uint_t                      entries;
     size_t                          bytes;
@@ -41,19 +41,24 @@ struct ngx_http_apigw_cache_sh_s {
 
 
 /*
- * The index node is small and apart from the entry's data: a lookup
- * walks a tree of nodes packed in a few slab pages instead of touching
- * one cold page per level.
+ * The index: a bucket per KB of zone, each a chain of small nodes apart
+ * from the entries' data, so that a lookup or an insertion reads one
+ * bucket and a node or two.  An rbtree was measured first: a walk of a
+ * dozen levels, each a cache miss in a full zone, on the lookup and
+ * again on the insertion of every miss.
  */
 
+#define NGX_HTTP_APIGW_CACHE_BUCKET_BYTES  1024
+
 struct ngx_http_apigw_cache_node_s {
-    ngx_rbtree_node_t               node;       /* node.key: the hash */
+    ngx_http_apigw_cache_node_t    *next;       /* in the bucket */
+    ngx_http_apigw_cache_node_t   **prev;       /* what points to this one */
     ngx_queue_t                     queue;
     ngx_msec_t                      expires;
     u_char                         *data;       /* key, type, headers, body */
-    void                           *dup;        /* an equal key, by insert */
     size_t                          size;       /* node and data */
-    ngx_uint_t                      status;
+    uint32_t                        hash;
+    uint32_t                        status;
     uint32_t                        key_len;
     uint32_t                        ctype_len;
     uint32_t                        headers_len;
@@ -61,8 +66,7 @@ struct ngx_http_apigw_cache_node_s {
 };
 
 
-static void ngx_http_apigw_cache_rbtree_insert_value(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
+static void ngx_http_apigw_cache_unlink(ngx_http_apigw_cache_node_t *cn);
 static ngx_http_apigw_cache_node_t *ngx_http_apigw_cache_find(
     ngx_http_apigw_cache_sh_t *sh, ngx_str_t *key, uint32_t hash);
 static void ngx_http_apigw_cache_delete(ngx_http_apigw_cache_zone_t *zone,
@@ -88,6 +92,7 @@ ngx_http_apigw_cache_shm_init(ngx_shm_zone_t *shm_zone, void *data)
 {
     ngx_http_apigw_cache_zone_t  *ozone = data;
 
+    size_t                        n;
     ngx_http_apigw_cache_zone_t  *zone;
 
     zone = shm_zone->data;
@@ -115,8 +120,21 @@ ngx_http_apigw_cache_shm_init(ngx_shm_zone_t *shm_zone, void *data)
 
     ngx_memzero(zone->sh, sizeof(ngx_http_apigw_cache_sh_t));
 
-    ngx_rbtree_init(&zone->sh->rbtree, &zone->sh->sentinel,
-                    ngx_http_apigw_cache_rbtree_insert_value);
+    n = 16;
+
+    while (n < shm_zone->shm.size / NGX_HTTP_APIGW_CACHE_BUCKET_BYTES) {
+        n <<= 1;
+    }
+
+    n *= sizeof(ngx_http_apigw_cache_node_t *);
+
+    zone->sh->buckets = ngx_slab_alloc(zone->shpool, n);
+    if (zone->sh->buckets == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(zone->sh->buckets, n);
+    zone->sh->mask = n / sizeof(ngx_http_apigw_cache_node_t *) - 1;
 
     ngx_queue_init(&zone->sh->queue);
 
@@ -347,11 +365,10 @@ static u_char *
 ngx_http_apigw_cache_fill(ngx_http_apigw_cache_node_t *cn, ngx_str_t *key,
     uint32_t hash, ngx_http_apigw_cache_entry_t *e)
 {
-    cn->node.key = hash;
-    cn->dup = NULL;
+    cn->hash = hash;
     cn->size = sizeof(ngx_http_apigw_cache_node_t) + key->len
                + e->content_type.len + e->headers.len + e->body.len;
-    cn->status = e->status;
+    cn->status = (uint32_t) e->status;
     cn->key_len = (uint32_t) key->len;
     cn->ctype_len = (uint32_t) e->content_type.len;
     cn->headers_len = (uint32_t) e->headers.len;
@@ -363,24 +380,55 @@ ngx_http_apigw_cache_fill(ngx_http_apigw_cache_node_t *cn, ngx_str_t *key,
 
 /*
  * With the zone locked: an entry into the index, the most recently used;
- * it replaces an entry of the same key, found on the way down by the
- * insertion (a refresh, or another worker stored the same key meanwhile).
+ * it replaces an entry of the same key (a refresh, or another worker
+ * stored the same key meanwhile).
  */
 
 static void
 ngx_http_apigw_cache_insert(ngx_http_apigw_cache_zone_t *zone,
     ngx_http_apigw_cache_node_t *cn, ngx_msec_t ttl)
 {
+    ngx_str_t                     key;
+    ngx_http_apigw_cache_node_t  *old, **bucket;
+
+    key.data = cn->data;
+    key.len = cn->key_len;
+
+    old = ngx_http_apigw_cache_find(zone->sh, &key, cn->hash);
+
+    if (old) {
+        ngx_http_apigw_cache_delete(zone, old);
+    }
+
+    bucket = &zone->sh->buckets[cn->hash & zone->sh->mask];
+
+    cn->next = *bucket;
+    cn->prev = bucket;
+
+    if (*bucket) {
+        (*bucket)->prev = &cn->next;
+    }
+
+    *bucket = cn;
+
     cn->expires = ngx_current_msec + ttl;
 
-    ngx_rbtree_insert(&zone->sh->rbtree, &cn->node);
     ngx_queue_insert_head(&zone->sh->queue, &cn->queue);
 
     zone->sh->entries++;
     zone->sh->bytes += cn->size;
+}
 
-    if (cn->dup) {
-        ngx_http_apigw_cache_delete(zone, cn->dup);
+
+/* with the zone locked: out of its bucket */
+
+static void
+ngx_http_apigw_cache_unlink(ngx_http_apigw_cache_node_t *cn)
+{
+    *cn->prev = cn->next;
+
+    if (cn->next) {
+        cn->next->prev = cn->prev;
     }
 }
 
@@ -422,7 +470,7 @@ ngx_http_apigw_cache_alloc_entry(ngx_http_apigw_cache_zone_t *zone,
             == chunk)
         {
             ngx_queue_remove(&cn->queue);
-            ngx_rbtree_delete(&sh->rbtree, &cn->node);
+            ngx_http_apigw_cache_unlink(cn);
 
             sh->entries--;
             sh->bytes -= cn->size;
@@ -567,88 +615,19 @@ ngx_http_apigw_cache_shm_stats(ngx_http_apigw_cache_zone_t *zone,
 }
 
 
-static void
-ngx_http_apigw_cache_rbtree_insert_value(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
-{
-    ngx_int_t                      rc;
-    ngx_rbtree_node_t            **p;
-    ngx_http_apigw_cache_node_t   *cn, *cnt;
-
-    for ( ;; ) {
-
-        if (node->key < temp->key) {
-
-            p = &temp->left;
-
-        } else if (node->key > temp->key) {
-
-            p = &temp->right;
-
-        } else { /* node->key == temp->key */
-
-            cn = (ngx_http_apigw_cache_node_t *) node;
-            cnt = (ngx_http_apigw_cache_node_t *) temp;
-
-            rc = ngx_memn2cmp(cn->data, cnt->data, cn->key_len, cnt->key_len);
-
-            if (rc == 0) {
-                /* the same key: the new entry replaces it (cache_insert) */
-                cn->dup = cnt;
-            }
-
-            p = (rc < 0) ? &temp->left : &temp->right;
-        }
-
-        if (*p == sentinel) {
-            break;
-        }
-
-        temp = *p;
-    }
-
-    *p = node;
-    node->parent = temp;
-    node->left = sentinel;
-    node->right = sentinel;
-    ngx_rbt_red(node);
-}
-
-
 static ngx_http_apigw_cache_node_t *
 ngx_http_apigw_cache_find(ngx_http_apigw_cache_sh_t *sh, ngx_str_t *key,
     uint32_t hash)
 {
-    ngx_int_t                     rc;
-    ngx_rbtree_node_t            *node, *sentinel;
     ngx_http_apigw_cache_node_t  *cn;
 
-    node = sh->rbtree.root;
-    sentinel = sh->rbtree.sentinel;
+    for (cn = sh->buckets[hash & sh->mask]; cn; cn = cn->next) {
 
-    while (node != sentinel) {
-
-        if (hash < node->key) {
-            node = node->left;
-            continue;
-        }
-
-        if (hash > node->key) {
-            node = node->right;
-            continue;
-        }
-
-        /* hash == node->key */
-
-        cn = (ngx_http_apigw_cache_node_t *) node;
-
-        rc = ngx_memn2cmp(key->data, cn->data, key->len, cn->key_len);
-
-        if (rc == 0) {
+        if (cn->hash == hash && cn->key_len == key->len
+            && ngx_memcmp(cn->data, key->data, key->len) == 0)
+        {
             return cn;
         }
-
-        node = (rc < 0) ? node->left : node->right;
     }
 
     return NULL;
@@ -662,7 +641,7 @@ ngx_http_apigw_cache_delete(ngx_http_apigw_cache_zone_t *zone,
     ngx_http_apigw_cache_node_t *cn)
 {
     ngx_queue_remove(&cn->queue);
-    ngx_rbtree_delete(&zone->sh->rbtree, &cn->node);
+    ngx_http_apigw_cache_unlink(cn);
 
     zone->sh->entries--;
     zone->sh->bytes -= cn->size;
