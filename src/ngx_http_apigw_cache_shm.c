@@ -85,6 +85,8 @@ static void *ngx_http_apigw_cache_alloc(ngx_http_apigw_cache_zone_t *zone,
     size_t size, size_t *evicted);
 static size_t ngx_http_apigw_cache_chunk(ngx_http_apigw_cache_zone_t *zone,
     size_t size);
+static ngx_inline ngx_uint_t ngx_http_apigw_cache_in_chunk(
+    ngx_http_apigw_cache_zone_t *zone, size_t size, size_t chunk);
 
 
 ngx_int_t
@@ -453,21 +455,23 @@ ngx_http_apigw_cache_alloc_entry(ngx_http_apigw_cache_zone_t *zone,
     size_t size)
 {
     u_char                       *data;
-    size_t                        chunk, evicted;
+    size_t                        evicted;
     ngx_queue_t                  *q;
     ngx_http_apigw_cache_sh_t    *sh;
     ngx_http_apigw_cache_node_t  *cn;
 
     sh = zone->sh;
-    chunk = ngx_http_apigw_cache_chunk(zone, size);
 
-    if (chunk && sh->full == chunk && !ngx_queue_empty(&sh->queue)) {
+    if (sh->full
+        && ngx_http_apigw_cache_in_chunk(zone, size, sh->full)
+        && !ngx_queue_empty(&sh->queue))
+    {
         q = ngx_queue_last(&sh->queue);
         cn = ngx_queue_data(q, ngx_http_apigw_cache_node_t, queue);
 
-        if (ngx_http_apigw_cache_chunk(zone, cn->size
-                                       - sizeof(ngx_http_apigw_cache_node_t))
-            == chunk)
+        if (ngx_http_apigw_cache_in_chunk(zone, cn->size
+                                    - sizeof(ngx_http_apigw_cache_node_t),
+                                          sh->full))
         {
             ngx_queue_remove(&cn->queue);
             ngx_http_apigw_cache_unlink(cn);
@@ -488,7 +492,8 @@ ngx_http_apigw_cache_alloc_entry(ngx_http_apigw_cache_zone_t *zone,
 
     /* evicted: the chunk size of the one entry evicted, 0 otherwise */
 
-    sh->full = (chunk && evicted == chunk) ? chunk : 0;
+    sh->full = (evicted && ngx_http_apigw_cache_in_chunk(zone, size, evicted))
+               ? evicted : 0;
 
     /* the node after the data: an eviction for it resets sh->full */
 
@@ -504,6 +509,17 @@ ngx_http_apigw_cache_alloc_entry(ngx_http_apigw_cache_zone_t *zone,
     cn->data = data;
 
     return cn;
+}
+
+
+/* does an allocation of size bytes take a slab chunk of this size? */
+
+static ngx_inline ngx_uint_t
+ngx_http_apigw_cache_in_chunk(ngx_http_apigw_cache_zone_t *zone, size_t size,
+    size_t chunk)
+{
+    return (size <= chunk
+            && (size > chunk / 2 || chunk == zone->shpool->min_size));
 }
 
 
