@@ -54,7 +54,8 @@ static ngx_int_t ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
     ngx_http_apigw_cache_ctx_t *cc);
 static size_t ngx_http_apigw_cache_param(ngx_http_request_t *r,
     ngx_http_apigw_cache_param_t *param, u_char *p, ngx_str_t *found_value);
-static u_char *ngx_http_apigw_cache_put(u_char *p, u_char *data, size_t len);
+static ngx_inline u_char *ngx_http_apigw_cache_put(u_char *p, u_char *data,
+    size_t len);
 static ngx_int_t ngx_http_apigw_cache_send(ngx_http_request_t *r,
     ngx_http_apigw_cache_entry_t *e);
 static ngx_int_t ngx_http_apigw_cache_status_ok(ngx_array_t *ranges,
@@ -1334,7 +1335,7 @@ ngx_http_apigw_cache_param(ngx_http_request_t *r,
 }
 
 
-static u_char *
+static ngx_inline u_char *
 ngx_http_apigw_cache_put(u_char *p, u_char *data, size_t len)
 {
     uint32_t  n;
@@ -1714,7 +1715,9 @@ ngx_http_apigw_cache_body(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
                 return;
             }
 
-            cc->pos = ngx_cpymem(cc->pos, cl->buf->pos, size);
+            if (size) {
+                cc->pos = ngx_cpymem(cc->pos, cl->buf->pos, size);
+            }
 
         } else if (size) {
             cc->entry.body.len += size;
