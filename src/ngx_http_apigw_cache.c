@@ -1483,10 +1483,10 @@ ngx_http_apigw_cache_header(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
             && ngx_http_apigw_cache_status_ok(cc->statuses,
                                               r->headers_out.status)
             && r->headers_out.content_length_n
-               <= (off_t) cc->zone->max_entry
-            && ngx_http_apigw_cache_start(r, cc) == NGX_ERROR)
+               <= (off_t) cc->zone->max_entry)
         {
-            return NGX_ERROR;
+            /* as any failure to store: the response goes on, not stored */
+            (void) ngx_http_apigw_cache_start(r, cc);
         }
     }
 
@@ -1533,7 +1533,8 @@ ngx_http_apigw_cache_status_ok(ngx_array_t *ranges, ngx_uint_t status)
  * passes, are written there: one copy of the response, and none into
  * the request's pool (a pool cleanup gives the memory back if the
  * response does not complete).  Otherwise the headers and the body are
- * kept in the pool and stored at the end.  NGX_DECLINED: not stored.
+ * kept in the pool and stored at the end.  NGX_DECLINED: not stored;
+ * NGX_ERROR: no memory in the pool, not stored either.
  */
 
 static ngx_int_t
