@@ -17,6 +17,10 @@
 #   BENCH_REQUESTS     [2000] measured requests per case
 #   BENCH_WARMUP_REQUESTS [200]
 #   BENCH_PROFILE_DIR  [bench/results]  where callgrind-CASE.txt goes
+#   BENCH_CALLGRIND_ARGS  more valgrind options, e.g. a cache simulation:
+#                      "--cache-sim=yes --LL=1048576,16,64" (the PROGRAM
+#                      TOTALS line then has the D1/LL misses, per request
+#                      in the output)
 #   BENCH_HOOKS        a file of cases sourced before bench/lib.sh, as
 #                      bench/cache_cases.sh: its cases' UNIQUE[case] names a
 #                      query parameter given a new value on every request
@@ -62,7 +66,9 @@ sed -i -e 's/^daemon on;/daemon off;/' \
        -e 's/^master_process on;/master_process off;/' \
        "$GW/conf/nginx.conf"
 
+# shellcheck disable=SC2086
 valgrind --tool=callgrind --callgrind-out-file="$SERVROOT/callgrind.%p" \
+    ${BENCH_CALLGRIND_ARGS:-} \
     "$NGINX" -p "$GW/" -e "$GW/logs/error.log" -c "$GW/conf/nginx.conf" \
     > "$SERVROOT/valgrind.log" 2>&1 &
 VG_PID=$!
@@ -125,4 +131,15 @@ for c in "${CASES[@]}"; do
     cp "$f" "$OUT/callgrind-$c.out"
     echo "callgrind: $c: $((total / N)) instructions per request" \
          "($OUT/callgrind-$c.txt)"
+    # with a cache simulation: every event of the totals, per request
+    callgrind_annotate "$f" 2>/dev/null \
+        | awk -v n="$N" '/^Events shown/ { for (i = 3; i <= NF; i++) ev[i - 2] = $i }
+              /PROGRAM TOTALS/ && ev[2] != "" {
+                  s = "callgrind: per request:"
+                  for (i = 1; ev[i] != ""; i++) {
+                      v = $(2 * i - 1); gsub(/,/, "", v)
+                      s = s sprintf(" %s %.1f", ev[i], v / n)
+                  }
+                  print s
+              }' 
 done
