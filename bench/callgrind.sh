@@ -17,6 +17,18 @@
 #   BENCH_REQUESTS     [2000] measured requests per case
 #   BENCH_WARMUP_REQUESTS [200]
 #   BENCH_PROFILE_DIR  [bench/results]  where callgrind-CASE.txt goes
+#   BENCH_CALLGRIND_ARGS  more valgrind options, e.g. a cache simulation:
+#                      "--cache-sim=yes --LL=1048576,16,64" (the PROGRAM
+#                      TOTALS line then has the D1/LL misses, per request
+#                      in the output)
+#   BENCH_HOOKS        a file of cases sourced before bench/lib.sh, as
+#                      bench/cache_cases.sh: its cases' UNIQUE[case] names a
+#                      query parameter given a new value on every request
+#
+#   BENCH_HOOKS=bench/cache_cases.sh BENCH_CASES="uncached cache_miss" \
+#       BENCH_WARMUP_REQUESTS=6000 bash bench/callgrind.sh
+#                      # a miss against the uncached method, the 10 MB zone
+#                      # full (evicting) before the measured requests
 
 set -euo pipefail
 
@@ -34,6 +46,12 @@ for t in valgrind callgrind_control callgrind_annotate; do
              exit 1; }
 done
 
+declare -A UNIQUE=()
+if [ -n "${BENCH_HOOKS:-}" ]; then
+    # shellcheck disable=SC1090
+    . "$BENCH_HOOKS"
+fi
+
 # shellcheck source=bench/lib.sh
 . "$TOP/bench/lib.sh"
 
@@ -48,7 +66,9 @@ sed -i -e 's/^daemon on;/daemon off;/' \
        -e 's/^master_process on;/master_process off;/' \
        "$GW/conf/nginx.conf"
 
+# shellcheck disable=SC2086
 valgrind --tool=callgrind --callgrind-out-file="$SERVROOT/callgrind.%p" \
+    ${BENCH_CALLGRIND_ARGS:-} \
     "$NGINX" -p "$GW/" -e "$GW/logs/error.log" -c "$GW/conf/nginx.conf" \
     > "$SERVROOT/valgrind.log" 2>&1 &
 VG_PID=$!
@@ -65,17 +85,22 @@ for _ in $(seq 1 300); do
 done
 port_busy "$GW_PORT" || die "gateway under valgrind did not start"
 
-# N requests of case C on one connection: requests C N
+# N requests of case C on one connection: requests C N; a case with a
+# UNIQUE parameter sends a value no earlier request of the run sent
+RUN=0
 requests() {
-    local c=$1 n=$2 cfg=$SERVROOT/curl.cfg
+    local c=$1 n=$2 cfg=$SERVROOT/curl.cfg url=${URL[$1]}
+    RUN=$((RUN + 1))
     : > "$cfg"
     for i in $(seq 1 "$n"); do
+        [ -z "${UNIQUE[$c]:-}" ] \
+            || url="${URL[$c]}?${UNIQUE[$c]}=cg-$$-$RUN-$i"
         if [ -n "${BODY[$c]:-}" ]; then
             [ "$i" = 1 ] || echo "next"
             echo "data-binary = \"@${BODY[$c]}\""
             echo "header = \"Content-Type: application/json\""
         fi
-        echo "url = \"${URL[$c]}\""
+        echo "url = \"$url\""
         echo "output = /dev/null"
     done >> "$cfg"
     curl -s -K "$cfg" || die "curl failed on ${URL[$c]}"
@@ -106,4 +131,15 @@ for c in "${CASES[@]}"; do
     cp "$f" "$OUT/callgrind-$c.out"
     echo "callgrind: $c: $((total / N)) instructions per request" \
          "($OUT/callgrind-$c.txt)"
+    # with a cache simulation: every event of the totals, per request
+    callgrind_annotate "$f" 2>/dev/null \
+        | awk -v n="$N" '/^Events shown/ { for (i = 3; i <= NF; i++) ev[i - 2] = $i }
+              /PROGRAM TOTALS/ && ev[2] != "" {
+                  s = "callgrind: per request:"
+                  for (i = 1; ev[i] != ""; i++) {
+                      v = $(2 * i - 1); gsub(/,/, "", v)
+                      s = s sprintf(" %s %.1f", ev[i], v / n)
+                  }
+                  print s
+              }' 
 done

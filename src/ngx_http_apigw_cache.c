@@ -26,6 +26,9 @@
 
 #define NGX_HTTP_APIGW_CACHE_ABSENT            0xffffffff
 
+/* key parameters whose values the key's count keeps on the stack */
+#define NGX_HTTP_APIGW_CACHE_VALUES            8
+
 #define NGX_HTTP_APIGW_CACHE_ZONE_PREFIX       "apigw_cache:"
 
 
@@ -50,14 +53,20 @@ static ngx_int_t ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cache_conf_t *ccf,
     ngx_http_apigw_cache_ctx_t *cc);
 static size_t ngx_http_apigw_cache_param(ngx_http_request_t *r,
-    ngx_http_apigw_cache_param_t *param, u_char *p);
-static u_char *ngx_http_apigw_cache_put(u_char *p, u_char *data, size_t len);
+    ngx_http_apigw_cache_param_t *param, u_char *p, ngx_str_t *found_value);
+static ngx_inline u_char *ngx_http_apigw_cache_put(u_char *p, u_char *data,
+    size_t len);
 static ngx_int_t ngx_http_apigw_cache_send(ngx_http_request_t *r,
     ngx_http_apigw_cache_entry_t *e);
 static ngx_int_t ngx_http_apigw_cache_status_ok(ngx_array_t *ranges,
     ngx_uint_t status);
-static ngx_int_t ngx_http_apigw_cache_snapshot(ngx_http_request_t *r,
+static ngx_int_t ngx_http_apigw_cache_start(ngx_http_request_t *r,
     ngx_http_apigw_cache_ctx_t *cc);
+static size_t ngx_http_apigw_cache_headers(ngx_http_request_t *r, u_char *p);
+static void ngx_http_apigw_cache_store(ngx_http_request_t *r,
+    ngx_http_apigw_cache_ctx_t *cc);
+static void ngx_http_apigw_cache_abandon(ngx_http_apigw_cache_ctx_t *cc);
+static void ngx_http_apigw_cache_cleanup(void *data);
 
 static ngx_int_t ngx_http_apigw_cache_admin_handler(ngx_http_request_t *r);
 static ngx_http_apigw_cache_zone_t *ngx_http_apigw_cache_zone_find(
@@ -1102,7 +1111,9 @@ ngx_http_apigw_cache_authorized(ngx_http_request_t *r,
  * The key: method, resource, path parameters, then the key parameters,
  * each as a 32-bit length and its bytes (absent: all ones), so no two
  * requests share a key by accident of concatenation.  The stage is the
- * zone.
+ * zone.  Counting the key's length finds each parameter's value, which
+ * the copy then takes as found (multivalue parameters are looked up
+ * twice).
  */
 
 static ngx_int_t
@@ -1112,7 +1123,9 @@ ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
 {
     u_char                        *p;
     size_t                         len;
-    ngx_uint_t                     i, nparams;
+    ngx_str_t                      local[NGX_HTTP_APIGW_CACHE_VALUES];
+    ngx_str_t                     *values;
+    ngx_uint_t                     i, nparams, nkeys;
     ngx_http_apigw_cache_param_t  *param;
 
     nparams = ctx->params ? ctx->resource->nparams : 0;
@@ -1125,12 +1138,22 @@ ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
     }
 
     param = NULL;
+    nkeys = 0;
+    values = local;
 
     if (ccf->keys) {
         param = ccf->keys->elts;
+        nkeys = ccf->keys->nelts;
 
-        for (i = 0; i < ccf->keys->nelts; i++) {
-            len += ngx_http_apigw_cache_param(r, &param[i], NULL);
+        if (nkeys > NGX_HTTP_APIGW_CACHE_VALUES) {
+            values = ngx_palloc(r->pool, nkeys * sizeof(ngx_str_t));
+            if (values == NULL) {
+                return NGX_ERROR;
+            }
+        }
+
+        for (i = 0; i < nkeys; i++) {
+            len += ngx_http_apigw_cache_param(r, &param[i], NULL, &values[i]);
         }
     }
 
@@ -1150,10 +1173,8 @@ ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
                                      ctx->params[i].value.len);
     }
 
-    if (ccf->keys) {
-        for (i = 0; i < ccf->keys->nelts; i++) {
-            p += ngx_http_apigw_cache_param(r, &param[i], p);
-        }
+    for (i = 0; i < nkeys; i++) {
+        p += ngx_http_apigw_cache_param(r, &param[i], p, &values[i]);
     }
 
     cc->key.len = p - cc->key.data;
@@ -1165,17 +1186,19 @@ ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
 
 /*
  * A key parameter's value, as it arrived: the last one, or with
- * "multivalue" a count and all of them.  Counts the bytes when p is NULL.
+ * "multivalue" a count and all of them.  Counts the bytes when p is NULL,
+ * keeping a single value in *found (data NULL: absent); writes them at p
+ * otherwise, a single value from *found.
  */
 
 static size_t
 ngx_http_apigw_cache_param(ngx_http_request_t *r,
-    ngx_http_apigw_cache_param_t *param, u_char *p)
+    ngx_http_apigw_cache_param_t *param, u_char *p, ngx_str_t *found_value)
 {
-    u_char           *a, *last, *start, *end, *eq, *begin, *count;
+    u_char           *a, *last, *end, *begin, *count;
     size_t            len;
     uint32_t          n;
-    ngx_str_t         value;
+    ngx_str_t         value, *name;
     ngx_uint_t        i, multi, found;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
@@ -1188,6 +1211,19 @@ ngx_http_apigw_cache_param(ngx_http_request_t *r,
     multi = (param->type == NGX_HTTP_APIGW_CACHE_KEY_MULTI_QUERY
              || param->type == NGX_HTTP_APIGW_CACHE_KEY_MULTI_HEADER);
 
+    if (p && !multi) {
+        if (found_value->data == NULL) {
+            n = NGX_HTTP_APIGW_CACHE_ABSENT;
+            ngx_memcpy(p, &n, sizeof(uint32_t));
+            return sizeof(uint32_t);
+        }
+
+        return ngx_http_apigw_cache_put(p, found_value->data,
+                                        found_value->len)
+               - p;
+    }
+
+    name = &param->name;
     begin = p;
     count = p;
     len = multi ? sizeof(uint32_t) : 0;
@@ -1204,34 +1240,39 @@ ngx_http_apigw_cache_param(ngx_http_request_t *r,
         a = r->args.data;
         last = a + r->args.len;
 
-        while (a < last) {
-            start = a;
+        for ( /* void */ ; a < last; a = end + 1) {
 
-            end = ngx_strlchr(a, last, '&');
+            /* memchr() is vectorized, ngx_strlchr() a byte at a time */
+
+            end = memchr(a, '&', last - a);
             if (end == NULL) {
                 end = last;
             }
 
-            eq = ngx_strlchr(start, end, '=');
+            /*
+             * NAME or NAME=VALUE: the name is what precedes the first
+             * "=", so a name with "=" in it never matches
+             */
 
-            if ((size_t) ((eq ? eq : end) - start) == param->name.len
-                && ngx_strncmp(start, param->name.data, param->name.len) == 0)
+            if ((size_t) (end - a) < name->len
+                || (a + name->len < end && a[name->len] != '=')
+                || ngx_strncmp(a, name->data, name->len) != 0
+                || ngx_strlchr(a, a + name->len, '=') != NULL)
             {
-                found++;
-                value.data = eq ? eq + 1 : end;
-                value.len = end - value.data;
-
-                if (multi) {
-                    len += sizeof(uint32_t) + value.len;
-
-                    if (p) {
-                        p = ngx_http_apigw_cache_put(p, value.data,
-                                                     value.len);
-                    }
-                }
+                continue;
             }
 
-            a = end + 1;
+            found++;
+            value.data = (a + name->len < end) ? a + name->len + 1 : end;
+            value.len = end - value.data;
+
+            if (multi) {
+                len += sizeof(uint32_t) + value.len;
+
+                if (p) {
+                    p = ngx_http_apigw_cache_put(p, value.data, value.len);
+                }
+            }
         }
 
     } else {
@@ -1250,9 +1291,8 @@ ngx_http_apigw_cache_param(ngx_http_request_t *r,
                 i = 0;
             }
 
-            if (h[i].key.len != param->name.len
-                || ngx_strncasecmp(h[i].key.data, param->name.data,
-                                   param->name.len)
+            if (h[i].key.len != name->len
+                || ngx_strncasecmp(h[i].key.data, name->data, name->len)
                    != 0)
             {
                 continue;
@@ -1275,28 +1315,27 @@ ngx_http_apigw_cache_param(ngx_http_request_t *r,
         if (p) {
             n = (uint32_t) found;
             ngx_memcpy(count, &n, sizeof(uint32_t));
+            return p - begin;
         }
 
         return len;
     }
 
-    if (p == NULL) {
-        return sizeof(uint32_t) + (found ? value.len : 0);
+    /* a single value, counted: the copy takes it from here */
+
+    if (found) {
+        *found_value = value;
+        return sizeof(uint32_t) + value.len;
     }
 
-    if (!found) {
-        n = NGX_HTTP_APIGW_CACHE_ABSENT;
-        p = ngx_cpymem(p, &n, sizeof(uint32_t));
+    found_value->data = NULL;
+    found_value->len = 0;
 
-    } else {
-        p = ngx_http_apigw_cache_put(p, value.data, value.len);
-    }
-
-    return p - begin;
+    return sizeof(uint32_t);
 }
 
 
-static u_char *
+static ngx_inline u_char *
 ngx_http_apigw_cache_put(u_char *p, u_char *data, size_t len)
 {
     uint32_t  n;
@@ -1425,7 +1464,7 @@ corrupt:
 
 /*
  * The method response's header, about to be sent (response.c): on a
- * miss, keep what will be stored; with an ignored Cache-Control, warn.
+ * miss, start storing it; with an ignored Cache-Control, warn.
  */
 
 ngx_int_t
@@ -1444,26 +1483,14 @@ ngx_http_apigw_cache_header(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx)
             && ngx_http_apigw_cache_status_ok(cc->statuses,
                                               r->headers_out.status)
             && r->headers_out.content_length_n
-               <= (off_t) cc->zone->max_entry
-            && ngx_http_apigw_cache_snapshot(r, cc) == NGX_OK)
+               <= (off_t) cc->zone->max_entry)
         {
-            if (r->header_only) {
-                ngx_http_apigw_cache_shm_put(cc->zone, &cc->key, cc->hash,
-                                             cc->ttl, &cc->entry,
-                                             r->connection->log);
-
-            } else {
-                cc->storing = 1;
-                cc->last = &cc->entry.chain;
-
-                /* the body filter sees buffers read from temporary files */
-
-                r->filter_need_in_memory = 1;
-            }
+            /* as any failure to store: the response goes on, not stored */
+            (void) ngx_http_apigw_cache_start(r, cc);
         }
     }
 
-    /* after the snapshot: the warning is this request's, not the entry's */
+    /* after the headers are taken: the warning is this request's */
 
     if (cc->warning
         && ngx_http_apigw_add_header(r, &(ngx_str_t) ngx_string("Warning"),
@@ -1499,92 +1526,159 @@ ngx_http_apigw_cache_status_ok(ngx_array_t *ranges, ngx_uint_t status)
 }
 
 
-/* the status, content type and headers, serialized into the pool */
+/*
+ * The status, content type and headers of a response to store.  When
+ * its length is known (Content-Length, or no body), the entry's memory
+ * is reserved in the zone now and the headers, then the body as it
+ * passes, are written there: one copy of the response, and none into
+ * the request's pool (a pool cleanup gives the memory back if the
+ * response does not complete).  Otherwise the headers and the body are
+ * kept in the pool and stored at the end.  NGX_DECLINED: not stored;
+ * NGX_ERROR: no memory in the pool, not stored either.
+ */
 
 static ngx_int_t
-ngx_http_apigw_cache_snapshot(ngx_http_request_t *r,
+ngx_http_apigw_cache_start(ngx_http_request_t *r,
     ngx_http_apigw_cache_ctx_t *cc)
 {
-    u_char           *p;
-    size_t            len;
-    uint32_t          n;
-    ngx_str_t        *skip;
-    ngx_uint_t        i, pass;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    u_char              *p;
+    off_t                body;
+    ngx_pool_cleanup_t  *cln;
 
     cc->entry.status = r->headers_out.status;
     cc->entry.content_type = r->headers_out.content_type;
+    cc->entry.headers.len = ngx_http_apigw_cache_headers(r, NULL);
 
-    len = 0;
-    p = NULL;
+    body = r->header_only ? 0 : r->headers_out.content_length_n;
 
-    /* the first pass counts, the second copies */
-
-    for (pass = 0; pass < 2; pass++) {
-
-        if (pass == 1) {
-            if (len > cc->zone->max_entry) {
-                return NGX_DECLINED;
-            }
-
-            p = ngx_pnalloc(r->pool, len);
-            if (p == NULL) {
-                return NGX_ERROR;
-            }
-
-            cc->entry.headers.data = p;
-            cc->entry.headers.len = len;
-        }
-
-        part = &r->headers_out.headers.part;
-        h = part->elts;
-
-        for (i = 0; /* void */; i++) {
-
-            if (i >= part->nelts) {
-                if (part->next == NULL) {
-                    break;
-                }
-
-                part = part->next;
-                h = part->elts;
-                i = 0;
-            }
-
-            if (h[i].hash == 0) {
-                continue;
-            }
-
-            for (skip = ngx_http_apigw_cache_skip_headers; skip->len; skip++)
-            {
-                if (skip->len == h[i].key.len
-                    && ngx_strncasecmp(skip->data, h[i].key.data, skip->len)
-                       == 0)
-                {
-                    break;
-                }
-            }
-
-            if (skip->len) {
-                continue;
-            }
-
-            if (pass == 0) {
-                len += 2 * sizeof(uint32_t) + h[i].key.len + h[i].value.len;
-                continue;
-            }
-
-            n = (uint32_t) h[i].key.len;
-            p = ngx_cpymem(p, &n, sizeof(uint32_t));
-            n = (uint32_t) h[i].value.len;
-            p = ngx_cpymem(p, &n, sizeof(uint32_t));
-            p = ngx_cpymem(p, h[i].key.data, h[i].key.len);
-            p = ngx_cpymem(p, h[i].value.data, h[i].value.len);
-        }
+    if (cc->entry.headers.len + (body > 0 ? body : 0) > cc->zone->max_entry)
+    {
+        return NGX_DECLINED;
     }
 
+    if (body < 0) {
+        p = ngx_pnalloc(r->pool, cc->entry.headers.len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        cc->entry.headers.data = p;
+        (void) ngx_http_apigw_cache_headers(r, p);
+
+        cc->storing = 1;
+        cc->last = &cc->entry.chain;
+
+        /* the body filter sees buffers read from temporary files */
+
+        r->filter_need_in_memory = 1;
+
+        return NGX_OK;
+    }
+
+    /* the cleanup first: a reserved entry always has one */
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_http_apigw_cache_cleanup;
+    cln->data = cc;
+
+    cc->entry.body.len = (size_t) body;
+
+    p = ngx_http_apigw_cache_shm_reserve(cc->zone, &cc->key, cc->hash,
+                                         &cc->entry, &cc->node,
+                                         r->connection->log);
+    if (p == NULL) {
+        return NGX_DECLINED;
+    }
+
+    p = ngx_cpymem(p, cc->entry.content_type.data,
+                   cc->entry.content_type.len);
+    p += ngx_http_apigw_cache_headers(r, p);
+
+    if (r->header_only) {
+        ngx_http_apigw_cache_shm_commit(cc->zone, cc->node, cc->ttl,
+                                        r->connection->log);
+        cc->node = NULL;
+        return NGX_OK;
+    }
+
+    cc->pos = p;
+    cc->end = p + body;
+    cc->storing = 1;
+
+    r->filter_need_in_memory = 1;
+
     return NGX_OK;
+}
+
+
+/*
+ * The headers of the response, serialized: counted when p is NULL,
+ * written at p otherwise.
+ */
+
+static size_t
+ngx_http_apigw_cache_headers(ngx_http_request_t *r, u_char *p)
+{
+    size_t            len;
+    uint32_t          n;
+    ngx_str_t        *skip;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    len = 0;
+
+    part = &r->headers_out.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0) {
+            continue;
+        }
+
+        for (skip = ngx_http_apigw_cache_skip_headers; skip->len; skip++) {
+            if (skip->len == h[i].key.len
+                && ngx_strncasecmp(skip->data, h[i].key.data, skip->len)
+                   == 0)
+            {
+                break;
+            }
+        }
+
+        if (skip->len) {
+            continue;
+        }
+
+        len += 2 * sizeof(uint32_t) + h[i].key.len + h[i].value.len;
+
+        if (p == NULL) {
+            continue;
+        }
+
+        n = (uint32_t) h[i].key.len;
+        p = ngx_cpymem(p, &n, sizeof(uint32_t));
+        n = (uint32_t) h[i].value.len;
+        p = ngx_cpymem(p, &n, sizeof(uint32_t));
+        p = ngx_cpymem(p, h[i].key.data, h[i].key.len);
+        p = ngx_cpymem(p, h[i].value.data, h[i].value.len);
+    }
+
+    return len;
 }
 
 
@@ -1609,11 +1703,24 @@ ngx_http_apigw_cache_body(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         size = ngx_buf_size(cl->buf);
 
         if (size && !ngx_buf_in_memory(cl->buf)) {
-            cc->storing = 0;
+            ngx_http_apigw_cache_abandon(cc);
             return;
         }
 
-        if (size) {
+        if (cc->node) {
+
+            /* into the zone: no more than the announced length */
+
+            if (size > (size_t) (cc->end - cc->pos)) {
+                ngx_http_apigw_cache_abandon(cc);
+                return;
+            }
+
+            if (size) {
+                cc->pos = ngx_cpymem(cc->pos, cl->buf->pos, size);
+            }
+
+        } else if (size) {
             cc->entry.body.len += size;
 
             if (cc->entry.body.len + cc->entry.headers.len
@@ -1647,12 +1754,65 @@ ngx_http_apigw_cache_body(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         }
 
         if (cl->buf->last_buf) {
-            cc->storing = 0;
-            ngx_http_apigw_cache_shm_put(cc->zone, &cc->key, cc->hash,
-                                         cc->ttl, &cc->entry,
-                                         r->connection->log);
+            ngx_http_apigw_cache_store(r, cc);
             return;
         }
+    }
+}
+
+
+/* the whole response has passed: into the index */
+
+static void
+ngx_http_apigw_cache_store(ngx_http_request_t *r,
+    ngx_http_apigw_cache_ctx_t *cc)
+{
+    cc->storing = 0;
+
+    if (cc->node) {
+        if (cc->pos != cc->end) {
+            /* shorter than its Content-Length */
+            ngx_http_apigw_cache_abandon(cc);
+            return;
+        }
+
+        ngx_http_apigw_cache_shm_commit(cc->zone, cc->node, cc->ttl,
+                                        r->connection->log);
+        cc->node = NULL;
+        return;
+    }
+
+    /* a response of unknown length, kept in the pool */
+
+    ngx_http_apigw_cache_shm_put(cc->zone, &cc->key, cc->hash, cc->ttl,
+                                 &cc->entry, r->connection->log);
+}
+
+
+/* the response will not be stored: the memory it reserved is freed */
+
+static void
+ngx_http_apigw_cache_abandon(ngx_http_apigw_cache_ctx_t *cc)
+{
+    cc->storing = 0;
+
+    if (cc->node) {
+        ngx_http_apigw_cache_shm_cancel(cc->zone, cc->node);
+        cc->node = NULL;
+    }
+}
+
+
+/* the request ends before its response was stored whole */
+
+static void
+ngx_http_apigw_cache_cleanup(void *data)
+{
+    ngx_http_apigw_cache_ctx_t  *cc = data;
+
+    if (cc->node) {
+        ngx_http_apigw_cache_shm_cancel(cc->zone, cc->node);
+        cc->node = NULL;
     }
 }
 

@@ -69,6 +69,7 @@ struct ngx_http_apigw_cache_conf_s {
 
 
 typedef struct ngx_http_apigw_cache_sh_s  ngx_http_apigw_cache_sh_t;
+typedef struct ngx_http_apigw_cache_node_s  ngx_http_apigw_cache_node_t;
 
 
 /* a zone: shm_zone->data, kept in the configuration's pool */
@@ -122,7 +123,12 @@ struct ngx_http_apigw_cache_ctx_s {
     ngx_uint_t                      status;       /* HIT, MISS, ... */
 
     ngx_http_apigw_cache_entry_t    entry;        /* being stored */
-    ngx_chain_t                   **last;
+    ngx_chain_t                   **last;         /* of entry.chain */
+
+    /* a response of known length goes straight into the zone */
+    ngx_http_apigw_cache_node_t    *node;         /* reserved */
+    u_char                         *pos;          /* where its body goes */
+    u_char                         *end;
 
     unsigned                        store:1;
     unsigned                        storing:1;
@@ -157,6 +163,13 @@ void ngx_http_apigw_cache_shm_miss(ngx_http_apigw_cache_zone_t *zone);
 void ngx_http_apigw_cache_shm_put(ngx_http_apigw_cache_zone_t *zone,
     ngx_str_t *key, uint32_t hash, ngx_msec_t ttl,
     ngx_http_apigw_cache_entry_t *e, ngx_log_t *log);
+u_char *ngx_http_apigw_cache_shm_reserve(ngx_http_apigw_cache_zone_t *zone,
+    ngx_str_t *key, uint32_t hash, ngx_http_apigw_cache_entry_t *e,
+    ngx_http_apigw_cache_node_t **node, ngx_log_t *log);
+void ngx_http_apigw_cache_shm_commit(ngx_http_apigw_cache_zone_t *zone,
+    ngx_http_apigw_cache_node_t *cn, ngx_msec_t ttl, ngx_log_t *log);
+void ngx_http_apigw_cache_shm_cancel(ngx_http_apigw_cache_zone_t *zone,
+    ngx_http_apigw_cache_node_t *cn);
 ngx_uint_t ngx_http_apigw_cache_shm_flush(ngx_http_apigw_cache_zone_t *zone);
 void ngx_http_apigw_cache_shm_stats(ngx_http_apigw_cache_zone_t *zone,
     ngx_http_apigw_cache_stats_t *stats);

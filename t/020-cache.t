@@ -692,6 +692,122 @@ alice:{PLAIN}wonderland
 
 
 
+=== TEST 18b: a full zone's store takes over the LRU entry of its size
+Entries of 1 KB (2 KB slab chunks): once the zone is full, each store
+evicts exactly the least recently used entry, as before.
+--- config
+    apigw_api petstore;
+    apigw_stage dev { cache size=32k; }
+    add_header X-Cache $apigw_cache_status always;
+    location /kb {
+        apigw_resource /kb;
+        apigw_method GET {
+            apigw_integration http_proxy
+                http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/big/1000;
+            apigw_cache_key method.request.querystring.n;
+        }
+    }
+--- request eval
+[(map { "GET /dev/kb?n=$_" } 1 .. 3), "GET /dev/kb?n=1",
+ (map { "GET /dev/kb?n=$_" } 4 .. 40),
+ (map { "GET /dev/kb?n=$_" } 40, 39, 38, 41, 42, 38, 1, 2),
+ "GET /restapis/petstore/stages/dev/cache"]
+--- more_headers eval
+[("") x 49, "Host: helper"]
+--- response_headers eval
+[("X-Cache: MISS") x 3, "X-Cache: HIT", ("X-Cache: MISS") x 37,
+ ("X-Cache: HIT") x 3, ("X-Cache: MISS") x 2, "X-Cache: HIT",
+ ("X-Cache: MISS") x 2, ""]
+--- response_body_like eval
+[("^x{1000}\$") x 49,
+ '"entries":[1-9][0-9]*,"bytes":[1-9][0-9]*,"hits":5,"misses":44,'
+ . '"evictions":[1-9]']
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 18c: a full zone with entries of two sizes
+--- config
+    apigw_api petstore;
+    apigw_stage dev { cache size=32k; }
+    add_header X-Cache $apigw_cache_status always;
+    location /kb {
+        apigw_resource /kb;
+        apigw_method GET {
+            apigw_integration http_proxy
+                http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/big/1000;
+            apigw_cache_key method.request.querystring.n;
+        }
+    }
+    location /tiny {
+        apigw_resource /tiny;
+        apigw_method GET {
+            apigw_integration http_proxy
+                http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/big/300;
+            apigw_cache_key method.request.querystring.n;
+        }
+    }
+--- request eval
+[(map { ("GET /dev/kb?n=$_", "GET /dev/tiny?n=$_") } 1 .. 30),
+ "GET /dev/kb?n=30", "GET /dev/tiny?n=30", "GET /dev/kb?n=29",
+ "GET /dev/tiny?n=29", "GET /dev/kb?n=1", "GET /dev/tiny?n=1",
+ "GET /restapis/petstore/stages/dev/cache"]
+--- more_headers eval
+[("") x 66, "Host: helper"]
+--- response_headers eval
+[("X-Cache: MISS") x 60, ("X-Cache: HIT") x 4, ("X-Cache: MISS") x 2, ""]
+--- response_body_like eval
+[(("^x{1000}\$", "^x{300}\$") x 33),
+ '"hits":4,"misses":62,"evictions":[1-9]']
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 18d: an incomplete response gives back the zone memory it took
+The integration announces 3000 bytes and sends 1500: twenty of them
+would hold more than the 32 KB zone if their memory were not freed.
+--- config
+    apigw_api petstore;
+    apigw_stage dev { cache size=32k; }
+    add_header X-Cache $apigw_cache_status always;
+    location /short {
+        apigw_resource /short;
+        apigw_method GET {
+            apigw_integration http_proxy
+                http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/short/3000;
+            apigw_cache_key method.request.querystring.n;
+        }
+    }
+    location /ok {
+        apigw_resource /ok;
+        apigw_method GET {
+            apigw_integration http_proxy
+                http://127.0.0.1:$TEST_NGINX_BACKEND_PORT/big/3000;
+            apigw_cache_key method.request.querystring.n;
+        }
+    }
+--- request eval
+[(map { "GET /dev/short?n=$_" } 1 .. 20),
+ (map { "GET /dev/ok?n=$_" } 1, 1, 2, 2, 3, 3),
+ "GET /restapis/petstore/stages/dev/cache"]
+--- more_headers eval
+[("") x 26, "Host: helper"]
+--- response_headers eval
+[("X-Cache: MISS\nContent-Length: 3000") x 20,
+ ("X-Cache: MISS", "X-Cache: HIT") x 3, ""]
+--- response_body_like eval
+[("^x{1500}\$") x 20, ("^x{3000}\$") x 6,
+ '"entries":3,"bytes":[1-9][0-9]*,"hits":3,"misses":23,"evictions":0']
+--- no_error_log
+could not allocate
+[alert]
+
+
+
 === TEST 19: entries over the limit are not stored: 1 MB, an eighth of the zone
 --- config
     apigw_api petstore;

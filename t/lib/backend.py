@@ -13,6 +13,8 @@ Behaviour by path (the query string is not part of the routing path):
                   an HTTP/1.0 client gets the same body delimited by close)
   /headers        ?Name=value&... become response headers, body {}
   /big/N          N bytes of 'x'
+  /short/N        announces N bytes of 'x' (Content-Length), sends half of
+                  them and closes the connection: a truncated response
   anything else   200, JSON echo of the request:
                   {"body":..,"headers":{lowercased name: value},"method":..,
                    "path": raw path as received, "query": raw query string}
@@ -218,6 +220,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send_big(n)
             return
 
+        if path.startswith("/short/"):
+            try:
+                n = int(path[len("/short/"):])
+            except ValueError:
+                raise BadRequest("bad size")
+            if not 0 <= n <= MAX_BIG:
+                raise BadRequest("bad size")
+            self.send_short(n)
+            return
+
         self.echo(body)
 
     def send_chunked(self, chunks):
@@ -253,6 +265,20 @@ class Handler(BaseHTTPRequestHandler):
             k = min(n, len(block))
             self.wfile.write(block[:k])
             n -= k
+
+
+    def send_short(self, n):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(n))
+        self.end_headers()
+        self.wfile.write(b"x" * (n // 2))
+        self.wfile.flush()
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 class Server(ThreadingHTTPServer):
