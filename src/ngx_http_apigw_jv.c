@@ -83,6 +83,9 @@ static ngx_int_t ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
     ngx_http_apigw_jv_type_e type);
 static ngx_int_t ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps,
     ngx_str_t *s, ngx_uint_t key);
+static ngx_int_t ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps,
+    ngx_str_t *s, ngx_uint_t key, u_char *start, u_char *p);
+static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
 static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
 static size_t ngx_http_apigw_jv_utf8(u_char *p, u_char *last);
 static ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
@@ -163,6 +166,7 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 {
     u_char                      *p, *q, *last, c;
     size_t                       n;
+    uint64_t                     u;
     ngx_int_t                    rc;
     ngx_uint_t                   nvals;
     ngx_str_t                    s;
@@ -201,7 +205,9 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 
     /*
      * the cursor stays in p (ps.p only around the helpers); f is the
-     * innermost open container, NULL at the top
+     * innermost open container, NULL at the top.  Where JSON expects a
+     * byte, that byte is looked for first, whitespace only if it is not
+     * there: compact texts (most bodies) go the short way.
      */
 
     p = data;
@@ -211,13 +217,21 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 
 value:
 
-    ngx_http_apigw_jv_skip(p, last, f);
-
-    if (p == last || ps.nframes >= NGX_HTTP_APIGW_JV_MAX_DEPTH) {
+    if (p == last) {
         return NGX_DECLINED;
     }
 
     c = *p;
+
+    if (ngx_http_apigw_jv_ws(c)) {
+        ngx_http_apigw_jv_skip(p, last, f);
+
+        if (p == last) {
+            return NGX_DECLINED;
+        }
+
+        c = *p;
+    }
 
     switch (c) {
 
@@ -276,9 +290,17 @@ value:
                 return rc;
             }
 
-            nvals = ps.nvals;
             f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
             break;
+        }
+
+        /*
+         * a value this deep is refused (as jansson does), and a container
+         * that is not empty has one; the other levels are not checked
+         */
+
+        if (ps.nframes >= NGX_HTTP_APIGW_JV_MAX_DEPTH) {
+            return NGX_DECLINED;
         }
 
         if (c == '[') {
@@ -308,6 +330,33 @@ value:
         goto nul;
 
     default:
+
+        /*
+         * the usual integer, digits up to what cannot follow one, read
+         * here; the others (reals, "-0", 19 digits or more, errors) by
+         * ngx_http_apigw_jv_number()
+         */
+
+        q = p + (c == '-');
+
+        if (q < last && *q >= '1' && *q <= '9') {
+            u = *q++ - '0';
+
+            for (n = 1; q < last && *q >= '0' && *q <= '9' && n < 18; n++) {
+                u = u * 10 + (*q++ - '0');
+            }
+
+            if (q == last
+                || ((*q < '0' || *q > '9') && *q != '.' && *q != 'e'
+                    && *q != 'E'))
+            {
+                v.type = NGX_HTTP_APIGW_JV_INTEGER;
+                v.u.i = (c == '-') ? -(int64_t) u : (int64_t) u;
+                p = q;
+                goto nul;
+            }
+        }
+
         ps.p = p;
 
         rc = ngx_http_apigw_jv_number(&ps, &v);
@@ -365,9 +414,19 @@ done:
 
         ps.vals[nvals++].val = v;
 
+        if (p < last && *p == ',') {
+            p++;
+            goto value;
+        }
+
     } else {
         /* the member's slot was taken with its key */
         ps.vals[nvals - 1].val = v;
+
+        if (p < last && *p == ',') {
+            p++;
+            goto key;
+        }
     }
 
     ngx_http_apigw_jv_skip(p, last, f);
@@ -405,10 +464,12 @@ done:
 
 key:
 
-    ngx_http_apigw_jv_skip(p, last, f);
-
     if (p == last || *p != '"') {
-        return NGX_DECLINED;
+        ngx_http_apigw_jv_skip(p, last, f);
+
+        if (p == last || *p != '"') {
+            return NGX_DECLINED;
+        }
     }
 
     q = ngx_http_apigw_jv_plain(p + 1, last);
@@ -441,14 +502,16 @@ key:
         }
     }
 
-    ps.vals[nvals].key = s;
-    ps.vals[nvals].val.type = NGX_HTTP_APIGW_JV_NULL;
-    nvals++;
+    /* the value is set when it is complete */
 
-    ngx_http_apigw_jv_skip(p, last, f);
+    ps.vals[nvals++].key = s;
 
     if (p == last || *p != ':') {
-        return NGX_DECLINED;
+        ngx_http_apigw_jv_skip(p, last, f);
+
+        if (p == last || *p != ':') {
+            return NGX_DECLINED;
+        }
     }
 
     p++;
@@ -576,9 +639,10 @@ static ngx_int_t
 ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     ngx_uint_t key)
 {
-    u_char    *p, *q, *last, *start, *d, *end;
-    size_t     n;
-    uint32_t   cp, lo;
+    u_char     *p, *q, *last, *start, *d, *end;
+    size_t      n;
+    uint32_t    cp, lo;
+    ngx_int_t   rc;
 
     start = ps->p + 1;
     last = ps->last;
@@ -612,9 +676,16 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     }
 
     /*
-     * escapes: find the end, checking, then decode into a copy; the
-     * string is written again as it was unless it has "\/" or "\u"
+     * escapes: the string is written again as it was unless it has "\/"
+     * or "\u".  Usually decoded in the same pass, straight into the
+     * free room of the current chunk; when the room ends first, checked
+     * to its end, then decoded into a copy of its size.
      */
+
+    rc = ngx_http_apigw_jv_unescape(ps, s, key, start, p);
+    if (rc != NGX_AGAIN) {
+        return rc;
+    }
 
     ps->canon = 1;
 
@@ -771,6 +842,208 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     s->len = d - s->data;
 
     return NGX_OK;
+}
+
+
+/*
+ * a string with escapes in one pass: start..p (its first backslash) is
+ * checked already; the value is written into the free room of the
+ * current chunk, which is taken once the string is complete.  NGX_AGAIN
+ * when the room ends before the string: the caller goes the slow way.
+ * Under AddressSanitizer the room is a piece of its own as long as the
+ * rest of the text (the value is never longer), so that the sanitizer
+ * checks this very loop.
+ */
+
+static ngx_int_t
+ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
+    ngx_uint_t key, u_char *start, u_char *p)
+{
+    u_char    *last, *d, *dst, *lim;
+    size_t     n;
+    uint32_t   cp, lo;
+
+    last = ps->last;
+
+#if (NGX_HTTP_APIGW_ASAN)
+    dst = ngx_http_apigw_alloc(&ps->ca, last - start);
+    if (dst == NULL) {
+        return NGX_ERROR;
+    }
+
+    lim = dst + (last - start);
+#else
+    dst = ps->chunks.pos;
+    lim = ps->chunks.last;
+
+    if (dst == NULL || (size_t) (lim - dst) < (size_t) (p - start) + 16) {
+        return NGX_AGAIN;
+    }
+#endif
+
+    d = ngx_cpymem(dst, start, p - start);
+    ps->canon = 1;
+
+    for ( ;; ) {
+
+        if (p == last) {
+            return NGX_DECLINED;
+        }
+
+        if (*p == '\\') {
+            if (last - p < 2) {
+                return NGX_DECLINED;
+            }
+
+            if (d == lim) {
+                return NGX_AGAIN;
+            }
+
+            switch (p[1]) {
+            case '"':
+            case '\\':
+                *d++ = p[1];
+                p += 2;
+                continue;
+            case '/':
+                *d++ = '/';
+                p += 2;
+                ps->canon = 0;
+                continue;
+            case 'b':
+                *d++ = '\b';
+                p += 2;
+                continue;
+            case 'f':
+                *d++ = '\f';
+                p += 2;
+                continue;
+            case 'n':
+                *d++ = '\n';
+                p += 2;
+                continue;
+            case 'r':
+                *d++ = '\r';
+                p += 2;
+                continue;
+            case 't':
+                *d++ = '\t';
+                p += 2;
+                continue;
+            case 'u':
+                break;
+            default:
+                return NGX_DECLINED;
+            }
+
+            if (last - p < 6 || ngx_http_apigw_jv_hex4(p + 2, &cp) != NGX_OK) {
+                return NGX_DECLINED;
+            }
+
+            /* up to 4 bytes of UTF-8 */
+
+            if (lim - d < 4) {
+                return NGX_AGAIN;
+            }
+
+            p += 6;
+            ps->canon = 0;
+
+            if (cp >= 0xdc00 && cp <= 0xdfff) {
+                return NGX_DECLINED;
+            }
+
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                /* a surrogate pair, or an error */
+
+                if (last - p < 6 || p[0] != '\\' || p[1] != 'u'
+                    || ngx_http_apigw_jv_hex4(p + 2, &lo) != NGX_OK
+                    || lo < 0xdc00 || lo > 0xdfff)
+                {
+                    return NGX_DECLINED;
+                }
+
+                p += 6;
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            }
+
+            if (cp == 0
+                && (key || !(ps->flags & NGX_HTTP_APIGW_JV_ALLOW_NUL)))
+            {
+                return NGX_DECLINED;
+            }
+
+            d = ngx_http_apigw_jv_utf8_put(d, cp);
+            continue;
+        }
+
+        if (*p == '"') {
+            break;
+        }
+
+        if (*p < 0x20) {
+            return NGX_DECLINED;
+        }
+
+        if (*p >= 0x80) {
+            n = ngx_http_apigw_jv_utf8(p, last);
+            if (n == 0) {
+                return NGX_DECLINED;
+            }
+
+        } else {
+            /* a run of plain bytes */
+            n = ngx_http_apigw_jv_plain(p, last) - p;
+        }
+
+        if ((size_t) (lim - d) < n) {
+            return NGX_AGAIN;
+        }
+
+        d = ngx_cpymem(d, p, n);
+        p += n;
+    }
+
+    s->data = dst;
+    s->len = d - dst;
+    ps->p = p + 1;
+
+#if !(NGX_HTTP_APIGW_ASAN)
+    /* the chunk's room taken, 8-byte aligned as its pieces */
+
+    n = (s->len + 7) & ~(size_t) 7;
+    ps->chunks.pos = ((size_t) (lim - dst) < n) ? lim : dst + n;
+#endif
+
+    return NGX_OK;
+}
+
+
+/* a code point (not a surrogate) as UTF-8 */
+
+static u_char *
+ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp)
+{
+    if (cp < 0x80) {
+        *d++ = (u_char) cp;
+
+    } else if (cp < 0x800) {
+        *d++ = (u_char) (0xc0 | (cp >> 6));
+        *d++ = (u_char) (0x80 | (cp & 0x3f));
+
+    } else if (cp < 0x10000) {
+        *d++ = (u_char) (0xe0 | (cp >> 12));
+        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
+        *d++ = (u_char) (0x80 | (cp & 0x3f));
+
+    } else {
+        *d++ = (u_char) (0xf0 | (cp >> 18));
+        *d++ = (u_char) (0x80 | ((cp >> 12) & 0x3f));
+        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
+        *d++ = (u_char) (0x80 | (cp & 0x3f));
+    }
+
+    return d;
 }
 
 
