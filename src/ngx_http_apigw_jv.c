@@ -53,6 +53,8 @@ typedef struct {
     ngx_uint_t                          start;   /* its first element */
     u_char                             *text;    /* its "[" or "{" */
     ngx_uint_t                          canon;   /* its text is its dump */
+    uint64_t                            keys;    /* an object's key bits */
+    ngx_uint_t                          dup;     /* a key bit seen twice */
 } ngx_http_apigw_jv_frame_t;
 
 
@@ -156,6 +158,10 @@ static const double  ngx_http_apigw_jv_pow10[] = {
         (ps)->frames[(ps)->nframes - 1].canon = 0;                           \
     }
 
+/* a key's bit in a 64-bit set of the keys of an object */
+#define ngx_http_apigw_jv_key_bit(k)                                         \
+    ((uint64_t) 1 << (((k)->len * 7 + ((k)->len ? (k)->data[0] : 0)) & 63))
+
 #define ngx_http_apigw_jv_alpha(c)                                           \
     (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 
@@ -166,7 +172,7 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 {
     u_char                      *p, *q, *last, c;
     size_t                       n;
-    uint64_t                     u;
+    uint64_t                     u, bit;
     ngx_int_t                    rc;
     ngx_uint_t                   nvals;
     ngx_str_t                    s;
@@ -472,11 +478,18 @@ key:
         }
     }
 
+    /*
+     * a bit per (length, first byte) of the keys: a small object whose
+     * keys all have bits of their own has no key twice, and its close
+     * compares none (an empty key's "first byte" is its closing quote)
+     */
+
     q = ngx_http_apigw_jv_plain(p + 1, last);
 
     if (q < last && *q == '"') {
         s.data = p + 1;
         s.len = q - p - 1;
+        bit = (uint64_t) 1 << ((s.len * 7 + p[1]) & 63);
         p = q + 1;
 
     } else {
@@ -492,7 +505,16 @@ key:
         if (!ps.canon) {
             f->canon = 0;
         }
+
+        /* escapes: never empty */
+        bit = (uint64_t) 1 << ((s.len * 7 + s.data[0]) & 63);
     }
+
+    if (f->keys & bit) {
+        f->dup = 1;
+    }
+
+    f->keys |= bit;
 
     if (nvals == ps.nvals_alloc) {
         ps.nvals = nvals;
@@ -624,6 +646,8 @@ ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
     ps->frames[ps->nframes].start = ps->nvals;
     ps->frames[ps->nframes].text = ps->p - 1;
     ps->frames[ps->nframes].canon = 1;
+    ps->frames[ps->nframes].keys = 0;
+    ps->frames[ps->nframes].dup = 0;
     ps->nframes++;
 
     return NGX_OK;
@@ -1467,48 +1491,79 @@ static ngx_int_t
 ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
     ngx_http_apigw_jv_t *v)
 {
-    ngx_uint_t                  i, n;
-    ngx_http_apigw_jv_cont_t   *c;
-    ngx_http_apigw_jv_frame_t  *f;
+    size_t                       size;
+    ngx_uint_t                   i, n;
+    ngx_http_apigw_jv_t         *e;
+    ngx_http_apigw_jv_cont_t    *c;
+    ngx_http_apigw_jv_frame_t   *f;
+    ngx_http_apigw_jv_member_t  *m;
 
     f = &ps->frames[--ps->nframes];
     n = ps->nvals - f->start;
+    m = &ps->vals[f->start];
 
-    c = ngx_http_apigw_jv_cont_new(&ps->ca, f->type, n);
-    if (c == NULL) {
-        return NGX_ERROR;
+    /*
+     * the container and its elements in one piece, taken from the
+     * chunk here (ngx_http_apigw_jv_cont_new() and the allocator's call
+     * for each container were a fifth of a parse); elements are 8-byte
+     * multiples, so the piece keeps the chunk's alignment
+     */
+
+    size = sizeof(ngx_http_apigw_jv_cont_t)
+           + n * ((f->type == NGX_HTTP_APIGW_JV_ARRAY)
+                  ? sizeof(ngx_http_apigw_jv_t)
+                  : sizeof(ngx_http_apigw_jv_member_t));
+
+    if (size <= (size_t) (ps->chunks.last - ps->chunks.pos)) {
+        c = (ngx_http_apigw_jv_cont_t *) ps->chunks.pos;
+        ps->chunks.pos += size;
+
+    } else {
+        c = ngx_http_apigw_alloc(&ps->ca, size);
+        if (c == NULL) {
+            return NGX_ERROR;
+        }
     }
 
+    c->type = f->type;
     c->nelts = n;
+    c->nalloc = n;
+    c->u.elts = n ? (ngx_http_apigw_jv_t *) (c + 1) : NULL;
+    c->index = NULL;
+    c->nindex = 0;
+    c->doc = ps->doc;
 
     if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
+        e = c->u.elts;
+
         for (i = 0; i < n; i++) {
-            c->u.elts[i] = ps->vals[f->start + i].val;
+            e[i] = m[i].val;
         }
 
     } else if (n) {
-        ngx_memcpy(c->u.members, &ps->vals[f->start],
-                   n * sizeof(ngx_http_apigw_jv_member_t));
+        ngx_memcpy(c->u.members, m, n * sizeof(ngx_http_apigw_jv_member_t));
 
-        if (ngx_http_apigw_jv_dedup(&ps->ca, c) != NGX_OK) {
-            return NGX_ERROR;
-        }
+        if (n > NGX_HTTP_APIGW_JV_LINEAR || f->dup) {
+            if (ngx_http_apigw_jv_dedup(&ps->ca, c) != NGX_OK) {
+                return NGX_ERROR;
+            }
 
-        if (c->nelts != n) {
-            /* a repeated key is written once */
-            f->canon = 0;
+            if (c->nelts != n) {
+                /* a repeated key is written once */
+                f->canon = 0;
+            }
         }
     }
 
     ps->nvals = f->start;
-
-    c->doc = ps->doc;
 
     if (f->canon) {
         c->text = f->text;
         c->text_len = ps->p - f->text;
 
     } else {
+        c->text = NULL;
+        c->text_len = 0;
         ngx_http_apigw_jv_not_canon(ps);
     }
 
@@ -1517,10 +1572,6 @@ ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
 
     return NGX_OK;
 }
-
-
-#define ngx_http_apigw_jv_key_bit(k)                                         \
-    ((uint64_t) 1 << (((k)->len * 7 + ((k)->len ? (k)->data[0] : 0)) & 63))
 
 
 /*
