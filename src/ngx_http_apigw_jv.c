@@ -61,6 +61,7 @@ typedef struct {
 typedef struct {
     ngx_http_apigw_alloc_t             *a;       /* the parse's stacks */
     ngx_http_apigw_alloc_t              ca;      /* what it keeps */
+    ngx_http_apigw_jv_chunks_t         *ch;      /* what ca takes from */
     ngx_http_apigw_jv_chunks_t          chunks;
     u_char                             *p;
     u_char                             *last;
@@ -188,10 +189,20 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     /*
      * what the parse keeps (containers, decoded strings) from chunks of 1
      * to 8 KB, about what the text's values take: a few allocations for
-     * a large body, not one per container
+     * a large body, not one per container.  An allocator that takes from
+     * chunks already (a render's) is shared: its chunk's room is used
+     * before a new one is taken.
      */
 
-    ngx_http_apigw_jv_chunks(&ps.chunks, a, ngx_min(len * 4, 8192), &ps.ca);
+    if (a->alloc == ngx_http_apigw_jv_chunk_alloc) {
+        ps.ch = a->data;
+        ps.ca = *a;
+
+    } else {
+        ngx_http_apigw_jv_chunks(&ps.chunks, a, ngx_min(len * 4, 8192),
+                                 &ps.ca);
+        ps.ch = &ps.chunks;
+    }
 
     /* the first levels and elements on the C stack */
 
@@ -550,6 +561,7 @@ ngx_http_apigw_jv_chunks(ngx_http_apigw_jv_chunks_t *ch,
     ch->pos = NULL;
     ch->last = NULL;
     ch->size = ngx_max(size, 1024);
+    ch->taken = 0;
 
     chunked->alloc = ngx_http_apigw_jv_chunk_alloc;
     chunked->data = ch;
@@ -587,6 +599,7 @@ ngx_http_apigw_jv_chunk_alloc(void *data, size_t size)
         return NULL;
     }
 
+    ch->taken += ch->size;
     ch->pos = p + size;
     ch->last = p + ch->size;
 
@@ -897,8 +910,8 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 
     lim = dst + (last - start);
 #else
-    dst = ps->chunks.pos;
-    lim = ps->chunks.last;
+    dst = ps->ch->pos;
+    lim = ps->ch->last;
 
     if (dst == NULL || (size_t) (lim - dst) < (size_t) (p - start) + 16) {
         return NGX_AGAIN;
@@ -1036,7 +1049,7 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     /* the chunk's room taken, 8-byte aligned as its pieces */
 
     n = (s->len + 7) & ~(size_t) 7;
-    ps->chunks.pos = ((size_t) (lim - dst) < n) ? lim : dst + n;
+    ps->ch->pos = ((size_t) (lim - dst) < n) ? lim : dst + n;
 #endif
 
     return NGX_OK;
@@ -1514,9 +1527,9 @@ ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
                   ? sizeof(ngx_http_apigw_jv_t)
                   : sizeof(ngx_http_apigw_jv_member_t));
 
-    if (size <= (size_t) (ps->chunks.last - ps->chunks.pos)) {
-        c = (ngx_http_apigw_jv_cont_t *) ps->chunks.pos;
-        ps->chunks.pos += size;
+    if (size <= (size_t) (ps->ch->last - ps->ch->pos)) {
+        c = (ngx_http_apigw_jv_cont_t *) ps->ch->pos;
+        ps->ch->pos += size;
 
     } else {
         c = ngx_http_apigw_alloc(&ps->ca, size);
