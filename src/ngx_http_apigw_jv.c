@@ -92,6 +92,9 @@ static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
 static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
 static size_t ngx_http_apigw_jv_utf8(u_char *p, u_char *last);
 static ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
+static ngx_inline u_char *ngx_http_apigw_jv_number_fast(
+    ngx_http_apigw_jv_parser_t *ps, u_char *p, u_char *last,
+    ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_jv_number(ngx_http_apigw_jv_parser_t *ps,
     ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_jv_real(ngx_http_apigw_jv_parser_t *ps,
@@ -173,7 +176,7 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 {
     u_char                      *p, *q, *last, c;
     size_t                       n;
-    uint64_t                     u, bit;
+    uint64_t                     bit;
     ngx_int_t                    rc;
     ngx_uint_t                   nvals;
     ngx_str_t                    s;
@@ -348,30 +351,18 @@ value:
 
     default:
 
-        /*
-         * the usual integer, digits up to what cannot follow one, read
-         * here; the others (reals, "-0", 19 digits or more, errors) by
-         * ngx_http_apigw_jv_number()
-         */
+        /* the usual numbers here, the others by jv_number() */
 
-        q = p + (c == '-');
+        q = ngx_http_apigw_jv_number_fast(&ps, p, last, &v);
 
-        if (q < last && *q >= '1' && *q <= '9') {
-            u = *q++ - '0';
+        if (q) {
+            p = q;
 
-            for (n = 1; q < last && *q >= '0' && *q <= '9' && n < 18; n++) {
-                u = u * 10 + (*q++ - '0');
+            if (!ps.canon && f) {
+                f->canon = 0;
             }
 
-            if (q == last
-                || ((*q < '0' || *q > '9') && *q != '.' && *q != 'e'
-                    && *q != 'E'))
-            {
-                v.type = NGX_HTTP_APIGW_JV_INTEGER;
-                v.u.i = (c == '-') ? -(int64_t) u : (int64_t) u;
-                p = q;
-                goto nul;
-            }
+            goto nul;
         }
 
         ps.p = p;
@@ -1241,6 +1232,80 @@ ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp)
     *cp = v;
 
     return NGX_OK;
+}
+
+
+/*
+ * the usual numbers, read in one pass: an integer of at most 18 digits
+ * (it fits int64_t) not starting with 0, or such digits, a point and
+ * digits, 15 at most in all and no exponent: one exact division makes
+ * the double, as in ngx_http_apigw_jv_real(), which says the same of
+ * them.  NULL for the others, read by ngx_http_apigw_jv_number().
+ */
+
+static ngx_inline u_char *
+ngx_http_apigw_jv_number_fast(ngx_http_apigw_jv_parser_t *ps, u_char *p,
+    u_char *last, ngx_http_apigw_jv_t *v)
+{
+    u_char      *q, *dot;
+    double       d;
+    uint64_t     u;
+    ngx_uint_t   n, neg;
+
+    neg = (*p == '-');
+    q = p + neg;
+
+    if (q == last || *q < '1' || *q > '9') {
+        return NULL;
+    }
+
+    u = *q++ - '0';
+
+    for (n = 1; q < last && *q >= '0' && *q <= '9'; n++) {
+        if (n == 18) {
+            return NULL;
+        }
+
+        u = u * 10 + (*q++ - '0');
+    }
+
+    if (q == last
+        || ((*q < '0' || *q > '9') && *q != '.' && *q != 'e' && *q != 'E'))
+    {
+        v->type = NGX_HTTP_APIGW_JV_INTEGER;
+        v->u.i = neg ? -(int64_t) u : (int64_t) u;
+        ps->canon = 1;
+        return q;
+    }
+
+    if (*q != '.' || n > 15) {
+        return NULL;
+    }
+
+    dot = q++;
+
+    for ( /* void */ ; q < last && *q >= '0' && *q <= '9'; n++) {
+        if (n == 15) {
+            return NULL;
+        }
+
+        u = u * 10 + (*q++ - '0');
+    }
+
+    if (q == dot + 1 || (q < last && (*q == 'e' || *q == 'E'))) {
+        return NULL;
+    }
+
+    d = (double) u / ngx_http_apigw_jv_pow10[q - dot - 1];
+
+    v->type = NGX_HTTP_APIGW_JV_REAL;
+    v->u.d = neg ? -d : d;
+
+    /* written as it is: no trailing zero but in "x.0", from 1e-3 to 1e7 */
+
+    ps->canon = (q[-1] != '0' || q[-2] == '.') && d >= 1e-3 && d < 1e7;
+
+    return q;
 }
 
 
