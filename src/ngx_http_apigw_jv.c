@@ -874,6 +874,26 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 
 
 /*
+ * n bytes from p to d (n fits before lim); a short run, where 16 bytes
+ * can be read and written, in one copy of a constant size, which the
+ * compiler makes two moves: the bytes past d + n are the chunk's free
+ * room, written again later
+ */
+
+static ngx_inline u_char *
+ngx_http_apigw_jv_copy_run(u_char *d, u_char *lim, u_char *p, u_char *last,
+    size_t n)
+{
+    if (n <= 16 && lim - d >= 16 && last - p >= 16) {
+        ngx_memcpy(d, p, 16);
+        return d + n;
+    }
+
+    return ngx_cpymem(d, p, n);
+}
+
+
+/*
  * a string with escapes in one pass: start..p (its first backslash) is
  * checked already; the value is written into the free room of the
  * current chunk, which is taken once the string is complete.  NGX_AGAIN
@@ -909,7 +929,7 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     }
 #endif
 
-    d = ngx_cpymem(dst, start, p - start);
+    d = ngx_http_apigw_jv_copy_run(dst, lim, start, last, p - start);
     ps->canon = 1;
 
     for ( ;; ) {
@@ -1028,7 +1048,7 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
             return NGX_AGAIN;
         }
 
-        d = ngx_cpymem(d, p, n);
+        d = ngx_http_apigw_jv_copy_run(d, lim, p, last, n);
         p += n;
     }
 
