@@ -85,7 +85,7 @@ static ngx_int_t ngx_http_apigw_jv_push_val(ngx_http_apigw_jv_parser_t *ps);
 static ngx_int_t ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
     ngx_http_apigw_jv_type_e type);
 static ngx_int_t ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps,
-    ngx_str_t *s, ngx_uint_t key);
+    ngx_str_t *s, ngx_uint_t key, u_char *q);
 static ngx_int_t ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps,
     ngx_str_t *s, ngx_uint_t key, u_char *start, u_char *p);
 static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
@@ -271,7 +271,7 @@ value:
 
         ps.p = p;
 
-        rc = ngx_http_apigw_jv_string(&ps, &s, 0);
+        rc = ngx_http_apigw_jv_string(&ps, &s, 0, q);
         if (rc != NGX_OK) {
             return rc;
         }
@@ -497,7 +497,7 @@ key:
     } else {
         ps.p = p;
 
-        rc = ngx_http_apigw_jv_string(&ps, &s, 1);
+        rc = ngx_http_apigw_jv_string(&ps, &s, 1, q);
         if (rc != NGX_OK) {
             return rc;
         }
@@ -659,13 +659,14 @@ ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
 
 
 /*
- * a string at ps->p (its opening quote); keys may not hold NUL, as in
- * jansson, values only with NGX_HTTP_APIGW_JV_ALLOW_NUL
+ * a string at ps->p (its opening quote), of which the bytes up to q
+ * need no attention (the caller has looked); keys may not hold NUL, as
+ * in jansson, values only with NGX_HTTP_APIGW_JV_ALLOW_NUL
  */
 
 static ngx_int_t
 ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
-    ngx_uint_t key)
+    ngx_uint_t key, u_char *from)
 {
     u_char     *p, *q, *last, *start, *d, *end;
     size_t      n;
@@ -677,9 +678,7 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 
     /* most strings: no escape, seen once and not copied */
 
-    for (p = start; /* void */ ; p += n) {
-
-        p = ngx_http_apigw_jv_plain(p, last);
+    for (p = from; /* void */ ; p = ngx_http_apigw_jv_plain(p + n, last)) {
 
         if (p == last || *p < 0x20) {
             return NGX_DECLINED;
