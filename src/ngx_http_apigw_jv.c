@@ -85,7 +85,7 @@ static ngx_int_t ngx_http_apigw_jv_push_val(ngx_http_apigw_jv_parser_t *ps);
 static ngx_int_t ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
     ngx_http_apigw_jv_type_e type);
 static ngx_int_t ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps,
-    ngx_str_t *s, ngx_uint_t key, u_char *q);
+    ngx_str_t *s, ngx_uint_t key, u_char *from);
 static ngx_int_t ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps,
     ngx_str_t *s, ngx_uint_t key, u_char *start, u_char *p);
 static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
@@ -310,6 +310,7 @@ value:
                 return rc;
             }
 
+            nvals = ps.nvals;
             f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
             break;
         }
