@@ -103,6 +103,7 @@ typedef struct {
     u_char                             *pos;
     u_char                             *last;
     size_t                              size;    /* of a chunk */
+    size_t                              taken;   /* chunks, in bytes */
 } ngx_http_apigw_jv_chunks_t;
 
 

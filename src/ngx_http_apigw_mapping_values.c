@@ -53,6 +53,8 @@ static ngx_int_t ngx_http_apigw_values_identity(ngx_http_request_t *r,
     ngx_http_apigw_jv_t *identity);
 static ngx_int_t ngx_http_apigw_values_var(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
+static ngx_int_t ngx_http_apigw_values_object(ngx_http_apigw_alloc_t *a,
+    ngx_uint_t n, ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_values_str(ngx_http_apigw_alloc_t *a,
     ngx_str_t *s, ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_values_set(ngx_http_apigw_alloc_t *a,
@@ -185,14 +187,16 @@ ngx_http_apigw_values_params(ngx_http_request_t *r,
     a.alloc = ngx_http_apigw_pool_alloc;
     a.data = r->pool;
 
-    if (ngx_http_apigw_jv_new(&a, NGX_HTTP_APIGW_JV_OBJECT, params) != NGX_OK)
-    {
+    if (ngx_http_apigw_values_object(&a, 3, params) != NGX_OK) {
         return NGX_ERROR;
     }
 
     /* the path's parameters */
 
-    if (ngx_http_apigw_jv_new(&a, NGX_HTTP_APIGW_JV_OBJECT, &group) != NGX_OK
+    if (ngx_http_apigw_values_object(&a, ctx->resource
+                                         ? ctx->resource->nparams : 0,
+                                     &group)
+        != NGX_OK
         || ngx_http_apigw_jv_object_set(&a, params->u.c, (u_char *) "path", 4,
                                         &group, 0)
            != NGX_OK)
@@ -218,7 +222,7 @@ ngx_http_apigw_values_params(ngx_http_request_t *r,
         }
     }
 
-    if (ngx_http_apigw_jv_new(&a, NGX_HTTP_APIGW_JV_OBJECT, &group) != NGX_OK
+    if (ngx_http_apigw_values_object(&a, 4, &group) != NGX_OK
         || ngx_http_apigw_jv_object_set(&a, params->u.c,
                                         (u_char *) "querystring", 11, &group,
                                         0)
@@ -228,7 +232,7 @@ ngx_http_apigw_values_params(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    if (ngx_http_apigw_jv_new(&a, NGX_HTTP_APIGW_JV_OBJECT, &group) != NGX_OK
+    if (ngx_http_apigw_values_object(&a, 8, &group) != NGX_OK
         || ngx_http_apigw_jv_object_set(&a, params->u.c,
                                         (u_char *) "header", 6, &group, 0)
            != NGX_OK
@@ -399,7 +403,7 @@ ngx_http_apigw_values_context(ngx_http_request_t *r,
     ngx_array_t *names)
 {
     ngx_str_t                      value, *name;
-    ngx_uint_t                     k;
+    ngx_uint_t                     k, n;
     ngx_http_apigw_jv_t            v;
     ngx_http_apigw_alloc_t         a;
     ngx_http_apigw_values_field_t  *f;
@@ -407,9 +411,11 @@ ngx_http_apigw_values_context(ngx_http_request_t *r,
     a.alloc = ngx_http_apigw_pool_alloc;
     a.data = r->pool;
 
-    if (ngx_http_apigw_jv_new(&a, NGX_HTTP_APIGW_JV_OBJECT, context)
-        != NGX_OK)
-    {
+    n = names ? names->nelts
+              : sizeof(ngx_http_apigw_values_fields)
+                / sizeof(ngx_http_apigw_values_field_t);
+
+    if (ngx_http_apigw_values_object(&a, n, context) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -489,9 +495,7 @@ ngx_http_apigw_values_identity(ngx_http_request_t *r,
     ngx_http_apigw_jv_t        v;
     ngx_http_apigw_jv_cont_t  *id;
 
-    if (ngx_http_apigw_jv_new(a, NGX_HTTP_APIGW_JV_OBJECT, identity)
-        != NGX_OK)
-    {
+    if (ngx_http_apigw_values_object(a, 16, identity) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -651,6 +655,26 @@ ngx_http_apigw_values_var(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
 
 /*
+ * an empty object with room for about the members it will have: set one
+ * by one, they are not copied again as the object grows
+ */
+
+static ngx_int_t
+ngx_http_apigw_values_object(ngx_http_apigw_alloc_t *a, ngx_uint_t n,
+    ngx_http_apigw_jv_t *v)
+{
+    v->u.c = ngx_http_apigw_jv_cont_new(a, NGX_HTTP_APIGW_JV_OBJECT, n);
+    if (v->u.c == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->type = NGX_HTTP_APIGW_JV_OBJECT;
+
+    return NGX_OK;
+}
+
+
+/*
  * a string value: the bytes themselves when well-formed UTF-8, else a
  * copy with U+FFFD for each byte that is not (as lambda.c's events)
  */
@@ -661,11 +685,24 @@ ngx_http_apigw_values_str(ngx_http_apigw_alloc_t *a, ngx_str_t *s,
 {
     u_char      *p, *last, *d, *copy;
     uint32_t     c, min;
+    uint64_t     w;
     ngx_uint_t   n, i, bad;
 
     p = s->data;
     last = p + s->len;
     bad = 0;
+
+    /* ASCII, the usual case, 8 bytes at a time */
+
+    while (last - p >= 8) {
+        ngx_memcpy(&w, p, 8);
+
+        if (w & 0x8080808080808080ULL) {
+            break;
+        }
+
+        p += 8;
+    }
 
     while (p < last) {
         c = *p;

@@ -990,6 +990,14 @@ ngx_http_apigw_util_format_double(u_char *buf, double d)
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
     };
 
+    static const uint64_t  ipow10[] = {
+        1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+        10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+        100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+        100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+        100000000000000000ULL, 1000000000000000000ULL
+    };
+
     p = buf;
 
     if (d != d) {
@@ -1039,6 +1047,32 @@ ngx_http_apigw_util_format_double(u_char *buf, double d)
         m = (uint64_t) (s + 0.5);
 
         if (m != 0 && (double) m / pow10[k] == d) {
+
+            /*
+             * plain notation, the usual case, written straight from m:
+             * k is the smallest, so that m / 10^k has no trailing zero
+             * in its k decimals (none is "X.0")
+             */
+
+            if (d >= 1e-3 && d < 1e7 && k <= 18) {
+                p = ngx_http_apigw_util_format_int(p,
+                                                   (int64_t) (m / ipow10[k]));
+                *p++ = '.';
+
+                if (k == 0) {
+                    *p++ = '0';
+                    return p;
+                }
+
+                m %= ipow10[k];
+
+                for (i = k; i > 0; i--) {
+                    p[i - 1] = (u_char) ('0' + m % 10);
+                    m /= 10;
+                }
+
+                return p + k;
+            }
 
             /* the digits of m, and the exponent of the first */
 

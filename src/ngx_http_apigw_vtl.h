@@ -315,6 +315,7 @@ struct ngx_http_apigw_vtl_s {
     ngx_uint_t                      ncontext_names;
 
     size_t                          out_hint;  /* the last output's size */
+    size_t                          mem_hint;  /* the last render's chunks */
 };
 
 

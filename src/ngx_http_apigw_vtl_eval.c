@@ -5237,9 +5237,15 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
     ngx_memzero(&ctx, sizeof(ngx_http_apigw_vtl_ctx_t));
     ngx_memzero(&buf, sizeof(ngx_http_apigw_vtl_buf_t));
 
-    /* the render's many small values from 4 KB chunks of a */
+    /*
+     * the render's many small values, and the parsed body's, from chunks
+     * of a: 4 KB, or as much as the last render took (up to 64 KB), so
+     * that a render usually takes one chunk, one allocation of the pool
+     */
 
-    ngx_http_apigw_jv_chunks(&chunks, a, 4096, &ca);
+    ngx_http_apigw_jv_chunks(&chunks, a,
+                             ngx_max(4096, ngx_min(tpl->mem_hint, 65536)),
+                             &ca);
 
     ctx.a = &ca;
     ctx.env = env;
@@ -5313,6 +5319,7 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
         out->data = buf.data ? buf.data : (u_char *) "";
         out->len = buf.len;
         tpl->out_hint = buf.len + buf.len / 8;
+        tpl->mem_hint = chunks.taken;
     }
 
 done:
