@@ -588,6 +588,15 @@ ngx_http_apigw_jwks_find(ngx_http_apigw_jwks_t *set, ngx_str_t *kid)
 {
     ngx_uint_t  i;
 
+    /*
+     * no "kid" names no key: a set's keys without one are never picked
+     * by a token without one (and memcmp() must not see their NULL)
+     */
+
+    if (kid->len == 0) {
+        return NULL;
+    }
+
     for (i = 0; i < set->nkeys; i++) {
         if (set->keys[i].kid.len == kid->len
             && memcmp(set->keys[i].kid.data, kid->data, kid->len) == 0)

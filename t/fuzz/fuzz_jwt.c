@@ -234,7 +234,7 @@ fuzz_jwks(ngx_http_apigw_alloc_t *a, u_char *text, size_t len)
 {
     u_char                  sum;
     ngx_int_t               rc;
-    ngx_str_t               t;
+    ngx_str_t               t, kid;
     ngx_uint_t              i;
     const char             *err;
     ngx_http_apigw_jwks_t   set;
@@ -254,10 +254,18 @@ fuzz_jwks(ngx_http_apigw_alloc_t *a, u_char *text, size_t len)
         return;
     }
 
+    kid.data = (u_char *) "";
+    kid.len = 0;
+
+    if (ngx_http_apigw_jwks_find(&set, &kid) != NULL) {
+        abort();
+    }
+
     for (i = 0; i < set.nkeys; i++) {
         if (set.keys[i].pkey == NULL || set.keys[i].algs == 0
             || (set.keys[i].algs & NGX_HTTP_APIGW_JWS_HMAC)
-            || ngx_http_apigw_jwks_find(&set, &set.keys[i].kid) == NULL)
+            || (set.keys[i].kid.len
+                && ngx_http_apigw_jwks_find(&set, &set.keys[i].kid) == NULL))
         {
             abort();
         }

@@ -168,6 +168,33 @@ main(void)
     kid.len = 2;
     tap_ok(ngx_http_apigw_jwks_find(&set, &kid) == NULL, "no oct key");
 
+    /*
+     * found by t/fuzz/fuzz_jwt: a key without "kid" and a lookup without
+     * one went to memcmp(NULL, ..., 0) and picked that key
+     */
+
+    {
+        const char             *doc;
+        ngx_http_apigw_jwks_t   nokid;
+
+        doc = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":"
+              "\"4Ksf2K47ieoxK-R4E6PipjRlJd_bKDP-ILDpqD5Szrw\",\"y\":"
+              "\"opkNVH5of6_aq2tiw3ILsjjyV7R0cuO6nkY9KtOa4jg\"}]}";
+
+        kid.len = 0;
+
+        /* once: tap_ok() evaluates its condition twice on failure */
+
+        rc = ngx_http_apigw_jwks_parse(&alloc, (u_char *) doc, strlen(doc),
+                                       &nokid, NULL, NULL, &err);
+
+        tap_ok(rc == NGX_OK && nokid.nkeys == 1
+               && ngx_http_apigw_jwks_find(&nokid, &kid) == NULL,
+               "jwks: a key without kid is not found by an empty kid");
+
+        ngx_http_apigw_jwks_free(&nokid);
+    }
+
     {
         const char             *doc;
         ngx_http_apigw_jwks_t   bad;
