@@ -396,8 +396,13 @@ ngx_http_apigw_jwk_rsa(ngx_http_apigw_alloc_t *a, json_t *j,
         return NULL;
     }
 
-    if (nb.data[0] == 0 || eb.data[0] == 0 || !(eb.data[eb.len - 1] & 1)) {
-        /* leading zeros are not minimal; e is odd */
+    if (nb.data[0] == 0 || eb.data[0] == 0 || !(eb.data[eb.len - 1] & 1)
+        || !(nb.data[nb.len - 1] & 1) || (eb.len == 1 && eb.data[0] == 1))
+    {
+        /*
+         * leading zeros are not minimal; n and e are odd; and e = 1 would
+         * make any padded hash its own signature: OpenSSL takes all that
+         */
         *reason = "invalid \"n\" or \"e\"";
         return NULL;
     }
