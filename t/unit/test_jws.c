@@ -211,8 +211,6 @@ main(void)
 
         kid.len = 0;
 
-        /* once: tap_ok() evaluates its condition twice on failure */
-
         rc = ngx_http_apigw_jwks_parse(&alloc, (u_char *) doc, strlen(doc),
                                        &nokid, NULL, NULL, &err);
 
