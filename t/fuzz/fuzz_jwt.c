@@ -6,12 +6,15 @@
  * clients (bearer tokens) or from identity providers (JWK sets fetched
  * from their URLs).  The first byte chooses what the rest is:
  *
- *   0, 1  a bearer token: decoded, and when it decodes verified with an
+ *   0     a bearer token: decoded, and when it decodes verified with an
  *         HS256 secret and with every key of the test JWK set (RSA, EC:
  *         the one its "kid" names and the others, as a confused client
  *         would have them), the claims checked (issuer, audiences,
  *         token_use, scopes, leeway, as the byte's other bits say) and
  *         the scopes listed, then freed;
+ *   1     "header JSON\npayload JSON\nsignature bytes", base64url-encoded
+ *         here into a token and then taken as 0 takes one: the claims'
+ *         JSON is explored, not its base64url;
  *   2     a JWK set: parsed, each key it yields used on the test tokens
  *         and on its own kid lookup, then freed;
  *   3     base64url: decoded, the output bounded by 3/4 of the input.
@@ -92,6 +95,70 @@ fuzz_skip(void *data, ngx_uint_t n, ngx_str_t *kid, const char *reason)
     for (i = 0; i < kid->len; i++) {
         *sum += kid->data[i];
     }
+}
+
+
+static u_char *
+fuzz_b64url(u_char *p, const u_char *src, size_t len)
+{
+    size_t        i;
+    ngx_uint_t    v;
+
+    static const char  tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "abcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    for (i = 0; i + 2 < len; i += 3) {
+        v = (src[i] << 16) | (src[i + 1] << 8) | src[i + 2];
+        *p++ = tab[v >> 18];
+        *p++ = tab[(v >> 12) & 0x3f];
+        *p++ = tab[(v >> 6) & 0x3f];
+        *p++ = tab[v & 0x3f];
+    }
+
+    if (len - i == 1) {
+        v = src[i] << 16;
+        *p++ = tab[v >> 18];
+        *p++ = tab[(v >> 12) & 0x3f];
+
+    } else if (len - i == 2) {
+        v = (src[i] << 16) | (src[i + 1] << 8);
+        *p++ = tab[v >> 18];
+        *p++ = tab[(v >> 12) & 0x3f];
+        *p++ = tab[(v >> 6) & 0x3f];
+    }
+
+    return p;
+}
+
+
+/* three newline-separated parts made a compact JWS */
+
+static void
+fuzz_compose(ngx_str_t *in, ngx_str_t *token)
+{
+    u_char      *p, *last, *nl, *out;
+    ngx_uint_t   n;
+
+    out = token->data;
+    p = in->data;
+    last = p + in->len;
+
+    for (n = 0; n < 3; n++) {
+        nl = (n < 2) ? memchr(p, '\n', last - p) : NULL;
+
+        if (nl == NULL) {
+            nl = last;
+        }
+
+        if (n) {
+            *out++ = '.';
+        }
+
+        out = fuzz_b64url(out, p, nl - p);
+        p = (nl < last) ? nl + 1 : last;
+    }
+
+    token->len = out - token->data;
 }
 
 
@@ -291,7 +358,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     u_char                  mode, *out;
     size_t                  len;
     block_t                *blocks;
-    ngx_str_t               in;
+    ngx_str_t               in, tok;
     const char             *err;
     ngx_http_apigw_alloc_t  a;
 
@@ -344,6 +411,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
 
         free(out);
+        break;
+
+    case 1:
+        tok.data = malloc(in.len * 4 / 3 + 8);
+        if (tok.data == NULL) {
+            break;
+        }
+
+        fuzz_compose(&in, &tok);
+        fuzz_token(&a, &tok, mode, &test_set);
+        free(tok.data);
         break;
 
     default:

@@ -12,6 +12,7 @@
 #
 # The input formats are those the targets' header comments describe.
 
+import base64
 import hashlib
 import hmac
 import json
@@ -68,6 +69,12 @@ def seed_jwt(out):
         for mode in (0x00, 0x3c, 0xfd, 0x75):
             write(d, '%s-%02x' % (name, mode), bytes([mode]) + value.encode())
         write(d, name + '-b64', b'\x03' + value.split('.')[1].encode())
+        # the same token as its decoded parts, for mode 1
+        parts = [base64.urlsafe_b64decode(p + '=' * (-len(p) % 4))
+                 for p in value.split('.')]
+        for mode in (0x01, 0x3d, 0xfd, 0x75):
+            write(d, '%s-json-%02x' % (name, mode),
+                  bytes([mode]) + b'\n'.join(parts))
 
 
 def sign(key, msg):
