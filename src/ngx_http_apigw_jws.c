@@ -396,8 +396,13 @@ ngx_http_apigw_jwk_rsa(ngx_http_apigw_alloc_t *a, json_t *j,
         return NULL;
     }
 
-    if (nb.data[0] == 0 || eb.data[0] == 0 || !(eb.data[eb.len - 1] & 1)) {
-        /* leading zeros are not minimal; e is odd */
+    if (nb.data[0] == 0 || eb.data[0] == 0 || !(eb.data[eb.len - 1] & 1)
+        || !(nb.data[nb.len - 1] & 1) || (eb.len == 1 && eb.data[0] == 1))
+    {
+        /*
+         * leading zeros are not minimal; n and e are odd; and e = 1 would
+         * make any padded hash its own signature: OpenSSL takes all that
+         */
         *reason = "invalid \"n\" or \"e\"";
         return NULL;
     }
@@ -587,6 +592,15 @@ ngx_http_apigw_jwk_t *
 ngx_http_apigw_jwks_find(ngx_http_apigw_jwks_t *set, ngx_str_t *kid)
 {
     ngx_uint_t  i;
+
+    /*
+     * no "kid" names no key: a set's keys without one are never picked
+     * by a token without one (and memcmp() must not see their NULL)
+     */
+
+    if (kid->len == 0) {
+        return NULL;
+    }
 
     for (i = 0; i < set->nkeys; i++) {
         if (set->keys[i].kid.len == kid->len

@@ -11,7 +11,6 @@
 #include "ngx_http_apigw_policy.h"
 
 #include <arpa/inet.h>
-#include <strings.h>
 
 
 typedef struct {
@@ -103,6 +102,8 @@ static ngx_uint_t ngx_http_apigw_policy_cond_value(ngx_http_apigw_cond_t *c,
     ngx_str_t *value);
 static ngx_uint_t ngx_http_apigw_policy_match_stars(u_char *p, u_char *pe,
     u_char *v, u_char *ve);
+static ngx_uint_t ngx_http_apigw_policy_caseeq(u_char *s1, u_char *s2,
+    size_t n);
 
 
 ngx_http_apigw_policy_t *
@@ -612,8 +613,8 @@ ngx_http_apigw_policy_cond(ngx_http_apigw_cond_t *c,
 
     for (i = 0; i < req->ncontext; i++) {
         if (req->context[i].key.len == c->key.len
-            && strncasecmp((char *) req->context[i].key.data,
-                           (char *) c->key.data, c->key.len) == 0)
+            && ngx_http_apigw_policy_caseeq(req->context[i].key.data,
+                                            c->key.data, c->key.len))
         {
             return ngx_http_apigw_policy_cond_value(c,
                                                     &req->context[i].value)
@@ -637,7 +638,11 @@ ngx_http_apigw_policy_cond_value(ngx_http_apigw_cond_t *c, ngx_str_t *value)
 
     case NGX_HTTP_APIGW_COND_IP:
 
-        if (value->len == 0 || value->len >= sizeof(text)) {
+        /* inet_pton() would stop at a NUL and read "1.2.3.4\0junk" */
+
+        if (value->len == 0 || value->len >= sizeof(text)
+            || memchr(value->data, '\0', value->len))
+        {
             return 0;
         }
 
@@ -692,8 +697,8 @@ ngx_http_apigw_policy_cond_value(ngx_http_apigw_cond_t *c, ngx_str_t *value)
             if (c->op == NGX_HTTP_APIGW_COND_STRING_EQUALS
                 ? memcmp(c->values.elts[i].data, value->data,
                              value->len) == 0
-                : strncasecmp((char *) c->values.elts[i].data,
-                              (char *) value->data, value->len) == 0)
+                : ngx_http_apigw_policy_caseeq(c->values.elts[i].data,
+                                               value->data, value->len))
             {
                 return 1;
             }
@@ -804,7 +809,7 @@ ngx_http_apigw_policy_match(ngx_str_t *pattern, ngx_str_t *value,
         /* "execute-api:Invoke" itself, the usual action */
 
         if (pattern->len == value->len
-            && strncasecmp((char *) p, (char *) v, value->len) == 0)
+            && ngx_http_apigw_policy_caseeq(p, v, value->len))
         {
             return 1;
         }
@@ -864,4 +869,31 @@ ngx_http_apigw_policy_match(ngx_str_t *pattern, ngx_str_t *value,
     }
 
     return p == pe;
+}
+
+
+/*
+ * ASCII case-insensitive equality of n bytes: strncasecmp() stops at a
+ * NUL, so "a\0x" would equal "a\0y", and the strings here are lengths,
+ * not C strings
+ */
+
+static ngx_uint_t
+ngx_http_apigw_policy_caseeq(u_char *s1, u_char *s2, size_t n)
+{
+    u_char  c1, c2;
+
+    while (n--) {
+        c1 = *s1++;
+        c2 = *s2++;
+
+        c1 = (c1 >= 'A' && c1 <= 'Z') ? (c1 | 0x20) : c1;
+        c2 = (c2 >= 'A' && c2 <= 'Z') ? (c2 | 0x20) : c2;
+
+        if (c1 != c2) {
+            return 0;
+        }
+    }
+
+    return 1;
 }

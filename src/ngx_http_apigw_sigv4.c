@@ -777,6 +777,12 @@ ngx_http_apigw_sigv4_parse_query(ngx_http_apigw_alloc_t *a,
     expires = -1;
     seen = 0;
 
+    if (query->len == 0) {
+        /* a request line without "?" has a NULL query: no NULL + 0 here */
+        auth->presigned = 0;
+        return NGX_DECLINED;
+    }
+
     p = query->data;
     last = p + query->len;
 

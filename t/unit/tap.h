@@ -19,10 +19,15 @@
 static int  tap_run, tap_failed;
 
 
+/* cond is evaluated once: it may parse, allocate or count */
+
 #define tap_ok(cond, ...)                                                    \
     do {                                                                     \
+        int  tap_ok_;                                                        \
+                                                                             \
         tap_run++;                                                           \
-        if (cond) {                                                          \
+        tap_ok_ = (cond) ? 1 : 0;                                            \
+        if (tap_ok_) {                                                       \
             printf("ok %d - ", tap_run);                                     \
         } else {                                                             \
             tap_failed++;                                                    \
@@ -30,7 +35,7 @@ static int  tap_run, tap_failed;
         }                                                                    \
         printf(__VA_ARGS__);                                                 \
         printf("\n");                                                        \
-        if (!(cond)) {                                                       \
+        if (!tap_ok_) {                                                      \
             printf("#   at %s line %d\n", __FILE__, __LINE__);               \
         }                                                                    \
     } while (0)

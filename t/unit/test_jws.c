@@ -168,6 +168,59 @@ main(void)
     kid.len = 2;
     tap_ok(ngx_http_apigw_jwks_find(&set, &kid) == NULL, "no oct key");
 
+    /*
+     * seen reading beside fuzz_jwt: an RSA key with e = 1 was taken, and
+     * with it any padded hash verified as its own signature
+     */
+
+    {
+        char                   *doc, *e;
+        ngx_http_apigw_jwks_t   one;
+
+        doc = strdup(vec_jwks);
+        e = strstr(doc, "\"e\":\"AQAB\"");
+        memcpy(e, "\"e\":\"AQ\"  ", 10);
+
+        skipped = 0;
+        rc = ngx_http_apigw_jwks_parse(&alloc, (u_char *) doc, strlen(doc),
+                                       &one, skip, NULL, &err);
+
+        kid.data = (u_char *) "r1";
+        kid.len = 2;
+
+        tap_ok(rc == NGX_OK && one.nkeys == 1 && skipped == 3
+               && ngx_http_apigw_jwks_find(&one, &kid) == NULL,
+               "jwks: an RSA key with e = 1 is left out");
+
+        ngx_http_apigw_jwks_free(&one);
+        free(doc);
+    }
+
+    /*
+     * found by t/fuzz/fuzz_jwt: a key without "kid" and a lookup without
+     * one went to memcmp(NULL, ..., 0) and picked that key
+     */
+
+    {
+        const char             *doc;
+        ngx_http_apigw_jwks_t   nokid;
+
+        doc = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":"
+              "\"4Ksf2K47ieoxK-R4E6PipjRlJd_bKDP-ILDpqD5Szrw\",\"y\":"
+              "\"opkNVH5of6_aq2tiw3ILsjjyV7R0cuO6nkY9KtOa4jg\"}]}";
+
+        kid.len = 0;
+
+        rc = ngx_http_apigw_jwks_parse(&alloc, (u_char *) doc, strlen(doc),
+                                       &nokid, NULL, NULL, &err);
+
+        tap_ok(rc == NGX_OK && nokid.nkeys == 1
+               && ngx_http_apigw_jwks_find(&nokid, &kid) == NULL,
+               "jwks: a key without kid is not found by an empty kid");
+
+        ngx_http_apigw_jwks_free(&nokid);
+    }
+
     {
         const char             *doc;
         ngx_http_apigw_jwks_t   bad;

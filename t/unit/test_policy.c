@@ -167,6 +167,20 @@ main(void)
     tap_ok(match("*", "", 0) && match("***", "abc", 0), "only stars");
     tap_ok(!match("*b", "", 0), "a run in an empty value");
 
+    /* found by t/fuzz/fuzz_policy: strncasecmp() stopped at a NUL */
+
+    {
+        ngx_str_t  pat = { 3, (u_char *) "a\0x" };
+        ngx_str_t  val = { 3, (u_char *) "a\0y" };
+
+        tap_ok(!ngx_http_apigw_policy_match(&pat, &val, 1),
+               "without regard to case, bytes after a NUL count");
+
+        val.data = (u_char *) "A\0X";
+        tap_ok(ngx_http_apigw_policy_match(&pat, &val, 1),
+               "without regard to case, a NUL matches a NUL");
+    }
+
     /* AWS's authorizer example: Allow on the method ARN */
 
     p = parse("{\"Version\": \"2012-10-17\", \"Statement\": [{\"Action\": "
@@ -319,6 +333,32 @@ main(void)
               "{\"aws:username\": \"alice\"}}}]}");
     tap_ok(eval(p, "execute-api:Invoke", ARN "x", "", "") == IMPLICIT,
            "StringEquals is case-sensitive");
+
+    /* found by reading beside the fuzzer: inet_pton() stops at a NUL */
+
+    p = parse("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\","
+              " \"Resource\": \"*\", \"Condition\": {\"IpAddress\": "
+              "{\"aws:SourceIp\": \"10.0.0.0/8\"}}}]}");
+
+    {
+        ngx_http_apigw_policy_kv_t       kv;
+        ngx_http_apigw_policy_request_t  req;
+
+        memset(&req, 0, sizeof(req));
+        ngx_str_set(&req.action, "execute-api:Invoke");
+        ngx_str_set(&req.resource, ARN "x");
+        ngx_str_set(&kv.key, "aws:SourceIp");
+        ngx_str_set(&kv.value, "10.1.2.3");
+        req.context = &kv;
+        req.ncontext = 1;
+
+        tap_ok(p && ngx_http_apigw_policy_eval(p, &req) == ALLOW,
+               "IpAddress: 10.1.2.3 in 10.0.0.0/8");
+
+        ngx_str_set(&kv.value, "10.1.2.3\0junk");
+        tap_ok(ngx_http_apigw_policy_eval(p, &req) == IMPLICIT,
+               "IpAddress: an address with a NUL in it is none");
+    }
 
     /* a document given as a JSON string, as authorizers may send it */
 

@@ -1031,6 +1031,20 @@ test_presigned(void)
     tap_ok(rc == NGX_DECLINED && err.type.len == 0,
            "query without X-Amz-Algorithm: not presigned");
 
+    /*
+     * found by t/fuzz/fuzz_sigv4: a request line without "?" gives a NULL
+     * query, and NULL + 0 is undefined behaviour
+     */
+
+    query.data = NULL;
+    query.len = 0;
+    err.type.len = 1;
+
+    rc = ngx_http_apigw_sigv4_parse_query(&test_alloc_ctx, &query, &auth,
+                                          &err);
+    tap_ok(rc == NGX_DECLINED && err.type.len == 0 && !auth.presigned,
+           "no query at all (NULL): not presigned");
+
     query = test_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="
                      "AK%2F20150830%2Fus-east-1%2Fs3%2Faws4_request");
 
