@@ -182,8 +182,10 @@ ngx_http_apigw_arg_name_is(u_char *raw, size_t len, ngx_str_t *name)
         return len == name->len && ngx_strncmp(raw, name->data, len) == 0;
     }
 
-    /* decoding never lengthens a name; one longer than any we compare
-     * with can only match if it shrinks below the buffer: rare, skipped */
+    /*
+     * decoding never lengthens a name, so a shorter one cannot match; a
+     * name encoded beyond the buffer is skipped (names compared are short)
+     */
 
     if (len > sizeof(buf) || len < name->len) {
         return 0;
