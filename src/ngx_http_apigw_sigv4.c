@@ -355,6 +355,9 @@ ngx_http_apigw_sigv4_sign(ngx_http_apigw_alloc_t *a,
     }
 
     d = ngx_http_apigw_sigv4_scope_date(req, &date);
+    if (d == NULL) {
+        return NGX_ERROR;
+    }
 
     len = sizeof(NGX_HTTP_APIGW_SIGV4_ALGORITHM " Credential=") - 1
           + cred->access_key.len + 1 + d->len + 1 + req->region.len + 1
@@ -904,14 +907,16 @@ ngx_http_apigw_sigv4_parse_query(ngx_http_apigw_alloc_t *a,
     if (seen & 0x20) {
         expires = 0;
 
+        /* all digits, however many: a long one is "less than a week" */
+
         for (i = 0; i < value.len; i++) {
-            if (value.data[i] < '0' || value.data[i] > '9'
-                || expires > 100000000)
-            {
+            if (value.data[i] < '0' || value.data[i] > '9') {
                 break;
             }
 
-            expires = expires * 10 + (value.data[i] - '0');
+            if (expires <= NGX_HTTP_APIGW_SIGV4_MAX_EXPIRES) {
+                expires = expires * 10 + (value.data[i] - '0');
+            }
         }
 
         if (value.len == 0 || i != value.len) {
@@ -1779,6 +1784,9 @@ ngx_http_apigw_sigv4_signature_of(ngx_http_apigw_alloc_t *a,
     }
 
     d = ngx_http_apigw_sigv4_scope_date(req, &date);
+    if (d == NULL) {
+        return NGX_ERROR;
+    }
 
     ngx_http_apigw_sigv4_signing_key(&cred->secret_key, d, &req->region,
                                      &req->service, key);

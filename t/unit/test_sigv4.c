@@ -1387,6 +1387,21 @@ test_iam_extensions(void)
            "604800", "presigned: more than a week: message");
     test_is(err.type, "IncompleteSignatureException",
            "presigned: more than a week: IncompleteSignatureException");
+
+    /* 20 digits: still a number, still more than a week */
+
+    query = test_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AK"
+                     "%2F20150830%2Fus-east-1%2Fexecute-api%2Faws4_request"
+                     "&X-Amz-Signature=00&X-Amz-SignedHeaders=host"
+                     "&X-Amz-Date=" TEST_DATE
+                     "&X-Amz-Expires=99999999999999999999");
+
+    rc = ngx_http_apigw_sigv4_parse_query(&test_alloc_ctx, &query, &auth,
+                                          &err);
+    tap_ok(rc == NGX_DECLINED, "presigned: 20-digit expiry refused");
+    test_is(err.message,
+           "X-Amz-Expires must be less than a week (in seconds) that is "
+           "604800", "presigned: 20-digit expiry: less than a week");
 }
 
 
