@@ -52,6 +52,8 @@ static ngx_int_t ngx_http_apigw_cache_authorized(ngx_http_request_t *r,
 static ngx_int_t ngx_http_apigw_cache_make_key(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_cache_conf_t *ccf,
     ngx_http_apigw_cache_ctx_t *cc);
+static u_char *ngx_http_apigw_cache_put_arg(u_char *p, u_char *data,
+    size_t len);
 static size_t ngx_http_apigw_cache_param(ngx_http_request_t *r,
     ngx_http_apigw_cache_param_t *param, u_char *p, ngx_str_t *found_value);
 static ngx_inline u_char *ngx_http_apigw_cache_put(u_char *p, u_char *data,
@@ -1195,7 +1197,7 @@ static size_t
 ngx_http_apigw_cache_param(ngx_http_request_t *r,
     ngx_http_apigw_cache_param_t *param, u_char *p, ngx_str_t *found_value)
 {
-    u_char           *a, *last, *end, *begin, *count;
+    u_char           *a, *last, *end, *begin, *count, *eq;
     size_t            len;
     uint32_t          n;
     ngx_str_t         value, *name;
@@ -1216,6 +1218,12 @@ ngx_http_apigw_cache_param(ngx_http_request_t *r,
             n = NGX_HTTP_APIGW_CACHE_ABSENT;
             ngx_memcpy(p, &n, sizeof(uint32_t));
             return sizeof(uint32_t);
+        }
+
+        if (param->type == NGX_HTTP_APIGW_CACHE_KEY_QUERY) {
+            return ngx_http_apigw_cache_put_arg(p, found_value->data,
+                                                found_value->len)
+                   - p;
         }
 
         return ngx_http_apigw_cache_put(p, found_value->data,
@@ -1251,26 +1259,25 @@ ngx_http_apigw_cache_param(ngx_http_request_t *r,
 
             /*
              * NAME or NAME=VALUE: the name is what precedes the first
-             * "=", so a name with "=" in it never matches
+             * "=", compared once decoded, as AWS reads parameters
              */
 
-            if ((size_t) (end - a) < name->len
-                || (a + name->len < end && a[name->len] != '=')
-                || ngx_strncmp(a, name->data, name->len) != 0
-                || ngx_strlchr(a, a + name->len, '=') != NULL)
-            {
+            eq = memchr(a, '=', end - a);
+
+            if (!ngx_http_apigw_arg_name_is(a, (eq ? eq : end) - a, name)) {
                 continue;
             }
 
             found++;
-            value.data = (a + name->len < end) ? a + name->len + 1 : end;
+            value.data = eq ? eq + 1 : end;
             value.len = end - value.data;
 
             if (multi) {
                 len += sizeof(uint32_t) + value.len;
 
                 if (p) {
-                    p = ngx_http_apigw_cache_put(p, value.data, value.len);
+                    p = ngx_http_apigw_cache_put_arg(p, value.data,
+                                                     value.len);
                 }
             }
         }
@@ -1344,6 +1351,36 @@ ngx_http_apigw_cache_put(u_char *p, u_char *data, size_t len)
     p = ngx_cpymem(p, &n, sizeof(uint32_t));
 
     return ngx_cpymem(p, data, len);
+}
+
+
+/*
+ * a query argument's value, decoded ("+" a space, %XX) as AWS passes
+ * parameters: "a+b" and "a%20b" are one key.  Decoding never lengthens
+ * a value, so the room counted for the raw one is enough.
+ */
+
+static u_char *
+ngx_http_apigw_cache_put_arg(u_char *p, u_char *data, size_t len)
+{
+    uint32_t   n;
+    ngx_str_t  v;
+
+    v.data = p + sizeof(uint32_t);
+    v.len = len;
+
+    ngx_memcpy(v.data, data, len);
+
+    if (ngx_strlchr(v.data, v.data + len, '%')
+        || ngx_strlchr(v.data, v.data + len, '+'))
+    {
+        ngx_http_apigw_unescape_arg(&v);
+    }
+
+    n = (uint32_t) v.len;
+    ngx_memcpy(p, &n, sizeof(uint32_t));
+
+    return v.data + v.len;
 }
 
 

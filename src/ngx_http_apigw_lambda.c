@@ -142,7 +142,11 @@ ngx_http_apigw_lambda_uri(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 }
 
 
-/* query arguments decode "+" as a space, as AWS does */
+/*
+ * query arguments decode "+" as a space, as AWS does; plain decoding (0,
+ * not NGX_UNESCAPE_URI, which stops at the first "?" or "%3F" and drops
+ * the rest of the value)
+ */
 
 void
 ngx_http_apigw_unescape_arg(ngx_str_t *s)
@@ -159,7 +163,7 @@ ngx_http_apigw_unescape_arg(ngx_str_t *s)
     dst = s->data;
     src = s->data;
 
-    ngx_unescape_uri(&dst, &src, s->len, NGX_UNESCAPE_URI);
+    ngx_unescape_uri(&dst, &src, s->len, 0);
 
     s->len = dst - s->data;
 }

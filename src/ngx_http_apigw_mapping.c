@@ -1394,7 +1394,10 @@ ngx_http_apigw_param_values(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         *s = *v;
 
         if (ctx->raw_params) {
-            /* as the client encoded it: decoded, as AWS gives it */
+            /*
+             * as the client encoded it: decoded, as AWS gives it ("%3F"
+             * too: NGX_UNESCAPE_URI would stop there)
+             */
 
             s->data = ngx_pnalloc(r->pool, v->len);
             if (s->data == NULL) {
@@ -1403,7 +1406,7 @@ ngx_http_apigw_param_values(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
 
             dst = s->data;
             src = v->data;
-            ngx_unescape_uri(&dst, &src, v->len, NGX_UNESCAPE_URI);
+            ngx_unescape_uri(&dst, &src, v->len, 0);
             s->len = dst - s->data;
         }
 

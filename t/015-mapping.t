@@ -834,7 +834,7 @@ GET /dev/odd?q=%C3%A9%FF&%FF=bad&z=a%00b
 
 
 
-=== TEST 27: method.request.querystring.NAME as AWS reads it: the name case-sensitive and decoded, the last of repeated arguments, "+" and %XX decoded in the value
+=== TEST 27: method.request.querystring.NAME as AWS reads it: the name case-sensitive and decoded, the last of repeated arguments, "+" and %XX decoded in the value ("?" and %3F too)
 --- config
     apigw_api petstore;
     apigw_stage dev {}
@@ -850,13 +850,16 @@ GET /dev/odd?q=%C3%A9%FF&%FF=bad&z=a%00b
                                     "method.request.querystring.my key";
             apigw_request_parameter integration.request.header.X-None
                                     method.request.querystring.none;
+            apigw_request_parameter integration.request.header.X-Question
+                                    method.request.querystring.q;
         }
     }
 --- request
-GET /dev/q?Kind=Upper&kind=first&kind=big+dog%21&my%20key=v&KIND=x
+GET /dev/q?Kind=Upper&kind=first&kind=big+dog%21&my%20key=v&KIND=x&q=why?so%3Fsure
 --- error_code: 200
 --- response_body_like eval
-[[qr/"x-kind":"big dog!"/, qr/"x-upper":"Upper"/, qr/"x-spaced":"v"/]]
+[[qr/"x-kind":"big dog!"/, qr/"x-upper":"Upper"/, qr/"x-spaced":"v"/,
+  qr/"x-question":"why\?so\?sure"/]]
 --- response_body_unlike eval
 [qr/x-none|first/]
 --- no_error_log

@@ -172,6 +172,33 @@ __DATA__
 
 
 
+=== TEST 3b: key parameters are compared decoded, as AWS passes them: "a+b", "a%20b" and "a b" are one entry, a name written encoded is the same name
+--- config
+    apigw_api petstore;
+    apigw_stage dev { cache; }
+    add_header X-Cache $apigw_cache_status always;
+    location /pets {
+        apigw_resource /pets;
+        apigw_method GET {
+            apigw_integration mock 'body={"pets":[]}';
+            apigw_cache_key method.request.querystring.type
+                            method.request.multivaluequerystring.tag;
+        }
+    }
+--- request eval
+["GET /dev/pets?type=a+b", "GET /dev/pets?type=a%20b", "GET /dev/pets?t%79pe=a+b",
+ "GET /dev/pets?type=a%2Bb", "GET /dev/pets?type=a+b&tag=x%3Fy",
+ "GET /dev/pets?type=a%20b&tag=x?y", "GET /dev/pets?type=a%20b&tag=x"]
+--- response_headers eval
+["X-Cache: MISS", "X-Cache: HIT", "X-Cache: HIT", "X-Cache: MISS",
+ "X-Cache: MISS", "X-Cache: HIT", "X-Cache: MISS"]
+--- response_body eval
+[('{"pets":[]}') x 7]
+--- no_error_log
+[error]
+
+
+
 === TEST 4: path parameters are always part of the key
 --- config
     apigw_api petstore;
