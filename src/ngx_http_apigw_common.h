@@ -466,15 +466,17 @@ ngx_int_t ngx_http_apigw_aws_service_conf(ngx_conf_t *cf,
 ngx_int_t ngx_http_apigw_aws_service(ngx_str_t *service, ngx_str_t *target,
     ngx_str_t *type);
 
-/* lambda.c */
-ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri);
-ngx_int_t ngx_http_apigw_read_body(ngx_http_request_t *r, ngx_str_t *body);
+/* args.c: query string arguments as AWS reads them */
 void ngx_http_apigw_unescape_arg(ngx_str_t *s);
 ngx_int_t ngx_http_apigw_arg_name_is(u_char *raw, size_t len,
     ngx_str_t *name);
 ngx_int_t ngx_http_apigw_query_arg(ngx_http_request_t *r, ngx_str_t *name,
     ngx_str_t *value);
+
+/* lambda.c */
+ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,
+    ngx_http_apigw_ctx_t *ctx, ngx_str_t *uri);
+ngx_int_t ngx_http_apigw_read_body(ngx_http_request_t *r, ngx_str_t *body);
 ngx_int_t ngx_http_apigw_lambda_response(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_str_t *body, ngx_chain_t **out);
 

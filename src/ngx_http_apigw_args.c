@@ -1,0 +1,128 @@
+
+/*
+ * Copyright (C) ngx_http_apigw_module authors
+ *
+ * Query string arguments as API Gateway reads them, for parameter
+ * mappings, identity sources, cache keys, templates and events: names
+ * compared case-sensitively once decoded, the last of repeated ones for
+ * a single value, values decoded with "+" as a space.
+ */
+
+
+#include "ngx_http_apigw_common.h"
+
+
+/*
+ * query arguments decode "+" as a space, as AWS does; plain decoding (0,
+ * not NGX_UNESCAPE_URI, which stops at the first "?" or "%3F" and drops
+ * the rest of the value)
+ */
+
+void
+ngx_http_apigw_unescape_arg(ngx_str_t *s)
+{
+    u_char      *dst, *src;
+    ngx_uint_t   i;
+
+    for (i = 0; i < s->len; i++) {
+        if (s->data[i] == '+') {
+            s->data[i] = ' ';
+        }
+    }
+
+    dst = s->data;
+    src = s->data;
+
+    ngx_unescape_uri(&dst, &src, s->len, 0);
+
+    s->len = dst - s->data;
+}
+
+
+/*
+ * Is a query argument's raw name "name"?  Names compare case sensitively
+ * after decoding, as in AWS's queryStringParameters.
+ */
+
+ngx_int_t
+ngx_http_apigw_arg_name_is(u_char *raw, size_t len, ngx_str_t *name)
+{
+    ngx_str_t  arg;
+    u_char     buf[256];
+
+    if (ngx_strlchr(raw, raw + len, '%') == NULL
+        && ngx_strlchr(raw, raw + len, '+') == NULL)
+    {
+        return len == name->len && ngx_strncmp(raw, name->data, len) == 0;
+    }
+
+    /*
+     * decoding never lengthens a name, so a shorter one cannot match; a
+     * name encoded beyond the buffer is skipped (names compared are short)
+     */
+
+    if (len > sizeof(buf) || len < name->len) {
+        return 0;
+    }
+
+    ngx_memcpy(buf, raw, len);
+    arg.data = buf;
+    arg.len = len;
+    ngx_http_apigw_unescape_arg(&arg);
+
+    return arg.len == name->len
+           && ngx_strncmp(arg.data, name->data, name->len) == 0;
+}
+
+
+/*
+ * method.request.querystring.NAME as AWS reads it: the last of repeated
+ * arguments, the value decoded ("+" a space) into a copy; NGX_DECLINED
+ * if there is none
+ */
+
+ngx_int_t
+ngx_http_apigw_query_arg(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_str_t *value)
+{
+    u_char     *p, *last, *start, *eq;
+    ngx_str_t   found;
+
+    found.data = NULL;
+    found.len = 0;
+
+    p = r->args.data;
+    last = p + r->args.len;
+
+    while (p < last) {
+        start = p;
+
+        while (p < last && *p != '&') {
+            p++;
+        }
+
+        eq = ngx_strlchr(start, p, '=');
+
+        if (ngx_http_apigw_arg_name_is(start, (eq ? eq : p) - start, name)) {
+            found.data = eq ? eq + 1 : p;
+            found.len = eq ? (size_t) (p - eq - 1) : 0;
+        }
+
+        p++;
+    }
+
+    if (found.data == NULL) {
+        return NGX_DECLINED;
+    }
+
+    value->len = found.len;
+    value->data = ngx_pnalloc(r->pool, found.len + 1);
+    if (value->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(value->data, found.data, found.len);
+    ngx_http_apigw_unescape_arg(value);
+
+    return NGX_OK;
+}
