@@ -76,6 +76,62 @@ ngx_http_apigw_arg_name_is(u_char *raw, size_t len, ngx_str_t *name)
 
 
 /*
+ * The next argument named "name" in [*pos, last): its raw value, empty
+ * for a name without "="; NGX_DECLINED when none is left.  *pos moves
+ * past it.  The name is what precedes the first "=".
+ */
+
+ngx_int_t
+ngx_http_apigw_arg_next(u_char **pos, u_char *last, ngx_str_t *name,
+    ngx_str_t *raw)
+{
+    u_char  *p, *end, *eq;
+
+    for (p = *pos; p < last; p = end + 1) {
+
+        /* memchr() is vectorized, ngx_strlchr() a byte at a time */
+
+        end = memchr(p, '&', last - p);
+        if (end == NULL) {
+            end = last;
+        }
+
+        eq = memchr(p, '=', end - p);
+
+        if (ngx_http_apigw_arg_name_is(p, (eq ? eq : end) - p, name)) {
+            raw->data = eq ? eq + 1 : end;
+            raw->len = end - raw->data;
+            *pos = end + 1;
+
+            return NGX_OK;
+        }
+    }
+
+    *pos = last;
+
+    return NGX_DECLINED;
+}
+
+
+/* a raw value decoded into a copy from the pool */
+
+static ngx_int_t
+ngx_http_apigw_arg_copy(ngx_pool_t *pool, ngx_str_t *raw, ngx_str_t *value)
+{
+    value->len = raw->len;
+    value->data = ngx_pnalloc(pool, raw->len + 1);
+    if (value->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(value->data, raw->data, raw->len);
+    ngx_http_apigw_unescape_arg(value);
+
+    return NGX_OK;
+}
+
+
+/*
  * method.request.querystring.NAME as AWS reads it: the last of repeated
  * arguments, the value decoded ("+" a space) into a copy; NGX_DECLINED
  * if there is none
@@ -85,44 +141,50 @@ ngx_int_t
 ngx_http_apigw_query_arg(ngx_http_request_t *r, ngx_str_t *name,
     ngx_str_t *value)
 {
-    u_char     *p, *last, *start, *eq;
-    ngx_str_t   found;
-
-    found.data = NULL;
-    found.len = 0;
+    u_char     *p, *last;
+    ngx_str_t   raw, found;
 
     p = r->args.data;
     last = p + r->args.len;
+    found.data = NULL;
 
-    while (p < last) {
-        start = p;
-
-        while (p < last && *p != '&') {
-            p++;
-        }
-
-        eq = ngx_strlchr(start, p, '=');
-
-        if (ngx_http_apigw_arg_name_is(start, (eq ? eq : p) - start, name)) {
-            found.data = eq ? eq + 1 : p;
-            found.len = eq ? (size_t) (p - eq - 1) : 0;
-        }
-
-        p++;
+    while (ngx_http_apigw_arg_next(&p, last, name, &raw) == NGX_OK) {
+        found = raw;
     }
 
     if (found.data == NULL) {
         return NGX_DECLINED;
     }
 
-    value->len = found.len;
-    value->data = ngx_pnalloc(r->pool, found.len + 1);
-    if (value->data == NULL) {
-        return NGX_ERROR;
-    }
+    return ngx_http_apigw_arg_copy(r->pool, &found, value);
+}
 
-    ngx_memcpy(value->data, found.data, found.len);
-    ngx_http_apigw_unescape_arg(value);
+
+/*
+ * method.request.multivaluequerystring.NAME: every value, in order,
+ * decoded into copies pushed onto "values"
+ */
+
+ngx_int_t
+ngx_http_apigw_query_args(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_array_t *values)
+{
+    u_char     *p, *last;
+    ngx_str_t   raw, *s;
+
+    p = r->args.data;
+    last = p + r->args.len;
+
+    while (ngx_http_apigw_arg_next(&p, last, name, &raw) == NGX_OK) {
+        s = ngx_array_push(values);
+        if (s == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (ngx_http_apigw_arg_copy(r->pool, &raw, s) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
 
     return NGX_OK;
 }

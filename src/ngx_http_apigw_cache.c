@@ -1197,7 +1197,7 @@ static size_t
 ngx_http_apigw_cache_param(ngx_http_request_t *r,
     ngx_http_apigw_cache_param_t *param, u_char *p, ngx_str_t *found_value)
 {
-    u_char           *a, *last, *end, *begin, *count, *eq;
+    u_char           *a, *last, *begin, *count;
     size_t            len;
     uint32_t          n;
     ngx_str_t         value, *name;
@@ -1248,29 +1248,8 @@ ngx_http_apigw_cache_param(ngx_http_request_t *r,
         a = r->args.data;
         last = a + r->args.len;
 
-        for ( /* void */ ; a < last; a = end + 1) {
-
-            /* memchr() is vectorized, ngx_strlchr() a byte at a time */
-
-            end = memchr(a, '&', last - a);
-            if (end == NULL) {
-                end = last;
-            }
-
-            /*
-             * NAME or NAME=VALUE: the name is what precedes the first
-             * "=", compared once decoded, as AWS reads parameters
-             */
-
-            eq = memchr(a, '=', end - a);
-
-            if (!ngx_http_apigw_arg_name_is(a, (eq ? eq : end) - a, name)) {
-                continue;
-            }
-
+        while (ngx_http_apigw_arg_next(&a, last, name, &value) == NGX_OK) {
             found++;
-            value.data = eq ? eq + 1 : end;
-            value.len = end - value.data;
 
             if (multi) {
                 len += sizeof(uint32_t) + value.len;

@@ -470,8 +470,12 @@ ngx_int_t ngx_http_apigw_aws_service(ngx_str_t *service, ngx_str_t *target,
 void ngx_http_apigw_unescape_arg(ngx_str_t *s);
 ngx_int_t ngx_http_apigw_arg_name_is(u_char *raw, size_t len,
     ngx_str_t *name);
+ngx_int_t ngx_http_apigw_arg_next(u_char **pos, u_char *last,
+    ngx_str_t *name, ngx_str_t *raw);
 ngx_int_t ngx_http_apigw_query_arg(ngx_http_request_t *r, ngx_str_t *name,
     ngx_str_t *value);
+ngx_int_t ngx_http_apigw_query_args(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_array_t *values);
 
 /* lambda.c */
 ngx_int_t ngx_http_apigw_lambda_uri(ngx_http_request_t *r,

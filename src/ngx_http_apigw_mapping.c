@@ -43,8 +43,6 @@ static ngx_int_t ngx_http_apigw_param_values(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_param_map_t *pm,
     ngx_list_t *headers, ngx_str_t *body, ngx_http_apigw_jv_t **body_json,
     ngx_array_t *values);
-static ngx_int_t ngx_http_apigw_args_values(ngx_http_request_t *r,
-    ngx_str_t *name, ngx_array_t *values);
 static ngx_int_t ngx_http_apigw_header_values(ngx_list_t *headers,
     ngx_str_t *name, ngx_array_t *values);
 static ngx_int_t ngx_http_apigw_kv_set(ngx_http_request_t *r,
@@ -1413,17 +1411,26 @@ ngx_http_apigw_param_values(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         break;
 
     case NGX_HTTP_APIGW_SRC_QUERYSTRING:
-    case NGX_HTTP_APIGW_SRC_MULTI_QUERYSTRING:
-        if (ngx_http_apigw_args_values(r, &pm->arg, values) != NGX_OK) {
+        s = ngx_array_push(values);
+        if (s == NULL) {
             return NGX_ERROR;
         }
 
-        if (pm->src == NGX_HTTP_APIGW_SRC_QUERYSTRING && values->nelts > 1) {
-            /* the last one, as API Gateway keeps */
+        rc = ngx_http_apigw_query_arg(r, &pm->arg, s);
 
-            s = values->elts;
-            s[0] = s[values->nelts - 1];
-            values->nelts = 1;
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (rc == NGX_DECLINED) {
+            values->nelts--;
+        }
+
+        break;
+
+    case NGX_HTTP_APIGW_SRC_MULTI_QUERYSTRING:
+        if (ngx_http_apigw_query_args(r, &pm->arg, values) != NGX_OK) {
+            return NGX_ERROR;
         }
 
         break;
@@ -1539,63 +1546,6 @@ ngx_http_apigw_param_values(ngx_http_request_t *r, ngx_http_apigw_ctx_t *ctx,
         if (pm->dst == NGX_HTTP_APIGW_DST_PATH) {
             break;
         }
-    }
-
-    return NGX_OK;
-}
-
-
-/* every value of a query string argument, decoded ("+" is a space) */
-
-static ngx_int_t
-ngx_http_apigw_args_values(ngx_http_request_t *r, ngx_str_t *name,
-    ngx_array_t *values)
-{
-    u_char     *p, *last, *start, *eq, *src;
-    ngx_str_t  *s, arg;
-
-    p = r->args.data;
-    last = p + r->args.len;
-
-    while (p < last) {
-        start = p;
-
-        while (p < last && *p != '&') {
-            p++;
-        }
-
-        arg.data = start;
-        arg.len = p - start;
-        p++;
-
-        eq = ngx_strlchr(arg.data, arg.data + arg.len, '=');
-
-        if (!ngx_http_apigw_arg_name_is(arg.data,
-                                        (eq ? eq : arg.data + arg.len)
-                                        - arg.data, name))
-        {
-            continue;
-        }
-
-        s = ngx_array_push(values);
-        if (s == NULL) {
-            return NGX_ERROR;
-        }
-
-        if (eq == NULL) {
-            ngx_str_set(s, "");
-            continue;
-        }
-
-        src = eq + 1;
-        s->len = arg.data + arg.len - src;
-        s->data = ngx_pnalloc(r->pool, s->len);
-        if (s->data == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_memcpy(s->data, src, s->len);
-        ngx_http_apigw_unescape_arg(s);
     }
 
     return NGX_OK;
