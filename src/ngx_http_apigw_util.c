@@ -63,8 +63,6 @@ static ngx_int_t ngx_http_apigw_util_text(ngx_http_apigw_alloc_t *a,
 static u_char *ngx_http_apigw_util_js_plain_end(u_char *p, u_char *last);
 static u_char *ngx_http_apigw_util_js_escape(u_char *d, u_char **pp,
     u_char *last);
-static size_t ngx_http_apigw_util_escape_js(u_char *d, u_char *p,
-    size_t len);
 static size_t ngx_http_apigw_util_urlenc(u_char *d, u_char *p, size_t len);
 static ngx_int_t ngx_http_apigw_util_hex(u_char c);
 static size_t ngx_http_apigw_util_quote_len(u_char *p, size_t len);
@@ -320,6 +318,35 @@ static const u_char  ngx_http_apigw_util_js_plain[256] = {
 
 
 /*
+ * what escapeJavaScript() writes after a backslash for a byte: 0 for a
+ * byte kept, 'u' for \\uXXXX (other controls, and from 0x80 a code point)
+ */
+
+static const u_char  ngx_http_apigw_util_js_esc[256] = {
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    0, 0, '"', 0, 0, 0, 0, '\'', 0, 0, 0, 0, 0, 0, 0, '/',
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\\', 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u'
+};
+
+
+/*
  * the end of a run of bytes escapeJavaScript() keeps, 16 or 8 at a time
  * (as ngx_http_apigw_jv_plain_end())
  */
@@ -457,13 +484,14 @@ ngx_http_apigw_util_js_escape(u_char *d, u_char **pp, u_char *last)
 
 /*
  * writes (d) or counts (d NULL) the escaped string: runs of kept bytes
- * found 8 or 16 at a time in long strings, one by one in short ones
+ * found 8 or 16 at a time in long strings, one by one in short ones,
+ * where the usual escapes are written in line
  */
 
-static size_t
+size_t
 ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
 {
-    u_char  buf[12], *last, *q, *start;
+    u_char  buf[12], *last, *q, *start, e;
 
     last = p + len;
     start = d;
@@ -490,15 +518,26 @@ ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
             p = ngx_http_apigw_util_js_plain_end(p, last);
             d = ngx_cpymem(d, q, p - q);
 
-        } else {
-            while (p < last && ngx_http_apigw_util_js_plain[*p]) {
-                *d++ = *p++;
+            if (p == last) {
+                break;
             }
         }
 
-        if (p < last && !ngx_http_apigw_util_js_plain[*p]) {
-            d = ngx_http_apigw_util_js_escape(d, &p, last);
+        e = ngx_http_apigw_util_js_esc[*p];
+
+        if (e == 0) {
+            *d++ = *p++;
+            continue;
         }
+
+        if (e != 'u') {
+            *d++ = '\\';
+            *d++ = e;
+            p++;
+            continue;
+        }
+
+        d = ngx_http_apigw_util_js_escape(d, &p, last);
     }
 
     return d - start;

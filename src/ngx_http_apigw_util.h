@@ -38,6 +38,12 @@ ngx_int_t ngx_http_apigw_util_escape_javascript(ngx_http_apigw_alloc_t *a,
     ngx_str_t *in, ngx_str_t *out);
 
 /*
+ * the same, written to d (room for 6 bytes each of the len bytes at p,
+ * or as many as it counts with d NULL); returns the length
+ */
+size_t ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len);
+
+/*
  * $util.urlEncode(): java.net.URLEncoder.encode(s, "UTF-8"): a-z A-Z 0-9
  * . - * _ are kept, space becomes "+", every other byte of the UTF-8
  * form %XX (uppercase)

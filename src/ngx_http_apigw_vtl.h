@@ -176,8 +176,27 @@ typedef enum {
 } ngx_http_apigw_vtl_mod_type_e;
 
 
+/*
+ * names of properties and methods that a render tests often, known at
+ * parse time, so that it compares numbers, not strings
+ */
+typedef enum {
+    NGX_HTTP_APIGW_VTL_N_OTHER = 0,
+    NGX_HTTP_APIGW_VTL_N_CLASS,
+    NGX_HTTP_APIGW_VTL_N_ESCAPE_JAVASCRIPT,
+    NGX_HTTP_APIGW_VTL_N_HAS_NEXT,
+    NGX_HTTP_APIGW_VTL_N_SIZE,
+    NGX_HTTP_APIGW_VTL_N_PARAMS,
+    NGX_HTTP_APIGW_VTL_N_JSON,
+    NGX_HTTP_APIGW_VTL_N_PATH,
+    NGX_HTTP_APIGW_VTL_N_BODY,
+    NGX_HTTP_APIGW_VTL_N_GET
+} ngx_http_apigw_vtl_name_e;
+
+
 typedef struct {
     ngx_http_apigw_vtl_mod_type_e   type;
+    ngx_http_apigw_vtl_name_e       id;        /* of name */
     ngx_str_t                       name;      /* property or method */
     ngx_uint_t                      nargs;
     ngx_http_apigw_vtl_expr_t     **args;      /* method args; index: 1 */

@@ -173,9 +173,15 @@ typedef struct {
 #define ngx_http_apigw_vtl_is_mapish(v)                                      \
     ((v)->type == NGX_HTTP_APIGW_VTL_V_MAP || ngx_http_apigw_vtl_is_jobj(v))
 
+/*
+ * names are short and differ early: compared in line, not by a call of
+ * memcmp()
+ */
+
 #define ngx_http_apigw_vtl_eq_name(s, lit)                                   \
-    ((s)->len == sizeof(lit) - 1 && memcmp((s)->data, lit, sizeof(lit) - 1) \
-                                    == 0)
+    ((s)->len == sizeof(lit) - 1                                             \
+     && ngx_http_apigw_vtl_bytes_eq((s)->data, (u_char *) lit,               \
+                                    sizeof(lit) - 1))
 
 #define ngx_http_apigw_vtl_set_null(v)                                       \
     (v)->type = NGX_HTTP_APIGW_VTL_V_NULL
@@ -187,6 +193,8 @@ typedef struct {
     (v)->type = NGX_HTTP_APIGW_VTL_V_INT; (v)->u.i = (x)
 
 
+static ngx_inline ngx_uint_t ngx_http_apigw_vtl_bytes_eq(u_char *p, u_char *q,
+    size_t n);
 static ngx_int_t ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_node_t *n);
 static ngx_int_t ngx_http_apigw_vtl_eval(ngx_http_apigw_vtl_ctx_t *ctx,
@@ -208,6 +216,19 @@ static ngx_inline void ngx_http_apigw_vtl_from_json(ngx_http_apigw_jv_t *j,
     ngx_http_apigw_vtl_value_t *v);
 static ngx_int_t ngx_http_apigw_vtl_error(ngx_http_apigw_vtl_ctx_t *ctx,
     const char *msg);
+
+
+static ngx_inline ngx_uint_t
+ngx_http_apigw_vtl_bytes_eq(u_char *p, u_char *q, size_t n)
+{
+    while (n--) {
+        if (*p++ != *q++) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
 
 
 /* memory */
@@ -2429,15 +2450,16 @@ ngx_http_apigw_vtl_eval_ref(ngx_http_apigw_vtl_ctx_t *ctx,
             /* a JSON object's member: first where it was the last time */
 
             if (ngx_http_apigw_vtl_is_jobj(&cur)
-                && !ngx_http_apigw_vtl_eq_name(&mod->name, "class"))
+                && mod->id != NGX_HTTP_APIGW_VTL_N_CLASS)
             {
                 c = cur.u.json;
                 k = mod->hint;
 
                 if (k < c->nelts
                     && c->u.members[k].key.len == mod->name.len
-                    && memcmp(c->u.members[k].key.data, mod->name.data,
-                              mod->name.len) == 0)
+                    && ngx_http_apigw_vtl_bytes_eq(c->u.members[k].key.data,
+                                                   mod->name.data,
+                                                   mod->name.len))
                 {
                     j = &c->u.members[k].val;
 
@@ -2522,14 +2544,86 @@ ngx_http_apigw_vtl_eval_ref(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
+/*
+ * $util.escapeJavaScript(x) printed: escaped straight into the output,
+ * without the string in between; NGX_DECLINED: x is null, and so is *v
+ */
+
+static ngx_int_t
+ngx_http_apigw_vtl_print_escaped(ngx_http_apigw_vtl_ctx_t *ctx,
+    ngx_http_apigw_vtl_ref_t *ref, ngx_http_apigw_vtl_value_t *v)
+{
+    size_t                      n;
+    ngx_str_t                   in;
+    ngx_http_apigw_vtl_buf_t   *b;
+    ngx_http_apigw_vtl_value_t  arg;
+
+    ctx->line = ref->line;
+    ctx->column = ref->column;
+
+    if (ngx_http_apigw_vtl_eval(ctx, ref->mods[0].args[0], &arg) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ctx->line = ref->line;
+    ctx->column = ref->column;
+
+    if (arg.type == NGX_HTTP_APIGW_VTL_V_NULL) {
+        ngx_http_apigw_vtl_set_null(v);
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_apigw_vtl_to_string(ctx, &arg, &in) != NGX_OK
+        || ngx_http_apigw_vtl_out(ctx, ref->prefix.data, ref->prefix.len)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    b = ctx->out;
+
+    /* room for the worst, 6 bytes each, or else for exactly what it is */
+
+    if (in.len > (b->cap - b->len) / 6) {
+        n = ngx_http_apigw_util_escape_js(NULL, in.data, in.len);
+
+        if (ngx_http_apigw_vtl_buf_reserve(ctx, b, n) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    b->len += ngx_http_apigw_util_escape_js(b->data + b->len, in.data,
+                                            in.len);
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_ref_t *ref)
 {
     size_t                      half;
+    ngx_int_t                   rc;
     ngx_http_apigw_vtl_value_t  v;
 
-    if (ngx_http_apigw_vtl_eval_ref(ctx, ref, ref->nmods, &v) != NGX_OK) {
+    if (ref->nmods == 1
+        && ref->mods[0].id == NGX_HTTP_APIGW_VTL_N_ESCAPE_JAVASCRIPT
+        && ref->slot == NGX_HTTP_APIGW_VTL_SLOT_UTIL
+        && ref->mods[0].nargs == 1
+        && ref->escapes == 0
+        && ctx->vars[NGX_HTTP_APIGW_VTL_SLOT_UTIL].type
+           == NGX_HTTP_APIGW_VTL_V_UTIL)
+    {
+        rc = ngx_http_apigw_vtl_print_escaped(ctx, ref, &v);
+
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+
+    } else if (ngx_http_apigw_vtl_eval_ref(ctx, ref, ref->nmods, &v)
+               != NGX_OK)
+    {
         return NGX_ERROR;
     }
 

@@ -186,6 +186,8 @@ static ngx_int_t ngx_http_apigw_vtl_context_name(
     ngx_http_apigw_vtl_parser_t *ps, ngx_str_t *name);
 static void ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
     ngx_http_apigw_vtl_ref_t *ref);
+static ngx_http_apigw_vtl_name_e ngx_http_apigw_vtl_name_id(
+    ngx_str_t *name);
 static ngx_int_t ngx_http_apigw_vtl_fail(ngx_http_apigw_vtl_parser_t *ps,
     u_char *pos, const char *msg);
 static void ngx_http_apigw_vtl_position(ngx_http_apigw_vtl_parser_t *ps,
@@ -1349,6 +1351,7 @@ ngx_http_apigw_vtl_ref(ngx_http_apigw_vtl_parser_t *ps, ngx_uint_t escapes,
 
         mod->name.data = p + 1;
         mod->name.len = q - (p + 1);
+        mod->id = ngx_http_apigw_vtl_name_id(&mod->name);
         p = q;
 
         if (p < ps->last && *p == '(') {
@@ -1388,6 +1391,41 @@ ngx_http_apigw_vtl_ref(ngx_http_apigw_vtl_parser_t *ps, ngx_uint_t escapes,
     *refp = ref;
 
     return NGX_OK;
+}
+
+
+/* the number of a property's or a method's name */
+
+static ngx_http_apigw_vtl_name_e
+ngx_http_apigw_vtl_name_id(ngx_str_t *name)
+{
+    ngx_uint_t  i;
+
+    static struct {
+        ngx_str_t                   name;
+        ngx_http_apigw_vtl_name_e   id;
+    } names[] = {
+        { ngx_string("class"), NGX_HTTP_APIGW_VTL_N_CLASS },
+        { ngx_string("escapeJavaScript"),
+          NGX_HTTP_APIGW_VTL_N_ESCAPE_JAVASCRIPT },
+        { ngx_string("hasNext"), NGX_HTTP_APIGW_VTL_N_HAS_NEXT },
+        { ngx_string("size"), NGX_HTTP_APIGW_VTL_N_SIZE },
+        { ngx_string("params"), NGX_HTTP_APIGW_VTL_N_PARAMS },
+        { ngx_string("json"), NGX_HTTP_APIGW_VTL_N_JSON },
+        { ngx_string("path"), NGX_HTTP_APIGW_VTL_N_PATH },
+        { ngx_string("body"), NGX_HTTP_APIGW_VTL_N_BODY },
+        { ngx_string("get"), NGX_HTTP_APIGW_VTL_N_GET }
+    };
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (name->len == names[i].name.len
+            && memcmp(name->data, names[i].name.data, name->len) == 0)
+        {
+            return names[i].id;
+        }
+    }
+
+    return NGX_HTTP_APIGW_VTL_N_OTHER;
 }
 
 
