@@ -1201,8 +1201,8 @@ ngx_http_apigw_util_format_double(u_char *buf, double d)
 u_char *
 ngx_http_apigw_util_format_int(u_char *buf, int64_t i)
 {
-    u_char    tmp[24], *t;
-    uint64_t  u;
+    u_char    *p;
+    uint64_t   u, v;
 
     if (i < 0) {
         *buf++ = '-';
@@ -1212,14 +1212,22 @@ ngx_http_apigw_util_format_int(u_char *buf, int64_t i)
         u = (uint64_t) i;
     }
 
-    t = tmp + sizeof(tmp);
+    /* the digits counted first, then written from the last, in place */
+
+    p = buf + 1;
+
+    for (v = u; v >= 10; v /= 10) {
+        p++;
+    }
+
+    buf = p;
 
     do {
-        *--t = (u_char) ('0' + u % 10);
+        *--p = (u_char) ('0' + u % 10);
         u /= 10;
     } while (u);
 
-    return ngx_cpymem(buf, t, tmp + sizeof(tmp) - t);
+    return buf;
 }
 
 

@@ -62,10 +62,11 @@ typedef struct {
     /*
      * $context: an object; #set($context.responseOverride.status = 400),
      * $context.responseOverride.header.* and $context.requestOverride.*
-     * write into it (a render of a template that names $context adds
-     * empty "requestOverride": {"path": {}, "header": {}, "querystring":
-     * {}} and "responseOverride": {"header": {}} when absent), so the
-     * caller reads them afterwards; NULL is an empty context
+     * write into it (a render of a template that may see or change
+     * $context's members, not only read some, adds empty
+     * "requestOverride": {"path": {}, "header": {}, "querystring": {}}
+     * and "responseOverride": {"header": {}} when absent), so the caller
+     * reads them afterwards; NULL is an empty context
      */
     ngx_http_apigw_jv_t        *context;
 
@@ -332,6 +333,7 @@ struct ngx_http_apigw_vtl_s {
     ngx_uint_t                      nslots;    /* variables */
     ngx_str_t                      *context_names;  /* $context.x */
     ngx_uint_t                      ncontext_names;
+    unsigned                        context_overrides:1;
 
     size_t                          out_hint;  /* the last output's size */
     size_t                          mem_hint;  /* the last render's chunks */

@@ -173,10 +173,7 @@ typedef struct {
 #define ngx_http_apigw_vtl_is_mapish(v)                                      \
     ((v)->type == NGX_HTTP_APIGW_VTL_V_MAP || ngx_http_apigw_vtl_is_jobj(v))
 
-/*
- * names are short and differ early: compared in line, not by a call of
- * memcmp()
- */
+/* names are short: compared in line, not by a call of memcmp() */
 
 #define ngx_http_apigw_vtl_eq_name(s, lit)                                   \
     ((s)->len == sizeof(lit) - 1                                             \
@@ -194,6 +191,8 @@ typedef struct {
 
 
 static ngx_inline ngx_uint_t ngx_http_apigw_vtl_bytes_eq(u_char *p, u_char *q,
+    size_t n);
+static ngx_inline void ngx_http_apigw_vtl_copy(u_char *d, const u_char *s,
     size_t n);
 static ngx_int_t ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_node_t *n);
@@ -218,16 +217,58 @@ static ngx_int_t ngx_http_apigw_vtl_error(ngx_http_apigw_vtl_ctx_t *ctx,
     const char *msg);
 
 
+/*
+ * a few loads of 8, 4, 2 or 1 bytes, the first and the last of them
+ * overlapping, compare names of up to 16 bytes
+ */
+
 static ngx_inline ngx_uint_t
 ngx_http_apigw_vtl_bytes_eq(u_char *p, u_char *q, size_t n)
 {
-    while (n--) {
-        if (*p++ != *q++) {
+    uint16_t  a2, b2;
+    uint32_t  a4, b4;
+    uint64_t  a8, b8;
+
+    if (n >= 8) {
+        if (n > 16) {
+            return memcmp(p, q, n) == 0;
+        }
+
+        ngx_memcpy(&a8, p, 8);
+        ngx_memcpy(&b8, q, 8);
+
+        if (a8 != b8) {
             return 0;
         }
+
+        ngx_memcpy(&a8, p + n - 8, 8);
+        ngx_memcpy(&b8, q + n - 8, 8);
+
+        return a8 == b8;
     }
 
-    return 1;
+    if (n >= 4) {
+        ngx_memcpy(&a4, p, 4);
+        ngx_memcpy(&b4, q, 4);
+
+        if (a4 != b4) {
+            return 0;
+        }
+
+        ngx_memcpy(&a4, p + n - 4, 4);
+        ngx_memcpy(&b4, q + n - 4, 4);
+
+        return a4 == b4;
+    }
+
+    if (n >= 2) {
+        ngx_memcpy(&a2, p, 2);
+        ngx_memcpy(&b2, q, 2);
+
+        return a2 == b2 && p[n - 1] == q[n - 1];
+    }
+
+    return n == 0 || *p == *q;
 }
 
 
@@ -391,6 +432,56 @@ ngx_http_apigw_vtl_buf_reserve(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
+/*
+ * most of what is output is short: copied in line by a few loads, the
+ * first and the last of them overlapping, not by a call of memcpy()
+ */
+
+static ngx_inline void
+ngx_http_apigw_vtl_copy(u_char *d, const u_char *s, size_t n)
+{
+    uint32_t  a4, b4;
+    uint64_t  a8, b8, c8, d8;
+
+    if (n >= 8) {
+        if (n > 32) {
+            ngx_memcpy(d, s, n);
+            return;
+        }
+
+        if (n > 16) {
+            ngx_memcpy(&a8, s, 8);
+            ngx_memcpy(&b8, s + 8, 8);
+            ngx_memcpy(&c8, s + n - 16, 8);
+            ngx_memcpy(&d8, s + n - 8, 8);
+            ngx_memcpy(d, &a8, 8);
+            ngx_memcpy(d + 8, &b8, 8);
+            ngx_memcpy(d + n - 16, &c8, 8);
+            ngx_memcpy(d + n - 8, &d8, 8);
+            return;
+        }
+
+        ngx_memcpy(&a8, s, 8);
+        ngx_memcpy(&b8, s + n - 8, 8);
+        ngx_memcpy(d, &a8, 8);
+        ngx_memcpy(d + n - 8, &b8, 8);
+        return;
+    }
+
+    if (n >= 4) {
+        ngx_memcpy(&a4, s, 4);
+        ngx_memcpy(&b4, s + n - 4, 4);
+        ngx_memcpy(d, &a4, 4);
+        ngx_memcpy(d + n - 4, &b4, 4);
+        return;
+    }
+
+    while (n--) {
+        *d++ = *s++;
+    }
+}
+
+
 /* the usual case, room enough, inline; growing apart */
 
 static ngx_inline ngx_int_t
@@ -407,7 +498,7 @@ ngx_http_apigw_vtl_buf_add(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_ERROR;
     }
 
-    ngx_memcpy(b->data + b->len, data, len);
+    ngx_http_apigw_vtl_copy(b->data + b->len, data, len);
     b->len += len;
 
     return NGX_OK;
@@ -1129,15 +1220,34 @@ ngx_http_apigw_vtl_to_json(ngx_http_apigw_vtl_ctx_t *ctx,
 
 /* Java toString() */
 
+/*
+ * numbers are written straight into the output when there is room for
+ * the longest; else (near the output limit, which only what is written
+ * counts against) through a buffer
+ */
+
 static ngx_int_t
 ngx_http_apigw_vtl_print_int(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_buf_t *b, int64_t i)
 {
-    u_char  buf[32], *p;
+    u_char  buf[24], *p;   /* "-9223372036854775808" */
+
+    if (b->cap - b->len >= sizeof(buf)) {
+        p = ngx_http_apigw_util_format_int(b->data + b->len, i);
+        b->len = p - b->data;
+        return NGX_OK;
+    }
 
     p = ngx_http_apigw_util_format_int(buf, i);
 
-    return ngx_http_apigw_vtl_buf_add(ctx, b, buf, p - buf);
+    if (ngx_http_apigw_vtl_buf_reserve(ctx, b, p - buf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(b->data + b->len, buf, p - buf);
+    b->len += p - buf;
+
+    return NGX_OK;
 }
 
 
@@ -1147,9 +1257,22 @@ ngx_http_apigw_vtl_print_double(ngx_http_apigw_vtl_ctx_t *ctx,
 {
     u_char  buf[NGX_HTTP_APIGW_UTIL_DOUBLE_LEN], *p;
 
+    if (b->cap - b->len >= sizeof(buf)) {
+        p = ngx_http_apigw_util_format_double(b->data + b->len, d);
+        b->len = p - b->data;
+        return NGX_OK;
+    }
+
     p = ngx_http_apigw_util_format_double(buf, d);
 
-    return ngx_http_apigw_vtl_buf_add(ctx, b, buf, p - buf);
+    if (ngx_http_apigw_vtl_buf_reserve(ctx, b, p - buf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(b->data + b->len, buf, p - buf);
+    b->len += p - buf;
+
+    return NGX_OK;
 }
 
 
@@ -5227,6 +5350,11 @@ ngx_http_apigw_vtl_context(ngx_http_apigw_vtl_ctx_t *ctx,
         }
 
         ngx_http_apigw_vtl_from_json(&o, v);
+        return NGX_OK;
+    }
+
+    if (!ctx->tpl->context_overrides) {
+        ngx_http_apigw_vtl_from_json(context, v);
         return NGX_OK;
     }
 

@@ -272,6 +272,28 @@ ngx_http_apigw_vtl_parse(ngx_http_apigw_alloc_t *a, ngx_str_t *src,
     tpl->nmacros = ps.nmacros;
     tpl->nslots = ps.nnames;
 
+    /*
+     * a template that may see or change $context's members makes sure
+     * of its overrides; one that only reads some of them ($context.x,
+     * not an override) cannot tell
+     */
+
+    if (tpl->uses & NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL) {
+        tpl->context_overrides = 1;
+    }
+
+    for (i = 0; i < tpl->ncontext_names; i++) {
+        if (ngx_http_apigw_vtl_str_eq(tpl->context_names[i].data,
+                                      tpl->context_names[i].len,
+                                      "requestOverride")
+            || ngx_http_apigw_vtl_str_eq(tpl->context_names[i].data,
+                                         tpl->context_names[i].len,
+                                         "responseOverride"))
+        {
+            tpl->context_overrides = 1;
+        }
+    }
+
     return tpl;
 }
 
@@ -821,6 +843,11 @@ ngx_http_apigw_vtl_set(ngx_http_apigw_vtl_parser_t *ps,
 
     if (rc != NGX_OK) {
         return NGX_ERROR;
+    }
+
+    if (node->u.set.left->slot == NGX_HTTP_APIGW_VTL_SLOT_CONTEXT) {
+        /* it may add a member: the overrides first, in their place */
+        ps->tpl->context_overrides = 1;
     }
 
     ngx_http_apigw_vtl_token(ps, &t);
