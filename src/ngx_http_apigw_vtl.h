@@ -240,6 +240,7 @@ struct ngx_http_apigw_vtl_ref_s {
     ngx_uint_t                      line;
     ngx_uint_t                      column;
     unsigned                        quiet:1;   /* $!a */
+    unsigned                        props:1;   /* $a.b.c: properties only */
 };
 
 

@@ -201,6 +201,8 @@ static ngx_int_t ngx_http_apigw_vtl_eval(ngx_http_apigw_vtl_ctx_t *ctx,
 static ngx_int_t ngx_http_apigw_vtl_eval_ref(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_ref_t *ref, ngx_uint_t upto,
     ngx_http_apigw_vtl_value_t *v);
+static ngx_int_t ngx_http_apigw_vtl_eval_props(ngx_http_apigw_vtl_ctx_t *ctx,
+    ngx_http_apigw_vtl_ref_t *ref, ngx_http_apigw_vtl_value_t *v);
 static ngx_int_t ngx_http_apigw_vtl_to_string(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_value_t *v, ngx_str_t *s);
 static ngx_int_t ngx_http_apigw_vtl_print(ngx_http_apigw_vtl_ctx_t *ctx,
@@ -2254,6 +2256,12 @@ ngx_http_apigw_vtl_eval(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_E_REF:
+        if (e->u.ref->props
+            && ngx_http_apigw_vtl_eval_props(ctx, e->u.ref, v) == NGX_OK)
+        {
+            return NGX_OK;
+        }
+
         return ngx_http_apigw_vtl_eval_ref(ctx, e->u.ref, e->u.ref->nmods, v);
 
     case NGX_HTTP_APIGW_VTL_E_LIST:
@@ -2536,6 +2544,78 @@ ngx_http_apigw_vtl_index(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
+/*
+ * $a.b.c on JSON objects, and $foreach.hasNext: the usual references,
+ * without the generality of ngx_http_apigw_vtl_eval_ref(); NGX_DECLINED
+ * for anything else, which is left to it
+ */
+
+static ngx_int_t
+ngx_http_apigw_vtl_eval_props(ngx_http_apigw_vtl_ctx_t *ctx,
+    ngx_http_apigw_vtl_ref_t *ref, ngx_http_apigw_vtl_value_t *v)
+{
+    ngx_int_t                  e;
+    ngx_uint_t                 i, k;
+    ngx_http_apigw_jv_t       *j;
+    ngx_http_apigw_vtl_mod_t  *mod;
+    ngx_http_apigw_jv_cont_t  *c;
+
+    ctx->line = ref->line;
+    ctx->column = ref->column;
+
+    *v = ctx->vars[ref->slot];
+
+    for (i = 0; i < ref->nmods; i++) {
+
+        if (v->type == NGX_HTTP_APIGW_VTL_V_NULL) {
+            return NGX_OK;
+        }
+
+        mod = &ref->mods[i];
+
+        if (v->type == NGX_HTTP_APIGW_VTL_V_FOREACH
+            && mod->id == NGX_HTTP_APIGW_VTL_N_HAS_NEXT)
+        {
+            ngx_http_apigw_vtl_set_bool(v, v->u.foreach->has_next);
+            continue;
+        }
+
+        if (!ngx_http_apigw_vtl_is_jobj(v)
+            || mod->id == NGX_HTTP_APIGW_VTL_N_CLASS)
+        {
+            return NGX_DECLINED;
+        }
+
+        /* a member: first where it was the last time */
+
+        c = v->u.json;
+        k = mod->hint;
+
+        if (k < c->nelts
+            && c->u.members[k].key.len == mod->name.len
+            && ngx_http_apigw_vtl_bytes_eq(c->u.members[k].key.data,
+                                           mod->name.data, mod->name.len))
+        {
+            j = &c->u.members[k].val;
+
+        } else {
+            e = ngx_http_apigw_jv_object_index(c, mod->name.data,
+                                               mod->name.len);
+            j = NULL;
+
+            if (e >= 0) {
+                mod->hint = (ngx_uint_t) e;
+                j = &c->u.members[e].val;
+            }
+        }
+
+        ngx_http_apigw_vtl_from_json(j, v);
+    }
+
+    return NGX_OK;
+}
+
+
 /* evaluates a reference up to (not including) modifier "upto" */
 
 static ngx_int_t
@@ -2730,7 +2810,14 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_int_t                   rc;
     ngx_http_apigw_vtl_value_t  v;
 
-    if (ref->nmods == 1
+    if (ref->props) {
+        if (ngx_http_apigw_vtl_eval_props(ctx, ref, &v) != NGX_OK
+            && ngx_http_apigw_vtl_eval_ref(ctx, ref, ref->nmods, &v) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+    } else if (ref->nmods == 1
         && ref->mods[0].id == NGX_HTTP_APIGW_VTL_N_ESCAPE_JAVASCRIPT
         && ref->slot == NGX_HTTP_APIGW_VTL_SLOT_UTIL
         && ref->mods[0].nargs == 1
@@ -2803,6 +2890,10 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
         {
             return NGX_ERROR;
         }
+    }
+
+    if (v.type == NGX_HTTP_APIGW_VTL_V_STRING) {
+        return ngx_http_apigw_vtl_out(ctx, v.u.str.data, v.u.str.len);
     }
 
     return ngx_http_apigw_vtl_print(ctx, ctx->out, &v, 0);

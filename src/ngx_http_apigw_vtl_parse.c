@@ -1242,7 +1242,7 @@ ngx_http_apigw_vtl_ref(ngx_http_apigw_vtl_parser_t *ps, ngx_uint_t escapes,
 {
     u_char                     *dollar, *p, *q;
     ngx_int_t                   slot;
-    ngx_uint_t                  quiet, formal, n, nalloc;
+    ngx_uint_t                  quiet, formal, n, nalloc, i;
     ngx_http_apigw_vtl_ref_t   *ref;
     ngx_http_apigw_vtl_mod_t   *mods, *nm, *mod;
     ngx_http_apigw_vtl_tok_t    t;
@@ -1411,6 +1411,14 @@ ngx_http_apigw_vtl_ref(ngx_http_apigw_vtl_parser_t *ps, ngx_uint_t escapes,
 
     ps->p = p;
     ps->depth--;
+
+    ref->props = (n > 0);
+
+    for (i = 0; i < n; i++) {
+        if (mods[i].type != NGX_HTTP_APIGW_VTL_M_PROP) {
+            ref->props = 0;
+        }
+    }
 
     ngx_http_apigw_vtl_precompile(ps, ref);
     ngx_http_apigw_vtl_uses(ps, ref);
