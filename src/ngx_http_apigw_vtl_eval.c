@@ -486,7 +486,7 @@ ngx_http_apigw_vtl_copy(u_char *d, const u_char *s, size_t n)
 
 /* the usual case, room enough, inline; growing apart */
 
-static ngx_inline ngx_int_t
+static ngx_int_t
 ngx_http_apigw_vtl_buf_add(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_buf_t *b, const void *data, size_t len)
 {
@@ -530,7 +530,7 @@ ngx_http_apigw_vtl_buf_repeat(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
-static ngx_inline ngx_int_t
+static ngx_int_t
 ngx_http_apigw_vtl_out(ngx_http_apigw_vtl_ctx_t *ctx, const void *data,
     size_t len)
 {
@@ -2095,7 +2095,11 @@ ngx_http_apigw_vtl_truth(ngx_http_apigw_vtl_ctx_t *ctx,
     switch (e->type) {
 
     case NGX_HTTP_APIGW_VTL_E_REF:
-        if (ngx_http_apigw_vtl_eval(ctx, e, &x) != NGX_OK) {
+        if ((!e->u.ref->props
+             || ngx_http_apigw_vtl_eval_props(ctx, e->u.ref, &x) != NGX_OK)
+            && ngx_http_apigw_vtl_eval_ref(ctx, e->u.ref, e->u.ref->nmods, &x)
+               != NGX_OK)
+        {
             return NGX_ERROR;
         }
 
@@ -2808,6 +2812,7 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
 {
     size_t                      half;
     ngx_int_t                   rc;
+    ngx_http_apigw_jv_t         j;
     ngx_http_apigw_vtl_value_t  v;
 
     if (ref->props) {
@@ -2892,11 +2897,31 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
         }
     }
 
-    if (v.type == NGX_HTTP_APIGW_VTL_V_STRING) {
-        return ngx_http_apigw_vtl_out(ctx, v.u.str.data, v.u.str.len);
-    }
+    /* the usual values of JSON printed without the generality */
 
-    return ngx_http_apigw_vtl_print(ctx, ctx->out, &v, 0);
+    switch (v.type) {
+
+    case NGX_HTTP_APIGW_VTL_V_STRING:
+        return ngx_http_apigw_vtl_out(ctx, v.u.str.data, v.u.str.len);
+
+    case NGX_HTTP_APIGW_VTL_V_INT:
+        return ngx_http_apigw_vtl_print_int(ctx, ctx->out, v.u.i);
+
+    case NGX_HTTP_APIGW_VTL_V_DOUBLE:
+        return ngx_http_apigw_vtl_print_double(ctx, ctx->out, v.u.d);
+
+    case NGX_HTTP_APIGW_VTL_V_JSON:
+        if (v.u.json->type == NGX_HTTP_APIGW_JV_ARRAY) {
+            j.type = NGX_HTTP_APIGW_JV_ARRAY;
+            j.u.c = v.u.json;
+            return ngx_http_apigw_vtl_print_json_text(ctx, ctx->out, &j);
+        }
+
+        /* fall through */
+
+    default:
+        return ngx_http_apigw_vtl_print(ctx, ctx->out, &v, 0);
+    }
 }
 
 
@@ -3076,6 +3101,11 @@ ngx_http_apigw_vtl_foreach(ngx_http_apigw_vtl_ctx_t *ctx,
     rc = NGX_OK;
 
     for (i = 0; /* void */; i++) {
+
+        /* its errors are the #foreach's, not its body's last node's */
+
+        ctx->line = n->line;
+        ctx->column = n->column;
 
         switch (coll.type) {
 
@@ -3279,10 +3309,41 @@ ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_node_t *n)
 {
     ngx_uint_t                    t;
+    ngx_http_apigw_vtl_buf_t     *b;
     ngx_http_apigw_vtl_value_t    v;
     ngx_http_apigw_vtl_branch_t  *br;
 
     for ( /* void */ ; n; n = n->next) {
+
+        /*
+         * text, half of the nodes, first and in line; its position is
+         * only for the error of the output limit
+         */
+
+        if (n->type == NGX_HTTP_APIGW_VTL_TEXT) {
+            b = ctx->out;
+
+            if (n->u.text.len == 0) {
+                continue;
+            }
+
+            if (n->u.text.len > b->cap - b->len) {
+                ctx->line = n->line;
+                ctx->column = n->column;
+
+                if (ngx_http_apigw_vtl_buf_reserve(ctx, b, n->u.text.len)
+                    != NGX_OK)
+                {
+                    return NGX_ERROR;
+                }
+            }
+
+            ngx_http_apigw_vtl_copy(b->data + b->len, n->u.text.data,
+                                    n->u.text.len);
+            b->len += n->u.text.len;
+
+            continue;
+        }
 
         ctx->line = n->line;
         ctx->column = n->column;
@@ -3290,12 +3351,7 @@ ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
         switch (n->type) {
 
         case NGX_HTTP_APIGW_VTL_TEXT:
-            if (ngx_http_apigw_vtl_out(ctx, n->u.text.data, n->u.text.len)
-                != NGX_OK)
-            {
-                return NGX_ERROR;
-            }
-
+            /* above */
             break;
 
         case NGX_HTTP_APIGW_VTL_REF:
