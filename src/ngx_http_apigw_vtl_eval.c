@@ -201,7 +201,11 @@ static ngx_int_t ngx_http_apigw_vtl_eval(ngx_http_apigw_vtl_ctx_t *ctx,
 static ngx_int_t ngx_http_apigw_vtl_eval_ref(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_ref_t *ref, ngx_uint_t upto,
     ngx_http_apigw_vtl_value_t *v);
+static ngx_inline ngx_http_apigw_jv_t *ngx_http_apigw_vtl_hinted(
+    ngx_http_apigw_jv_cont_t *c, ngx_http_apigw_vtl_mod_t *mod);
 static ngx_int_t ngx_http_apigw_vtl_eval_props(ngx_http_apigw_vtl_ctx_t *ctx,
+    ngx_http_apigw_vtl_ref_t *ref, ngx_http_apigw_vtl_value_t *v);
+static ngx_int_t ngx_http_apigw_vtl_eval_quick(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_ref_t *ref, ngx_http_apigw_vtl_value_t *v);
 static ngx_int_t ngx_http_apigw_vtl_to_string(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_value_t *v, ngx_str_t *s);
@@ -2260,10 +2264,8 @@ ngx_http_apigw_vtl_eval(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_E_REF:
-        if (e->u.ref->props
-            && ngx_http_apigw_vtl_eval_props(ctx, e->u.ref, v) == NGX_OK)
-        {
-            return NGX_OK;
+        if (e->u.ref->props) {
+            return ngx_http_apigw_vtl_eval_quick(ctx, e->u.ref, v);
         }
 
         return ngx_http_apigw_vtl_eval_ref(ctx, e->u.ref, e->u.ref->nmods, v);
@@ -2549,6 +2551,41 @@ ngx_http_apigw_vtl_index(ngx_http_apigw_vtl_ctx_t *ctx,
 
 
 /*
+ * a property's member of a JSON container, if it is where it was found
+ * the last time (objects of an array usually have their members in the
+ * same order); NULL if not, or if c is an array or the name "class"
+ */
+
+static ngx_inline ngx_http_apigw_jv_t *
+ngx_http_apigw_vtl_hinted(ngx_http_apigw_jv_cont_t *c,
+    ngx_http_apigw_vtl_mod_t *mod)
+{
+    ngx_uint_t                   k;
+    ngx_http_apigw_jv_member_t  *m;
+
+    k = mod->hint;
+
+    if (k >= c->nelts
+        || c->type != NGX_HTTP_APIGW_JV_OBJECT
+        || mod->id == NGX_HTTP_APIGW_VTL_N_CLASS)
+    {
+        return NULL;
+    }
+
+    m = &c->u.members[k];
+
+    if (m->key.len != mod->name.len
+        || !ngx_http_apigw_vtl_bytes_eq(m->key.data, mod->name.data,
+                                        mod->name.len))
+    {
+        return NULL;
+    }
+
+    return &m->val;
+}
+
+
+/*
  * $a.b.c on JSON objects, and $foreach.hasNext: the usual references,
  * without the generality of ngx_http_apigw_vtl_eval_ref(); NGX_DECLINED
  * for anything else, which is left to it
@@ -2559,7 +2596,7 @@ ngx_http_apigw_vtl_eval_props(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_ref_t *ref, ngx_http_apigw_vtl_value_t *v)
 {
     ngx_int_t                  e;
-    ngx_uint_t                 i, k;
+    ngx_uint_t                 i;
     ngx_http_apigw_jv_t       *j;
     ngx_http_apigw_vtl_mod_t  *mod;
     ngx_http_apigw_jv_cont_t  *c;
@@ -2569,44 +2606,34 @@ ngx_http_apigw_vtl_eval_props(ngx_http_apigw_vtl_ctx_t *ctx,
 
     *v = ctx->vars[ref->slot];
 
-    for (i = 0; i < ref->nmods; i++) {
+    for (i = 0, mod = ref->mods; i < ref->nmods; i++, mod++) {
 
-        if (v->type == NGX_HTTP_APIGW_VTL_V_NULL) {
-            return NGX_OK;
-        }
-
-        mod = &ref->mods[i];
-
-        if (v->type == NGX_HTTP_APIGW_VTL_V_FOREACH
-            && mod->id == NGX_HTTP_APIGW_VTL_N_HAS_NEXT)
-        {
-            ngx_http_apigw_vtl_set_bool(v, v->u.foreach->has_next);
-            continue;
-        }
-
-        if (!ngx_http_apigw_vtl_is_jobj(v)
+        if (v->type != NGX_HTTP_APIGW_VTL_V_JSON
+            || v->u.json->type != NGX_HTTP_APIGW_JV_OBJECT
             || mod->id == NGX_HTTP_APIGW_VTL_N_CLASS)
         {
+            if (v->type == NGX_HTTP_APIGW_VTL_V_NULL) {
+                return NGX_OK;
+            }
+
+            if (v->type == NGX_HTTP_APIGW_VTL_V_FOREACH
+                && mod->id == NGX_HTTP_APIGW_VTL_N_HAS_NEXT)
+            {
+                ngx_http_apigw_vtl_set_bool(v, v->u.foreach->has_next);
+                continue;
+            }
+
             return NGX_DECLINED;
         }
 
         /* a member: first where it was the last time */
 
         c = v->u.json;
-        k = mod->hint;
+        j = ngx_http_apigw_vtl_hinted(c, mod);
 
-        if (k < c->nelts
-            && c->u.members[k].key.len == mod->name.len
-            && ngx_http_apigw_vtl_bytes_eq(c->u.members[k].key.data,
-                                           mod->name.data, mod->name.len))
-        {
-            j = &c->u.members[k].val;
-
-        } else {
+        if (j == NULL) {
             e = ngx_http_apigw_jv_object_index(c, mod->name.data,
                                                mod->name.len);
-            j = NULL;
-
             if (e >= 0) {
                 mod->hint = (ngx_uint_t) e;
                 j = &c->u.members[e].val;
@@ -2617,6 +2644,39 @@ ngx_http_apigw_vtl_eval_props(ngx_http_apigw_vtl_ctx_t *ctx,
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * a reference of properties: $a.b, a member where it was the last time,
+ * in line; else by the short path; else in full
+ */
+
+static ngx_int_t
+ngx_http_apigw_vtl_eval_quick(ngx_http_apigw_vtl_ctx_t *ctx,
+    ngx_http_apigw_vtl_ref_t *ref, ngx_http_apigw_vtl_value_t *v)
+{
+    ngx_http_apigw_jv_t         *j;
+    ngx_http_apigw_vtl_value_t  *cur;
+
+    cur = &ctx->vars[ref->slot];
+
+    if (ref->nmods == 1
+        && cur->type == NGX_HTTP_APIGW_VTL_V_JSON
+        && (j = ngx_http_apigw_vtl_hinted(cur->u.json, ref->mods)) != NULL)
+    {
+        ctx->line = ref->line;
+        ctx->column = ref->column;
+
+        ngx_http_apigw_vtl_from_json(j, v);
+        return NGX_OK;
+    }
+
+    if (ngx_http_apigw_vtl_eval_props(ctx, ref, v) == NGX_OK) {
+        return NGX_OK;
+    }
+
+    return ngx_http_apigw_vtl_eval_ref(ctx, ref, ref->nmods, v);
 }
 
 
@@ -2781,8 +2841,9 @@ ngx_http_apigw_vtl_print_escaped(ngx_http_apigw_vtl_ctx_t *ctx,
     }
 
     if (ngx_http_apigw_vtl_to_string(ctx, &arg, &in) != NGX_OK
-        || ngx_http_apigw_vtl_out(ctx, ref->prefix.data, ref->prefix.len)
-           != NGX_OK)
+        || (ref->prefix.len
+            && ngx_http_apigw_vtl_out(ctx, ref->prefix.data, ref->prefix.len)
+               != NGX_OK))
     {
         return NGX_ERROR;
     }
@@ -2812,12 +2873,28 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
 {
     size_t                      half;
     ngx_int_t                   rc;
-    ngx_http_apigw_jv_t         j;
-    ngx_http_apigw_vtl_value_t  v;
+    ngx_http_apigw_jv_t         j, *j1;
+    ngx_http_apigw_vtl_buf_t   *b;
+    ngx_http_apigw_vtl_value_t  v, *cur;
 
     if (ref->props) {
-        if (ngx_http_apigw_vtl_eval_props(ctx, ref, &v) != NGX_OK
-            && ngx_http_apigw_vtl_eval_ref(ctx, ref, ref->nmods, &v) != NGX_OK)
+        cur = &ctx->vars[ref->slot];
+
+        if (ref->nmods == 1
+            && cur->type == NGX_HTTP_APIGW_VTL_V_JSON
+            && (j1 = ngx_http_apigw_vtl_hinted(cur->u.json, ref->mods))
+               != NULL)
+        {
+            /* as ngx_http_apigw_vtl_eval_quick(), in line */
+
+            ctx->line = ref->line;
+            ctx->column = ref->column;
+
+            ngx_http_apigw_vtl_from_json(j1, &v);
+
+        } else if (ngx_http_apigw_vtl_eval_props(ctx, ref, &v) != NGX_OK
+                   && ngx_http_apigw_vtl_eval_ref(ctx, ref, ref->nmods, &v)
+                      != NGX_OK)
         {
             return NGX_ERROR;
         }
@@ -2840,6 +2917,13 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
                != NGX_OK)
     {
         return NGX_ERROR;
+    }
+
+    if (ref->escapes == 0 && ref->prefix.len == 0
+        && v.type != NGX_HTTP_APIGW_VTL_V_NULL)
+    {
+        /* the usual case: the value alone */
+        goto print;
     }
 
     half = ref->escapes / 2;
@@ -2897,12 +2981,30 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
         }
     }
 
+print:
+
     /* the usual values of JSON printed without the generality */
 
     switch (v.type) {
 
     case NGX_HTTP_APIGW_VTL_V_STRING:
-        return ngx_http_apigw_vtl_out(ctx, v.u.str.data, v.u.str.len);
+        b = ctx->out;
+
+        if (v.u.str.len > b->cap - b->len) {
+            if (ngx_http_apigw_vtl_buf_reserve(ctx, b, v.u.str.len)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+        }
+
+        if (v.u.str.len) {
+            ngx_http_apigw_vtl_copy(b->data + b->len, v.u.str.data,
+                                    v.u.str.len);
+            b->len += v.u.str.len;
+        }
+
+        return NGX_OK;
 
     case NGX_HTTP_APIGW_VTL_V_INT:
         return ngx_http_apigw_vtl_print_int(ctx, ctx->out, v.u.i);
