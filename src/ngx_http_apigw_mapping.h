@@ -81,6 +81,7 @@ struct ngx_http_apigw_mapping_conf_s {
     ngx_http_apigw_int_response_t  *dflt;
     ngx_uint_t                      needs;      /* of all its templates */
     ngx_array_t                     context_names;  /* $context.x named */
+    ngx_array_t                     param_names;    /* params('x') named */
 };
 
 
@@ -123,7 +124,7 @@ ngx_int_t ngx_http_apigw_mapping_response(ngx_http_request_t *r,
 
 /*
  * mapping_values.c: the method request as templates see it, what they
- * need of it (mcf->needs, mcf->context_names) into mctx
+ * need of it (mcf->needs, mcf->context_names, mcf->param_names) into mctx
  */
 ngx_int_t ngx_http_apigw_mapping_values(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_mapping_ctx_t *mctx,

@@ -17,6 +17,8 @@
 
 static ngx_int_t ngx_http_apigw_mapping_needs(ngx_conf_t *cf,
     ngx_http_apigw_mapping_conf_t *mcf, ngx_http_apigw_vtl_t *vtl);
+static ngx_int_t ngx_http_apigw_mapping_add_names(ngx_conf_t *cf,
+    ngx_array_t *a, ngx_str_t *names, ngx_uint_t n);
 static ngx_http_apigw_mapping_conf_t *ngx_http_apigw_mapping_conf(
     ngx_conf_t *cf, ngx_http_apigw_loc_conf_t *alcf);
 static char *ngx_http_apigw_add_template(ngx_conf_t *cf, ngx_array_t *a,
@@ -750,25 +752,42 @@ static ngx_int_t
 ngx_http_apigw_mapping_needs(ngx_conf_t *cf,
     ngx_http_apigw_mapping_conf_t *mcf, ngx_http_apigw_vtl_t *vtl)
 {
-    ngx_str_t   *names, *name, *have;
-    ngx_uint_t   i, k, n;
+    ngx_str_t  *names;
+    ngx_uint_t  n;
 
     mcf->needs |= ngx_http_apigw_vtl_needs(vtl);
 
     names = ngx_http_apigw_vtl_context_names(vtl, &n);
 
-    if (mcf->context_names.elts == NULL
-        && ngx_array_init(&mcf->context_names, cf->pool, 4,
-                          sizeof(ngx_str_t))
-           != NGX_OK)
+    if (ngx_http_apigw_mapping_add_names(cf, &mcf->context_names, names, n)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    names = ngx_http_apigw_vtl_param_names(vtl, &n);
+
+    return ngx_http_apigw_mapping_add_names(cf, &mcf->param_names, names, n);
+}
+
+
+static ngx_int_t
+ngx_http_apigw_mapping_add_names(ngx_conf_t *cf, ngx_array_t *a,
+    ngx_str_t *names, ngx_uint_t n)
+{
+    ngx_str_t   *name, *have;
+    ngx_uint_t   i, k;
+
+    if (a->elts == NULL
+        && ngx_array_init(a, cf->pool, 4, sizeof(ngx_str_t)) != NGX_OK)
     {
         return NGX_ERROR;
     }
 
     for (i = 0; i < n; i++) {
-        have = mcf->context_names.elts;
+        have = a->elts;
 
-        for (k = 0; k < mcf->context_names.nelts; k++) {
+        for (k = 0; k < a->nelts; k++) {
             if (have[k].len == names[i].len
                 && ngx_strncmp(have[k].data, names[i].data, names[i].len)
                    == 0)
@@ -777,11 +796,11 @@ ngx_http_apigw_mapping_needs(ngx_conf_t *cf,
             }
         }
 
-        if (k < mcf->context_names.nelts) {
+        if (k < a->nelts) {
             continue;
         }
 
-        name = ngx_array_push(&mcf->context_names);
+        name = ngx_array_push(a);
         if (name == NULL) {
             return NGX_ERROR;
         }

@@ -36,12 +36,16 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_apigw_values_params(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *params);
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *params,
+    ngx_array_t *names);
 static ngx_int_t ngx_http_apigw_values_headers(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_alloc_t *a,
-    ngx_http_apigw_jv_cont_t *headers);
+    ngx_http_apigw_jv_cont_t *headers, ngx_array_t *names);
 static ngx_int_t ngx_http_apigw_values_query(ngx_http_request_t *r,
-    ngx_http_apigw_alloc_t *a, ngx_http_apigw_jv_cont_t *query);
+    ngx_http_apigw_alloc_t *a, ngx_http_apigw_jv_cont_t *query,
+    ngx_array_t *names);
+static ngx_uint_t ngx_http_apigw_values_named(ngx_array_t *names,
+    u_char *name, size_t len, ngx_uint_t caseless);
 static ngx_int_t ngx_http_apigw_values_context(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *context,
     ngx_array_t *names);
@@ -101,7 +105,8 @@ static ngx_str_t  ngx_http_apigw_values_nulls[] = {
 /*
  * what the templates of the method need (NGX_HTTP_APIGW_VTL_USES_*), made
  * once, before the integration request changes anything of the request;
- * of $context only the members they name, unless one uses it whole
+ * of $context only the members they name, and of $input.params() only
+ * the parameters they name, unless one uses it whole
  */
 
 ngx_int_t
@@ -123,7 +128,10 @@ ngx_http_apigw_mapping_values(ngx_http_request_t *r,
         mctx->params = ngx_palloc(r->pool, sizeof(ngx_http_apigw_jv_t));
 
         if (mctx->params == NULL
-            || ngx_http_apigw_values_params(r, ctx, mctx->params) != NGX_OK)
+            || ngx_http_apigw_values_params(r, ctx, mctx->params,
+                          (needs & NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL)
+                          ? NULL : &mcf->param_names)
+               != NGX_OK)
         {
             return NGX_ERROR;
         }
@@ -175,9 +183,16 @@ ngx_http_apigw_mapping_values(ngx_http_request_t *r,
 }
 
 
+/*
+ * $input.params(); with names, only the parameters of these names (a
+ * header's in any case): what $input.params('x') finds in it for one of
+ * them is what it finds in all of them
+ */
+
 static ngx_int_t
 ngx_http_apigw_values_params(ngx_http_request_t *r,
-    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *params)
+    ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_jv_t *params,
+    ngx_array_t *names)
 {
     u_char                    name[256];
     ngx_uint_t                i;
@@ -206,7 +221,13 @@ ngx_http_apigw_values_params(ngx_http_request_t *r,
 
     if (ctx->resource) {
         for (i = 0; i < ctx->resource->nparams; i++) {
-            if (ctx->params[i].key.len >= sizeof(name)) {
+            if (ctx->params[i].key.len >= sizeof(name)
+                || (names
+                    && !ngx_http_apigw_values_named(names,
+                                                    ctx->params[i].key.data,
+                                                    ctx->params[i].key.len,
+                                                    0)))
+            {
                 continue;
             }
 
@@ -227,7 +248,7 @@ ngx_http_apigw_values_params(ngx_http_request_t *r,
                                         (u_char *) "querystring", 11, &group,
                                         0)
            != NGX_OK
-        || ngx_http_apigw_values_query(r, &a, group.u.c) != NGX_OK)
+        || ngx_http_apigw_values_query(r, &a, group.u.c, names) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -236,7 +257,8 @@ ngx_http_apigw_values_params(ngx_http_request_t *r,
         || ngx_http_apigw_jv_object_set(&a, params->u.c,
                                         (u_char *) "header", 6, &group, 0)
            != NGX_OK
-        || ngx_http_apigw_values_headers(r, ctx, &a, group.u.c) != NGX_OK)
+        || ngx_http_apigw_values_headers(r, ctx, &a, group.u.c, names)
+           != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -253,7 +275,7 @@ ngx_http_apigw_values_params(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_apigw_values_headers(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_alloc_t *a,
-    ngx_http_apigw_jv_cont_t *headers)
+    ngx_http_apigw_jv_cont_t *headers, ngx_array_t *names)
 {
     ngx_uint_t                   i, k, n;
     ngx_list_part_t             *part;
@@ -283,6 +305,13 @@ ngx_http_apigw_values_headers(ngx_http_request_t *r,
 
         if (++n > 1000) {
             break;
+        }
+
+        if (names
+            && !ngx_http_apigw_values_named(names, h[i].key.data,
+                                            h[i].key.len, 1))
+        {
+            continue;
         }
 
         if (ngx_http_apigw_values_str(a, &h[i].value, &v) != NGX_OK) {
@@ -324,7 +353,7 @@ ngx_http_apigw_values_headers(ngx_http_request_t *r,
 
 static ngx_int_t
 ngx_http_apigw_values_query(ngx_http_request_t *r, ngx_http_apigw_alloc_t *a,
-    ngx_http_apigw_jv_cont_t *query)
+    ngx_http_apigw_jv_cont_t *query, ngx_array_t *names)
 {
     u_char               *p, *last, *start, *eq, *q;
     ngx_str_t             name, value;
@@ -383,8 +412,18 @@ ngx_http_apigw_values_query(ngx_http_request_t *r, ngx_http_apigw_alloc_t *a,
             continue;
         }
 
-        if (ngx_http_apigw_values_str(a, &name, &key) != NGX_OK
-            || ngx_http_apigw_values_str(a, &value, &v) != NGX_OK
+        if (ngx_http_apigw_values_str(a, &name, &key) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (names
+            && !ngx_http_apigw_values_named(names, key.u.s.data, key.u.s.len,
+                                            0))
+        {
+            continue;
+        }
+
+        if (ngx_http_apigw_values_str(a, &value, &v) != NGX_OK
             || ngx_http_apigw_jv_object_set(a, query, key.u.s.data,
                                             key.u.s.len, &v, 0)
                != NGX_OK)
@@ -394,6 +433,31 @@ ngx_http_apigw_values_query(ngx_http_request_t *r, ngx_http_apigw_alloc_t *a,
     }
 
     return NGX_OK;
+}
+
+
+/* is it one of the names (in any case: a header's) */
+
+static ngx_uint_t
+ngx_http_apigw_values_named(ngx_array_t *names, u_char *name, size_t len,
+    ngx_uint_t caseless)
+{
+    ngx_str_t   *n;
+    ngx_uint_t   i;
+
+    n = names->elts;
+
+    for (i = 0; i < names->nelts; i++) {
+        if (n[i].len == len
+            && (caseless ? ngx_strncasecmp(n[i].data, name, len)
+                         : ngx_memcmp(n[i].data, name, len))
+               == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 

@@ -1083,9 +1083,11 @@ ngx_http_apigw_util_format_double(u_char *buf, double d)
             break;
         }
 
-        m = (uint64_t) (s + 0.5);
+        /* below 2^51: signed conversions, one instruction each */
 
-        if (m != 0 && (double) m / pow10[k] == d) {
+        m = (uint64_t) (int64_t) (s + 0.5);
+
+        if (m != 0 && (double) (int64_t) m / pow10[k] == d) {
 
             /*
              * plain notation, the usual case, written straight from m:

@@ -47,6 +47,7 @@ typedef struct {
 #define NGX_HTTP_APIGW_VTL_USES_STAGE        2  /* $stageVariables */
 #define NGX_HTTP_APIGW_VTL_USES_PARAMS       4  /* $input.params() */
 #define NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL  8  /* $context as a whole */
+#define NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL  16  /* not only params('x') */
 
 
 typedef struct {
@@ -103,6 +104,15 @@ ngx_http_apigw_vtl_t *ngx_http_apigw_vtl_parse(ngx_http_apigw_alloc_t *a,
  */
 ngx_uint_t ngx_http_apigw_vtl_needs(ngx_http_apigw_vtl_t *tpl);
 ngx_str_t *ngx_http_apigw_vtl_context_names(ngx_http_apigw_vtl_t *tpl,
+    ngx_uint_t *n);
+
+/*
+ * and the parameters it names, when it uses $input.params() only as
+ * $input.params('x') (no NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL): the
+ * caller may put only those in env->params, as path, query string and
+ * header parameters of these names (headers in any case)
+ */
+ngx_str_t *ngx_http_apigw_vtl_param_names(ngx_http_apigw_vtl_t *tpl,
     ngx_uint_t *n);
 
 /*
@@ -334,6 +344,8 @@ struct ngx_http_apigw_vtl_s {
     ngx_uint_t                      nslots;    /* variables */
     ngx_str_t                      *context_names;  /* $context.x */
     ngx_uint_t                      ncontext_names;
+    ngx_str_t                      *param_names;    /* params('x') */
+    ngx_uint_t                      nparam_names;
     unsigned                        context_overrides:1;
 
     size_t                          out_hint;  /* the last output's size */

@@ -182,8 +182,8 @@ static void ngx_http_apigw_vtl_precompile(ngx_http_apigw_vtl_parser_t *ps,
     ngx_http_apigw_vtl_ref_t *ref);
 static ngx_int_t ngx_http_apigw_vtl_slot(ngx_http_apigw_vtl_parser_t *ps,
     ngx_str_t *name);
-static ngx_int_t ngx_http_apigw_vtl_context_name(
-    ngx_http_apigw_vtl_parser_t *ps, ngx_str_t *name);
+static ngx_int_t ngx_http_apigw_vtl_add_name(ngx_http_apigw_vtl_parser_t *ps,
+    ngx_str_t **names, ngx_uint_t *n, ngx_str_t *name);
 static void ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
     ngx_http_apigw_vtl_ref_t *ref);
 static ngx_http_apigw_vtl_name_e ngx_http_apigw_vtl_name_id(
@@ -314,22 +314,27 @@ ngx_http_apigw_vtl_context_names(ngx_http_apigw_vtl_t *tpl, ngx_uint_t *n)
 }
 
 
-/* a member of $context the template names, once */
+ngx_str_t *
+ngx_http_apigw_vtl_param_names(ngx_http_apigw_vtl_t *tpl, ngx_uint_t *n)
+{
+    *n = tpl->nparam_names;
+
+    return tpl->param_names;
+}
+
+
+/* a member of $context, or a parameter, the template names, once */
 
 static ngx_int_t
-ngx_http_apigw_vtl_context_name(ngx_http_apigw_vtl_parser_t *ps,
-    ngx_str_t *name)
+ngx_http_apigw_vtl_add_name(ngx_http_apigw_vtl_parser_t *ps,
+    ngx_str_t **names, ngx_uint_t *n, ngx_str_t *name)
 {
-    ngx_str_t             *names;
-    ngx_uint_t             i;
-    ngx_http_apigw_vtl_t  *tpl;
+    ngx_str_t   *nn;
+    ngx_uint_t   i;
 
-    tpl = ps->tpl;
-
-    for (i = 0; i < tpl->ncontext_names; i++) {
-        if (tpl->context_names[i].len == name->len
-            && memcmp(tpl->context_names[i].data, name->data, name->len)
-               == 0)
+    for (i = 0; i < *n; i++) {
+        if ((*names)[i].len == name->len
+            && memcmp((*names)[i].data, name->data, name->len) == 0)
         {
             return NGX_OK;
         }
@@ -337,19 +342,17 @@ ngx_http_apigw_vtl_context_name(ngx_http_apigw_vtl_parser_t *ps,
 
     /* a new array each time: templates name few */
 
-    names = ngx_http_apigw_alloc(ps->a,
-                                 (tpl->ncontext_names + 1) * sizeof(ngx_str_t));
-    if (names == NULL) {
+    nn = ngx_http_apigw_alloc(ps->a, (*n + 1) * sizeof(ngx_str_t));
+    if (nn == NULL) {
         return NGX_ERROR;
     }
 
-    if (tpl->ncontext_names) {
-        ngx_memcpy(names, tpl->context_names,
-                   tpl->ncontext_names * sizeof(ngx_str_t));
+    if (*n) {
+        ngx_memcpy(nn, *names, *n * sizeof(ngx_str_t));
     }
 
-    names[tpl->ncontext_names++] = *name;
-    tpl->context_names = names;
+    nn[(*n)++] = *name;
+    *names = nn;
 
     return NGX_OK;
 }
@@ -1475,8 +1478,9 @@ static void
 ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
     ngx_http_apigw_vtl_ref_t *ref)
 {
-    ngx_str_t   *m;
-    ngx_uint_t  *uses;
+    ngx_str_t                 *m;
+    ngx_uint_t                *uses;
+    ngx_http_apigw_vtl_mod_t  *mod;
 
     uses = &ps->tpl->uses;
 
@@ -1487,7 +1491,9 @@ ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
 
         if (ref->nmods == 0
             || ref->mods[0].type != NGX_HTTP_APIGW_VTL_M_PROP
-            || ngx_http_apigw_vtl_context_name(ps, &ref->mods[0].name)
+            || ngx_http_apigw_vtl_add_name(ps, &ps->tpl->context_names,
+                                           &ps->tpl->ncontext_names,
+                                           &ref->mods[0].name)
                != NGX_OK)
         {
             *uses |= NGX_HTTP_APIGW_VTL_USES_CONTEXT_ALL;
@@ -1509,13 +1515,33 @@ ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
 
     m = ref->nmods ? &ref->mods[0].name : NULL;
 
-    if (m == NULL
-        || !(ngx_http_apigw_vtl_str_eq(m->data, m->len, "body")
-             || ngx_http_apigw_vtl_str_eq(m->data, m->len, "getBody")
-             || ngx_http_apigw_vtl_str_eq(m->data, m->len, "json")
-             || ngx_http_apigw_vtl_str_eq(m->data, m->len, "path")))
+    if (m != NULL
+        && (ngx_http_apigw_vtl_str_eq(m->data, m->len, "body")
+            || ngx_http_apigw_vtl_str_eq(m->data, m->len, "getBody")
+            || ngx_http_apigw_vtl_str_eq(m->data, m->len, "json")
+            || ngx_http_apigw_vtl_str_eq(m->data, m->len, "path")))
     {
-        *uses |= NGX_HTTP_APIGW_VTL_USES_PARAMS;
+        return;
+    }
+
+    *uses |= NGX_HTTP_APIGW_VTL_USES_PARAMS;
+
+    /* $input.params('x') names a parameter; anything else may see all */
+
+    mod = &ref->mods[0];
+
+    if (m == NULL
+        || mod->type != NGX_HTTP_APIGW_VTL_M_METHOD
+        || mod->nargs != 1
+        || !ngx_http_apigw_vtl_str_eq(m->data, m->len, "params")
+        || mod->args[0]->type != NGX_HTTP_APIGW_VTL_E_STRING
+        || mod->args[0]->u.str.tpl != NULL
+        || ngx_http_apigw_vtl_add_name(ps, &ps->tpl->param_names,
+                                       &ps->tpl->nparam_names,
+                                       &mod->args[0]->u.str.value)
+           != NGX_OK)
+    {
+        *uses |= NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL;
     }
 }
 

@@ -864,3 +864,65 @@ GET /dev/q?Kind=Upper&kind=first&kind=big+dog%21&my%20key=v&KIND=x&q=why?so%3Fsu
 [qr/x-none|first/]
 --- no_error_log
 [error]
+
+
+
+=== TEST 28: $input.params('x') alone: only the parameters named are made, and found as in the whole map (path, query string, header in any case; the last of repeated ones)
+--- user_files
+>>> np.vtl
+{"id": "$input.params('id')", "x": "$input.params('x')", "h": "$input.params('h')", "hdr": "$input.params('x-hdr')", "HDR": "$input.params('X-HDR')", "y": "$input.params('y')", "Y": "$input.params('Y')", "none": "$input.params('none')", "e": "$util.escapeJavaScript($input.params('é'))"}
+--- config
+    apigw_api mock;
+    apigw_stage dev {}
+    location /np/ {
+        apigw_resource "/np/{id}";
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json file=../html/np.vtl;
+            }
+        }
+    }
+--- request
+GET /dev/np/7?x=q1&%78=q2&h=qh&Y=qy&id=fromquery&%C3%A9=%C3%A8
+--- more_headers
+X-Hdr: one
+x-hdr: two
+H: hh
+Y-Other: o
+--- error_code: 200
+--- response_body
+{"id": "7", "x": "q2", "h": "qh", "hdr": "two", "HDR": "two", "y": "", "Y": "qy", "none": "", "e": "\u00E8"}
+--- no_error_log
+[error]
+
+
+
+=== TEST 29: the same lookups when a template uses $input.params() whole
+--- user_files
+>>> np.vtl
+{"id": "$input.params('id')", "x": "$input.params('x')", "h": "$input.params('h')", "hdr": "$input.params('x-hdr')", "HDR": "$input.params('X-HDR')", "y": "$input.params('y')", "Y": "$input.params('Y')", "none": "$input.params('none')", "e": "$util.escapeJavaScript($input.params('é'))", "n": $input.params().querystring.size()}
+--- config
+    apigw_api mock;
+    apigw_stage dev {}
+    location /np/ {
+        apigw_resource "/np/{id}";
+        apigw_method GET {
+            apigw_integration mock;
+            apigw_integration_response default status=200 {
+                apigw_response_template application/json file=../html/np.vtl;
+            }
+        }
+    }
+--- request
+GET /dev/np/7?x=q1&%78=q2&h=qh&Y=qy&id=fromquery&%C3%A9=%C3%A8
+--- more_headers
+X-Hdr: one
+x-hdr: two
+H: hh
+Y-Other: o
+--- error_code: 200
+--- response_body
+{"id": "7", "x": "q2", "h": "qh", "hdr": "two", "HDR": "two", "y": "", "Y": "qy", "none": "", "e": "\u00E8", "n": 5}
+--- no_error_log
+[error]

@@ -757,9 +757,27 @@ test_needs(void)
     } cases[] = {
         { "text only", 0, "" },
         { "$input.body $input.json('$.a') $input.path('$')", 0, "" },
-        { "$input.params('x')", NGX_HTTP_APIGW_VTL_USES_PARAMS, "" },
-        { "#set($i = $input)$i.params()", NGX_HTTP_APIGW_VTL_USES_PARAMS,
-          "" },
+        { "$input.params('x')", NGX_HTTP_APIGW_VTL_USES_PARAMS, "/x," },
+        { "$input.params('x') $input.params(\"y\") $input.params('x')",
+          NGX_HTTP_APIGW_VTL_USES_PARAMS, "/x,y," },
+        { "$input.params('x') $input.params()",
+          NGX_HTTP_APIGW_VTL_USES_PARAMS | NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL,
+          "/x," },
+        { "$input.params($n)",
+          NGX_HTTP_APIGW_VTL_USES_PARAMS | NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL,
+          "/" },
+        { "$input.params(\"$n\")",
+          NGX_HTTP_APIGW_VTL_USES_PARAMS | NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL,
+          "/" },
+        { "$input.params('x', 'y')",
+          NGX_HTTP_APIGW_VTL_USES_PARAMS | NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL,
+          "/" },
+        { "$input.params().header",
+          NGX_HTTP_APIGW_VTL_USES_PARAMS | NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL,
+          "/" },
+        { "#set($i = $input)$i.params()",
+          NGX_HTTP_APIGW_VTL_USES_PARAMS | NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL,
+          "/" },
         { "$context.requestId \"$context.stage\" $context.requestId",
           NGX_HTTP_APIGW_VTL_USES_CONTEXT, "requestId,stage," },
         { "#set($context.responseOverride.status = 400)",
@@ -800,6 +818,18 @@ test_needs(void)
         while (n--) {
             p += sprintf(p, "%.*s,", (int) names->len, names->data);
             names++;
+        }
+
+        /* the parameters named, after a "/", where the case expects them */
+
+        if (strchr(cases[i].names, '/')) {
+            names = ngx_http_apigw_vtl_param_names(tpl, &n);
+            p += sprintf(p, "/");
+
+            while (n--) {
+                p += sprintf(p, "%.*s,", (int) names->len, names->data);
+                names++;
+            }
         }
 
         tap_ok(needs == cases[i].needs && strcmp(got, cases[i].names) == 0,
