@@ -2820,30 +2820,52 @@ static ngx_int_t
 ngx_http_apigw_vtl_print_escaped(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_ref_t *ref, ngx_http_apigw_vtl_value_t *v)
 {
-    size_t                      n;
-    ngx_str_t                   in;
-    ngx_http_apigw_vtl_buf_t   *b;
-    ngx_http_apigw_vtl_value_t  arg;
+    size_t                       n;
+    ngx_str_t                    in;
+    ngx_http_apigw_jv_t         *j;
+    ngx_http_apigw_vtl_ref_t    *r;
+    ngx_http_apigw_vtl_buf_t    *b;
+    ngx_http_apigw_vtl_expr_t   *e;
+    ngx_http_apigw_vtl_value_t   arg, *cur;
 
     ctx->line = ref->line;
     ctx->column = ref->column;
 
-    if (ngx_http_apigw_vtl_eval(ctx, ref->mods[0].args[0], &arg) != NGX_OK) {
-        return NGX_ERROR;
+    e = ref->mods[0].args[0];
+    r = e->u.ref;
+
+    if (e->type == NGX_HTTP_APIGW_VTL_E_REF
+        && r->props
+        && r->nmods == 1
+        && (cur = &ctx->vars[r->slot])->type == NGX_HTTP_APIGW_VTL_V_JSON
+        && (j = ngx_http_apigw_vtl_hinted(cur->u.json, r->mods)) != NULL
+        && j->type == NGX_HTTP_APIGW_JV_STRING)
+    {
+        /* $util.escapeJavaScript($a.b) of a string member, in line */
+
+        in = j->u.s;
+
+    } else {
+        if (ngx_http_apigw_vtl_eval(ctx, e, &arg) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        ctx->line = ref->line;
+        ctx->column = ref->column;
+
+        if (arg.type == NGX_HTTP_APIGW_VTL_V_NULL) {
+            ngx_http_apigw_vtl_set_null(v);
+            return NGX_DECLINED;
+        }
+
+        if (ngx_http_apigw_vtl_to_string(ctx, &arg, &in) != NGX_OK) {
+            return NGX_ERROR;
+        }
     }
 
-    ctx->line = ref->line;
-    ctx->column = ref->column;
-
-    if (arg.type == NGX_HTTP_APIGW_VTL_V_NULL) {
-        ngx_http_apigw_vtl_set_null(v);
-        return NGX_DECLINED;
-    }
-
-    if (ngx_http_apigw_vtl_to_string(ctx, &arg, &in) != NGX_OK
-        || (ref->prefix.len
-            && ngx_http_apigw_vtl_out(ctx, ref->prefix.data, ref->prefix.len)
-               != NGX_OK))
+    if (ref->prefix.len
+        && ngx_http_apigw_vtl_out(ctx, ref->prefix.data, ref->prefix.len)
+           != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -2889,6 +2911,29 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
 
             ctx->line = ref->line;
             ctx->column = ref->column;
+
+            if (j1->type == NGX_HTTP_APIGW_JV_STRING
+                && ref->escapes == 0 && ref->prefix.len == 0)
+            {
+                /* a string member printed straight */
+
+                b = ctx->out;
+
+                if (j1->u.s.len > b->cap - b->len
+                    && ngx_http_apigw_vtl_buf_reserve(ctx, b, j1->u.s.len)
+                       != NGX_OK)
+                {
+                    return NGX_ERROR;
+                }
+
+                if (j1->u.s.len) {
+                    ngx_http_apigw_vtl_copy(b->data + b->len, j1->u.s.data,
+                                            j1->u.s.len);
+                    b->len += j1->u.s.len;
+                }
+
+                return NGX_OK;
+            }
 
             ngx_http_apigw_vtl_from_json(j1, &v);
 
@@ -3411,6 +3456,7 @@ ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_node_t *n)
 {
     ngx_uint_t                    t;
+    ngx_http_apigw_vtl_ref_t     *ref;
     ngx_http_apigw_vtl_buf_t     *b;
     ngx_http_apigw_vtl_value_t    v;
     ngx_http_apigw_vtl_branch_t  *br;
@@ -3474,8 +3520,28 @@ ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
             for (br = n->u.branches; br; br = br->next) {
                 t = 1;
 
-                if (br->cond
-                    && ngx_http_apigw_vtl_truth(ctx, br->cond, &t) != NGX_OK)
+                if (br->cond == NULL) {
+                    /* #else */
+
+                } else if (br->cond->type == NGX_HTTP_APIGW_VTL_E_REF
+                           && (ref = br->cond->u.ref)->nmods == 1
+                           && ref->slot == NGX_HTTP_APIGW_VTL_SLOT_FOREACH
+                           && ref->mods[0].id
+                              == NGX_HTTP_APIGW_VTL_N_HAS_NEXT
+                           && ref->mods[0].type == NGX_HTTP_APIGW_VTL_M_PROP
+                           && ctx->vars[NGX_HTTP_APIGW_VTL_SLOT_FOREACH].type
+                              == NGX_HTTP_APIGW_VTL_V_FOREACH)
+                {
+                    /* #if($foreach.hasNext), the idiom, in line */
+
+                    ctx->line = ref->line;
+                    ctx->column = ref->column;
+
+                    t = ctx->vars[NGX_HTTP_APIGW_VTL_SLOT_FOREACH]
+                        .u.foreach->has_next;
+
+                } else if (ngx_http_apigw_vtl_truth(ctx, br->cond, &t)
+                           != NGX_OK)
                 {
                     return NGX_ERROR;
                 }
