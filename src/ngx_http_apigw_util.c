@@ -485,7 +485,9 @@ ngx_http_apigw_util_js_escape(u_char *d, u_char **pp, u_char *last)
 /*
  * writes (d) or counts (d NULL) the escaped string: runs of kept bytes
  * found 8 or 16 at a time in long strings, one by one in short ones,
- * where the usual escapes are written in line
+ * where the usual escapes are written in line.  Writing, d has room for
+ * at least as many bytes as are left of the input: an escape is never
+ * shorter than what it replaces.
  */
 
 size_t
@@ -516,7 +518,19 @@ ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
         if (last - p >= 16) {
             q = p;
             p = ngx_http_apigw_util_js_plain_end(p, last);
-            d = ngx_cpymem(d, q, p - q);
+
+            /*
+             * a run is usually short: 16 bytes copied whole (there are
+             * 16 from q, and as much room as input), the rest if any
+             */
+
+            ngx_memcpy(d, q, 16);
+
+            if (p - q > 16) {
+                ngx_memcpy(d + 16, q + 16, p - q - 16);
+            }
+
+            d += p - q;
 
             if (p == last) {
                 break;

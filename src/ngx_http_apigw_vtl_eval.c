@@ -5291,9 +5291,24 @@ ngx_http_apigw_vtl_input_method(ngx_http_apigw_vtl_ctx_t *ctx,
 
         for (pass = 0; pass < 2; pass++) {
             for (i = pass ? 2 : 0; i < 3; i++) {
-                group = ngx_http_apigw_jv_object_get(params->u.c,
-                                                     groups[i].data,
-                                                     groups[i].len);
+
+                /* the groups are usually in this order: looked at first */
+
+                m = params->u.c->u.members;
+
+                if (i < params->u.c->nelts
+                    && m[i].key.len == groups[i].len
+                    && ngx_http_apigw_vtl_bytes_eq(m[i].key.data,
+                                                   groups[i].data,
+                                                   groups[i].len))
+                {
+                    group = &m[i].val;
+
+                } else {
+                    group = ngx_http_apigw_jv_object_get(params->u.c,
+                                                         groups[i].data,
+                                                         groups[i].len);
+                }
 
                 if (group == NULL
                     || group->type != NGX_HTTP_APIGW_JV_OBJECT)
