@@ -537,11 +537,12 @@ ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
             }
         }
 
-        e = ngx_http_apigw_util_js_esc[*p];
-
-        if (e == 0) {
+        while ((e = ngx_http_apigw_util_js_esc[*p]) == 0) {
             *d++ = *p++;
-            continue;
+
+            if (p == last) {
+                return d - start;
+            }
         }
 
         if (e != 'u') {

@@ -3058,13 +3058,34 @@ print:
         return ngx_http_apigw_vtl_print_double(ctx, ctx->out, v.u.d);
 
     case NGX_HTTP_APIGW_VTL_V_JSON:
-        if (v.u.json->type == NGX_HTTP_APIGW_JV_ARRAY) {
-            j.type = NGX_HTTP_APIGW_JV_ARRAY;
-            j.u.c = v.u.json;
-            return ngx_http_apigw_vtl_print_json_text(ctx, ctx->out, &j);
+        if (v.u.json->type != NGX_HTTP_APIGW_JV_ARRAY) {
+            return ngx_http_apigw_vtl_print(ctx, ctx->out, &v, 0);
         }
 
-        /* fall through */
+        if (ngx_http_apigw_jv_text(v.u.json)) {
+
+            /* a parsed array printed as it was: its text */
+
+            b = ctx->out;
+
+            if (v.u.json->text_len > b->cap - b->len
+                && ngx_http_apigw_vtl_buf_reserve(ctx, b, v.u.json->text_len)
+                   != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            ngx_http_apigw_vtl_copy(b->data + b->len, v.u.json->text,
+                                    v.u.json->text_len);
+            b->len += v.u.json->text_len;
+
+            return NGX_OK;
+        }
+
+        j.type = NGX_HTTP_APIGW_JV_ARRAY;
+        j.u.c = v.u.json;
+
+        return ngx_http_apigw_vtl_print_json_text(ctx, ctx->out, &j);
 
     default:
         return ngx_http_apigw_vtl_print(ctx, ctx->out, &v, 0);
@@ -3471,11 +3492,14 @@ ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
         if (n->type == NGX_HTTP_APIGW_VTL_TEXT) {
             b = ctx->out;
 
-            if (n->u.text.len == 0) {
-                continue;
-            }
+            if (n->u.text.len >= b->cap - b->len) {
 
-            if (n->u.text.len > b->cap - b->len) {
+                /* a full buffer (or none yet), or not room enough */
+
+                if (n->u.text.len == 0) {
+                    continue;
+                }
+
                 ctx->line = n->line;
                 ctx->column = n->column;
 
