@@ -362,23 +362,23 @@ ngx_http_apigw_vtl_now(void)
 }
 
 
+/*
+ * the CPU clock is a system call (no vDSO for it): it is read 1 time in
+ * 16 checks (counted in line), and first at the 16th check, not at the
+ * start of the render, so that the many renders that check less than 16
+ * times (a #foreach of a few items) make no system call at all; the time
+ * before the first reading is no more than 16 checks' worth, the
+ * granularity of the limit anyway
+ */
+
+#define ngx_http_apigw_vtl_check_time(ctx)                                   \
+    (((++(ctx)->time_checks & 15) != 0) ? NGX_OK                             \
+                                        : ngx_http_apigw_vtl_clock(ctx))
+
 static ngx_int_t
-ngx_http_apigw_vtl_check_time(ngx_http_apigw_vtl_ctx_t *ctx)
+ngx_http_apigw_vtl_clock(ngx_http_apigw_vtl_ctx_t *ctx)
 {
     uint64_t  now;
-
-    /*
-     * the CPU clock is a system call (no vDSO for it): it is read 1 time
-     * in 16, and first at the 16th check, not at the start of the render,
-     * so that the many renders that check less than 16 times (a #foreach
-     * of a few items) make no system call at all; the time before the
-     * first reading is no more than 16 checks' worth, the granularity of
-     * the limit anyway
-     */
-
-    if ((++ctx->time_checks & 15) != 0) {
-        return NGX_OK;
-    }
 
     now = ngx_http_apigw_vtl_now();
 
