@@ -1036,8 +1036,8 @@ ngx_http_apigw_util_format_double(u_char *buf, double d)
     int        ex, prec, n, i, k;
     char       sci[40], digits[24], *e;
     double     s;
-    u_char    *p;
-    uint64_t   m;
+    u_char    *p, *end;
+    uint64_t   m, q;
 
     static const double  pow10[] = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -1111,23 +1111,41 @@ ngx_http_apigw_util_format_double(u_char *buf, double d)
              */
 
             if (d >= 1e-3 && d < 1e7 && k <= 18) {
-                p = ngx_http_apigw_util_format_int(p,
-                                                   (int64_t) (m / ipow10[k]));
-                *p++ = '.';
 
                 if (k == 0) {
+                    p = ngx_http_apigw_util_format_int(p, (int64_t) m);
+                    *p++ = '.';
                     *p++ = '0';
                     return p;
                 }
 
-                m %= ipow10[k];
+                /*
+                 * m written from its last digit, the point k digits from
+                 * the end, after the integer part's digits are counted
+                 */
 
-                for (i = k; i > 0; i--) {
-                    p[i - 1] = (u_char) ('0' + m % 10);
+                q = m / ipow10[k];
+
+                for (n = 1; q >= 10; n++) {
+                    q /= 10;
+                }
+
+                p += n + 1 + k;
+                end = p;
+
+                for (i = 0; i < k; i++) {
+                    *--p = (u_char) ('0' + m % 10);
                     m /= 10;
                 }
 
-                return p + k;
+                *--p = '.';
+
+                do {
+                    *--p = (u_char) ('0' + m % 10);
+                    m /= 10;
+                } while (m);
+
+                return end;
             }
 
             /* the digits of m, and the exponent of the first */
