@@ -490,7 +490,7 @@ ngx_http_apigw_vtl_copy(u_char *d, const u_char *s, size_t n)
 
 /* the usual case, room enough, inline; growing apart */
 
-static ngx_int_t
+static ngx_inline ngx_int_t
 ngx_http_apigw_vtl_buf_add(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_buf_t *b, const void *data, size_t len)
 {
@@ -534,7 +534,7 @@ ngx_http_apigw_vtl_buf_repeat(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
-static ngx_int_t
+static ngx_inline ngx_int_t
 ngx_http_apigw_vtl_out(ngx_http_apigw_vtl_ctx_t *ctx, const void *data,
     size_t len)
 {
@@ -2832,10 +2832,9 @@ ngx_http_apigw_vtl_print_escaped(ngx_http_apigw_vtl_ctx_t *ctx,
     ctx->column = ref->column;
 
     e = ref->mods[0].args[0];
-    r = e->u.ref;
 
     if (e->type == NGX_HTTP_APIGW_VTL_E_REF
-        && r->props
+        && (r = e->u.ref)->props
         && r->nmods == 1
         && (cur = &ctx->vars[r->slot])->type == NGX_HTTP_APIGW_VTL_V_JSON
         && (j = ngx_http_apigw_vtl_hinted(cur->u.json, r->mods)) != NULL
