@@ -2869,6 +2869,10 @@ ngx_http_apigw_vtl_print_escaped(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_ERROR;
     }
 
+    if (in.len == 0) {
+        return NGX_OK;
+    }
+
     b = ctx->out;
 
     /* room for the worst, 6 bytes each, or else for exactly what it is */

@@ -1528,10 +1528,14 @@ ngx_http_apigw_vtl_uses(ngx_http_apigw_vtl_parser_t *ps,
 
     /* $input.params('x') names a parameter; anything else may see all */
 
+    if (m == NULL) {
+        *uses |= NGX_HTTP_APIGW_VTL_USES_PARAMS_ALL;
+        return;
+    }
+
     mod = &ref->mods[0];
 
-    if (m == NULL
-        || mod->type != NGX_HTTP_APIGW_VTL_M_METHOD
+    if (mod->type != NGX_HTTP_APIGW_VTL_M_METHOD
         || mod->nargs != 1
         || !ngx_http_apigw_vtl_str_eq(m->data, m->len, "params")
         || mod->args[0]->type != NGX_HTTP_APIGW_VTL_E_STRING
