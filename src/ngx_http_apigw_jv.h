@@ -26,6 +26,17 @@
 /* nesting that ngx_http_apigw_jv_parse() accepts: jansson's */
 #define NGX_HTTP_APIGW_JV_MAX_DEPTH  2048
 
+/* objects larger than this are looked up through a hash index */
+#define NGX_HTTP_APIGW_JV_LINEAR     8
+
+#if (defined __SANITIZE_ADDRESS__)
+#define NGX_HTTP_APIGW_ASAN  1
+#elif (defined __has_feature)
+#if (__has_feature(address_sanitizer))
+#define NGX_HTTP_APIGW_ASAN  1
+#endif
+#endif
+
 
 typedef enum {
     NGX_HTTP_APIGW_JV_NULL = 0,
@@ -161,6 +172,17 @@ ngx_int_t ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data,
  */
 void ngx_http_apigw_jv_chunks(ngx_http_apigw_jv_chunks_t *ch,
     ngx_http_apigw_alloc_t *a, size_t size, ngx_http_apigw_alloc_t *chunked);
+
+/* for the parser: the chunks' allocation function */
+void *ngx_http_apigw_jv_chunk_alloc(void *data, size_t size);
+
+/*
+ * for the parser: a new hash index of an object for n members (of which
+ * c->nelts are indexed), and a member added to it
+ */
+ngx_int_t ngx_http_apigw_jv_index(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_cont_t *c, ngx_uint_t n);
+void ngx_http_apigw_jv_index_add(ngx_http_apigw_jv_cont_t *c, ngx_uint_t i);
 
 /* a new empty array or object with room for n elements; NULL: no memory */
 ngx_http_apigw_jv_cont_t *ngx_http_apigw_jv_cont_new(

@@ -2,10 +2,10 @@
 /*
  * Copyright (C) ngx_http_apigw_module authors
  *
- * Unit tests of the JSON values (src/ngx_http_apigw_jv.c): the parser
- * against jansson's json_loadb(JSON_DECODE_ANY | JSON_ALLOW_NUL), which
- * it replaces and must agree with, on chosen texts, random texts and
- * random numbers; objects against jansson's.
+ * Unit tests of the JSON values (src/ngx_http_apigw_jv.c, _jv_parse.c):
+ * the parser against jansson's json_loadb(JSON_DECODE_ANY |
+ * JSON_ALLOW_NUL), which it replaces and must agree with, on chosen
+ * texts, random texts and random numbers; objects against jansson's.
  */
 
 
