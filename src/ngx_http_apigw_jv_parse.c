@@ -27,13 +27,20 @@
 
 
 
+/*
+ * an open container: its elements are on the parser's stack from start,
+ * as the container will hold them (values of an array, members of an
+ * object), and its value goes to slot once it is closed
+ */
+
 typedef struct {
     ngx_http_apigw_jv_type_e            type;
-    ngx_uint_t                          start;   /* its first element */
-    u_char                             *text;    /* its "[" or "{" */
-    ngx_uint_t                          canon;   /* its text is its dump */
-    uint64_t                            keys;    /* an object's key bits */
     ngx_uint_t                          dup;     /* a key bit seen twice */
+    u_char                             *start;
+    ngx_http_apigw_jv_t                *slot;
+    u_char                             *text;    /* its "[" or "{" */
+    uint64_t                            keys;    /* the parent's key bits */
+    ngx_uint_t                          nc;      /* the parent's nc */
 } ngx_http_apigw_jv_frame_t;
 
 
@@ -46,22 +53,20 @@ typedef struct {
     u_char                             *last;
     ngx_uint_t                          flags;
 
-    ngx_http_apigw_jv_member_t         *vals;    /* elements, keys */
-    ngx_uint_t                          nvals;
-    ngx_uint_t                          nvals_alloc;
+    u_char                             *stack;   /* the elements */
+    u_char                             *stack_end;
 
     ngx_http_apigw_jv_frame_t          *frames;  /* open containers */
-    ngx_uint_t                          nframes;
-    ngx_uint_t                          nframes_alloc;
+    ngx_http_apigw_jv_frame_t          *frames_end;
 
-    ngx_http_apigw_jv_doc_t            *doc;
-    ngx_uint_t                          canon;   /* of the last scalar */
+    ngx_uint_t                          canon;   /* of the last string */
 } ngx_http_apigw_jv_parser_t;
 
 
-static ngx_int_t ngx_http_apigw_jv_push_val(ngx_http_apigw_jv_parser_t *ps);
-static ngx_int_t ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
-    ngx_http_apigw_jv_type_e type);
+static u_char *ngx_http_apigw_jv_grow_stack(ngx_http_apigw_jv_parser_t *ps,
+    u_char *top, ngx_http_apigw_jv_frame_t *f);
+static ngx_http_apigw_jv_frame_t *ngx_http_apigw_jv_grow_frames(
+    ngx_http_apigw_jv_parser_t *ps, ngx_http_apigw_jv_frame_t *f);
 static ngx_int_t ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps,
     ngx_str_t *s, ngx_uint_t key, u_char *from);
 static ngx_int_t ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps,
@@ -70,15 +75,10 @@ static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
 static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
 static size_t ngx_http_apigw_jv_utf8(u_char *p, u_char *last);
 static ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
-static ngx_inline u_char *ngx_http_apigw_jv_number_fast(
-    ngx_http_apigw_jv_parser_t *ps, u_char *p, u_char *last,
-    ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_jv_number(ngx_http_apigw_jv_parser_t *ps,
     ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_jv_real(ngx_http_apigw_jv_parser_t *ps,
     u_char *start, u_char *end, ngx_http_apigw_jv_t *v);
-static ngx_int_t ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
-    ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_jv_dedup(ngx_http_apigw_alloc_t *a,
     ngx_http_apigw_jv_cont_t *c);
 
@@ -109,22 +109,17 @@ static const double  ngx_http_apigw_jv_pow10[] = {
 #define ngx_http_apigw_jv_ws(c)                                              \
     ((c) <= ' ' && ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t'))
 
-/* whitespace; inside a container, which is then not written as it was */
-#define ngx_http_apigw_jv_skip(p, last, f)                                   \
+/*
+ * whitespace; inside a container, which is then not written as it was
+ * (nc: "not canonical", of the innermost open container)
+ */
+#define ngx_http_apigw_jv_skip(p, last, nc)                                  \
     if ((p) < (last) && ngx_http_apigw_jv_ws(*(p))) {                        \
         do {                                                                 \
             (p)++;                                                           \
         } while ((p) < (last) && ngx_http_apigw_jv_ws(*(p)));                \
                                                                              \
-        if (f) {                                                             \
-            (f)->canon = 0;                                                  \
-        }                                                                    \
-    }
-
-/* what was just read is not written the same way: neither its container */
-#define ngx_http_apigw_jv_not_canon(ps)                                      \
-    if ((ps)->nframes) {                                                     \
-        (ps)->frames[(ps)->nframes - 1].canon = 0;                           \
+        nc = 1;                                                              \
     }
 
 /* a key's bit in a 64-bit set of the keys of an object */
@@ -134,20 +129,37 @@ static const double  ngx_http_apigw_jv_pow10[] = {
 #define ngx_http_apigw_jv_alpha(c)                                           \
     (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 
+#define ngx_http_apigw_jv_digit(c)  ((u_char) ((c) - '0') <= 9)
+
+
+/*
+ * The parser keeps its state in locals: p, the cursor; top, the top of
+ * the element stack; v, where the value being read goes (the slot taken
+ * for it on the stack, or the result); f, the innermost open container
+ * (frames[0], of type NULL, at the top level), with keys (its key bits)
+ * and nc (it is not written as its text) kept aside.  Each value is
+ * written once on the stack, and a closed container's elements copied
+ * once into its memory.  Where JSON expects a byte, that byte is looked
+ * for first, whitespace only if it is not there: compact texts (most
+ * bodies) go the short way.
+ */
 
 ngx_int_t
 ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     ngx_uint_t flags, ngx_http_apigw_jv_t *out)
 {
-    u_char                      *p, *q, *last, c;
-    size_t                       n;
-    uint64_t                     bit;
+    u_char                      *p, *q, *last, *top, *dot, c;
+    size_t                       n, size;
+    double                       d;
+    uint64_t                     bit, keys, u;
     ngx_int_t                    rc;
-    ngx_uint_t                   nvals;
+    ngx_uint_t                   nc, neg, nd;
     ngx_str_t                    s;
-    ngx_http_apigw_jv_t          v;
+    ngx_http_apigw_jv_t         *v, res;
+    ngx_http_apigw_jv_doc_t     *doc;
+    ngx_http_apigw_jv_cont_t    *cont;
     ngx_http_apigw_jv_frame_t   *f, frames[16];
-    ngx_http_apigw_jv_member_t   vals[32];
+    ngx_http_apigw_jv_member_t  *m, stack[32];
     ngx_http_apigw_jv_parser_t   ps;
 
     ps.a = a;
@@ -172,33 +184,29 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
         ps.ch = &ps.chunks;
     }
 
-    /* the first levels and elements on the C stack */
-
-    ps.vals = vals;
-    ps.nvals = 0;
-    ps.nvals_alloc = sizeof(vals) / sizeof(vals[0]);
-    ps.frames = frames;
-    ps.nframes = 0;
-    ps.nframes_alloc = sizeof(frames) / sizeof(frames[0]);
-
-    ps.doc = ngx_http_apigw_alloc(&ps.ca, sizeof(ngx_http_apigw_jv_doc_t));
-    if (ps.doc == NULL) {
+    doc = ngx_http_apigw_alloc(&ps.ca, sizeof(ngx_http_apigw_jv_doc_t));
+    if (doc == NULL) {
         return NGX_ERROR;
     }
 
-    ps.doc->changed = 0;
+    doc->changed = 0;
 
-    /*
-     * the cursor stays in p (ps.p only around the helpers); f is the
-     * innermost open container, NULL at the top.  Where JSON expects a
-     * byte, that byte is looked for first, whitespace only if it is not
-     * there: compact texts (most bodies) go the short way.
-     */
+    /* the first levels and elements on the C stack */
+
+    ps.stack = (u_char *) stack;
+    ps.stack_end = (u_char *) stack + sizeof(stack);
+    ps.frames = frames;
+    ps.frames_end = frames + sizeof(frames) / sizeof(frames[0]);
+
+    frames[0].type = NGX_HTTP_APIGW_JV_NULL;
 
     p = data;
     last = ps.last;
-    f = NULL;
-    nvals = 0;          /* ps.nvals, but around the helpers */
+    top = ps.stack;
+    f = frames;
+    v = &res;
+    keys = 0;
+    nc = 0;
 
 value:
 
@@ -209,7 +217,7 @@ value:
     c = *p;
 
     if (ngx_http_apigw_jv_ws(c)) {
-        ngx_http_apigw_jv_skip(p, last, f);
+        ngx_http_apigw_jv_skip(p, last, nc);
 
         if (p == last) {
             return NGX_DECLINED;
@@ -227,57 +235,54 @@ value:
         q = ngx_http_apigw_jv_plain(p + 1, last);
 
         if (q < last && *q == '"') {
-            v.type = NGX_HTTP_APIGW_JV_STRING;
-            v.u.s.data = p + 1;
-            v.u.s.len = q - p - 1;
+            v->type = NGX_HTTP_APIGW_JV_STRING;
+            v->u.s.data = p + 1;
+            v->u.s.len = q - p - 1;
             p = q + 1;
             break;
         }
 
         ps.p = p;
 
-        rc = ngx_http_apigw_jv_string(&ps, &s, 0, q);
+        rc = ngx_http_apigw_jv_string(&ps, &v->u.s, 0, q);
         if (rc != NGX_OK) {
             return rc;
         }
 
         p = ps.p;
-
-        if (!ps.canon && f) {
-            f->canon = 0;
-        }
-
-        v.type = NGX_HTTP_APIGW_JV_STRING;
-        v.u.s = s;
+        nc |= !ps.canon;
+        v->type = NGX_HTTP_APIGW_JV_STRING;
         break;
 
     case '{':
     case '[':
-        ps.p = ++p;
-        ps.nvals = nvals;
 
-        rc = ngx_http_apigw_jv_push_frame(&ps, c == '{'
-                                               ? NGX_HTTP_APIGW_JV_OBJECT
-                                               : NGX_HTTP_APIGW_JV_ARRAY);
-        if (rc != NGX_OK) {
-            return rc;
+        if (f + 1 == ps.frames_end) {
+            f = ngx_http_apigw_jv_grow_frames(&ps, f);
+            if (f == NULL) {
+                return NGX_ERROR;
+            }
         }
 
-        f = &ps.frames[ps.nframes - 1];
+        f++;
+        f->type = (c == '{') ? NGX_HTTP_APIGW_JV_OBJECT
+                             : NGX_HTTP_APIGW_JV_ARRAY;
+        f->dup = 0;
+        f->start = top;
+        f->slot = v;
+        f->text = p;
+        f->keys = keys;
+        f->nc = nc;
 
-        ngx_http_apigw_jv_skip(p, last, f);
+        keys = 0;
+        nc = 0;
+        p++;
+
+        ngx_http_apigw_jv_skip(p, last, nc);
 
         if (p < last && *p == (c == '{' ? '}' : ']')) {
-            ps.p = ++p;
-
-            rc = ngx_http_apigw_jv_close(&ps, &v);
-            if (rc != NGX_OK) {
-                return rc;
-            }
-
-            nvals = ps.nvals;
-            f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
-            break;
+            p++;
+            goto close;
         }
 
         /*
@@ -285,15 +290,15 @@ value:
          * that is not empty has one; the other levels are not checked
          */
 
-        if (ps.nframes >= NGX_HTTP_APIGW_JV_MAX_DEPTH) {
+        if (f - ps.frames >= NGX_HTTP_APIGW_JV_MAX_DEPTH) {
             return NGX_DECLINED;
         }
 
-        if (c == '[') {
-            goto value;
+        if (c == '{') {
+            goto key;
         }
 
-        goto key;
+        goto element;
 
     case 't':
     case 'f':
@@ -310,39 +315,93 @@ value:
         }
 
         p += n;
-        v.type = (c == 't') ? NGX_HTTP_APIGW_JV_TRUE
-                 : (c == 'f') ? NGX_HTTP_APIGW_JV_FALSE
-                 : NGX_HTTP_APIGW_JV_NULL;
+        v->type = (c == 't') ? NGX_HTTP_APIGW_JV_TRUE
+                  : (c == 'f') ? NGX_HTTP_APIGW_JV_FALSE
+                  : NGX_HTTP_APIGW_JV_NULL;
         goto nul;
 
     default:
 
-        /* the usual numbers here, the others by jv_number() */
+        /*
+         * the usual numbers, read here in one pass: an integer of at most
+         * 18 digits (it fits int64_t) not starting with 0, or such digits,
+         * a point and digits, 15 at most in all and no exponent: one
+         * exact division makes the double, as in ngx_http_apigw_jv_real(),
+         * which says the same of them.  The others are read by
+         * ngx_http_apigw_jv_number().
+         */
 
-        q = ngx_http_apigw_jv_number_fast(&ps, p, last, &v);
+        neg = (c == '-');
+        q = p + neg;
 
-        if (q) {
-            p = q;
+        if (q == last || *q < '1' || *q > '9') {
+            goto number;
+        }
 
-            if (!ps.canon && f) {
-                f->canon = 0;
+        u = *q++ - '0';
+
+        for (nd = 1; q < last && ngx_http_apigw_jv_digit(*q); nd++) {
+            if (nd == 18) {
+                goto number;
             }
 
+            u = u * 10 + (*q++ - '0');
+        }
+
+        if (q == last
+            || (*q != '.' && *q != 'e' && *q != 'E'))
+        {
+            /* written again as it is */
+            v->type = NGX_HTTP_APIGW_JV_INTEGER;
+            v->u.i = neg ? -(int64_t) u : (int64_t) u;
+            p = q;
             goto nul;
         }
 
+        if (*q != '.' || nd > 15) {
+            goto number;
+        }
+
+        dot = q++;
+
+        for ( /* void */ ; q < last && ngx_http_apigw_jv_digit(*q); nd++) {
+            if (nd == 15) {
+                goto number;
+            }
+
+            u = u * 10 + (*q++ - '0');
+        }
+
+        if (q == dot + 1 || (q < last && (*q == 'e' || *q == 'E'))) {
+            goto number;
+        }
+
+        d = (double) u / ngx_http_apigw_jv_pow10[q - dot - 1];
+
+        v->type = NGX_HTTP_APIGW_JV_REAL;
+        v->u.d = neg ? -d : d;
+
+        /*
+         * written again as it is when it has no trailing zero but in
+         * "x.0" and is below 1e7: at most 7 digits before the point, the
+         * first not 0 (then it is at least 1e-3 too)
+         */
+
+        nc |= (dot - p - neg > 7) | (q[-1] == '0' && q[-2] != '.');
+        p = q;
+        goto nul;
+
+    number:
+
         ps.p = p;
 
-        rc = ngx_http_apigw_jv_number(&ps, &v);
+        rc = ngx_http_apigw_jv_number(&ps, v);
         if (rc != NGX_OK) {
             return rc;
         }
 
         p = ps.p;
-
-        if (!ps.canon && f) {
-            f->canon = 0;
-        }
+        nc |= !ps.canon;
 
     nul:
 
@@ -353,10 +412,7 @@ value:
 
         if (p < last && *p == '\0') {
             p++;
-
-            if (f) {
-                f->canon = 0;
-            }
+            nc = 1;
         }
 
         break;
@@ -364,46 +420,32 @@ value:
 
 done:
 
-    /* v is a complete value: where does it go? */
+    /* the value at v is complete: what follows it? */
 
-    if (f == NULL) {
-        ngx_http_apigw_jv_skip(p, last, f);
+    if (f->type == NGX_HTTP_APIGW_JV_OBJECT) {
+        if (p < last && *p == ',') {
+            p++;
+            goto key;
+        }
+
+    } else if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
+        if (p < last && *p == ',') {
+            p++;
+            goto element;
+        }
+
+    } else {
+        ngx_http_apigw_jv_skip(p, last, nc);
 
         if (p != last) {
             return NGX_DECLINED;
         }
 
-        *out = v;
+        *out = res;
         return NGX_OK;
     }
 
-    if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
-        if (nvals == ps.nvals_alloc) {
-            ps.nvals = nvals;
-
-            if (ngx_http_apigw_jv_push_val(&ps) != NGX_OK) {
-                return NGX_ERROR;
-            }
-        }
-
-        ps.vals[nvals++].val = v;
-
-        if (p < last && *p == ',') {
-            p++;
-            goto value;
-        }
-
-    } else {
-        /* the member's slot was taken with its key */
-        ps.vals[nvals - 1].val = v;
-
-        if (p < last && *p == ',') {
-            p++;
-            goto key;
-        }
-    }
-
-    ngx_http_apigw_jv_skip(p, last, f);
+    ngx_http_apigw_jv_skip(p, last, nc);
 
     if (p == last) {
         return NGX_DECLINED;
@@ -413,7 +455,7 @@ done:
         p++;
 
         if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
-            goto value;
+            goto element;
         }
 
         goto key;
@@ -423,28 +465,120 @@ done:
         return NGX_DECLINED;
     }
 
-    ps.p = ++p;
-    ps.nvals = nvals;
+    p++;
 
-    rc = ngx_http_apigw_jv_close(&ps, &v);
-    if (rc != NGX_OK) {
-        return rc;
+close:
+
+    /*
+     * the innermost container is complete: it and its elements in one
+     * piece taken from the chunk (elements are 8-byte multiples, so the
+     * piece keeps the chunk's alignment)
+     */
+
+    n = top - f->start;
+    size = sizeof(ngx_http_apigw_jv_cont_t) + n;
+
+    if (size <= (size_t) (ps.ch->last - ps.ch->pos)) {
+        cont = (ngx_http_apigw_jv_cont_t *) ps.ch->pos;
+        ps.ch->pos += size;
+
+    } else {
+        cont = ngx_http_apigw_alloc(&ps.ca, size);
+        if (cont == NULL) {
+            return NGX_ERROR;
+        }
     }
 
-    nvals = ps.nvals;
-    f = ps.nframes ? &ps.frames[ps.nframes - 1] : NULL;
+    cont->type = f->type;
+    cont->index = NULL;
+    cont->nindex = 0;
+    cont->doc = doc;
+
+    if (n == 0) {
+        cont->nelts = 0;
+        cont->nalloc = 0;
+        cont->u.elts = NULL;
+
+    } else if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
+        cont->nelts = n / sizeof(ngx_http_apigw_jv_t);
+        cont->nalloc = cont->nelts;
+        cont->u.elts = (ngx_http_apigw_jv_t *) (cont + 1);
+        ngx_memcpy(cont->u.elts, f->start, n);
+
+    } else {
+        cont->nelts = n / sizeof(ngx_http_apigw_jv_member_t);
+        cont->nalloc = cont->nelts;
+        cont->u.members = (ngx_http_apigw_jv_member_t *) (cont + 1);
+        ngx_memcpy(cont->u.members, f->start, n);
+
+        if (cont->nelts > NGX_HTTP_APIGW_JV_LINEAR || f->dup) {
+            n = cont->nelts;
+
+            if (ngx_http_apigw_jv_dedup(&ps.ca, cont) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            if (cont->nelts != n) {
+                /* a repeated key is written once */
+                nc = 1;
+            }
+        }
+    }
+
+    if (nc) {
+        cont->text = NULL;
+        cont->text_len = 0;
+
+    } else {
+        cont->text = f->text;
+        cont->text_len = p - f->text;
+    }
+
+    v = f->slot;
+    v->type = f->type;
+    v->u.c = cont;
+
+    top = f->start;
+    keys = f->keys;
+    nc |= f->nc;
+    f--;
 
     goto done;
+
+element:
+
+    /* an array's next value: its slot on the stack */
+
+    if ((size_t) (ps.stack_end - top) < sizeof(ngx_http_apigw_jv_t)) {
+        top = ngx_http_apigw_jv_grow_stack(&ps, top, f);
+        if (top == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    v = (ngx_http_apigw_jv_t *) top;
+    top += sizeof(ngx_http_apigw_jv_t);
+
+    goto value;
 
 key:
 
     if (p == last || *p != '"') {
-        ngx_http_apigw_jv_skip(p, last, f);
+        ngx_http_apigw_jv_skip(p, last, nc);
 
         if (p == last || *p != '"') {
             return NGX_DECLINED;
         }
     }
+
+    if ((size_t) (ps.stack_end - top) < sizeof(ngx_http_apigw_jv_member_t)) {
+        top = ngx_http_apigw_jv_grow_stack(&ps, top, f);
+        if (top == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    m = (ngx_http_apigw_jv_member_t *) top;
 
     /*
      * a bit per (length, first byte) of the keys: a small object whose
@@ -455,9 +589,9 @@ key:
     q = ngx_http_apigw_jv_plain(p + 1, last);
 
     if (q < last && *q == '"') {
-        s.data = p + 1;
-        s.len = q - p - 1;
-        bit = (uint64_t) 1 << ((s.len * 7 + p[1]) & 63);
+        m->key.data = p + 1;
+        m->key.len = q - p - 1;
+        bit = (uint64_t) 1 << ((m->key.len * 7 + p[1]) & 63);
         p = q + 1;
 
     } else {
@@ -469,35 +603,26 @@ key:
         }
 
         p = ps.p;
-
-        if (!ps.canon) {
-            f->canon = 0;
-        }
+        nc |= !ps.canon;
+        m->key = s;
 
         /* escapes: never empty */
         bit = (uint64_t) 1 << ((s.len * 7 + s.data[0]) & 63);
     }
 
-    if (f->keys & bit) {
+    if (keys & bit) {
         f->dup = 1;
     }
 
-    f->keys |= bit;
+    keys |= bit;
 
-    if (nvals == ps.nvals_alloc) {
-        ps.nvals = nvals;
+    /* the value is written when it is read */
 
-        if (ngx_http_apigw_jv_push_val(&ps) != NGX_OK) {
-            return NGX_ERROR;
-        }
-    }
-
-    /* the value is set when it is complete */
-
-    ps.vals[nvals++].key = s;
+    v = &m->val;
+    top += sizeof(ngx_http_apigw_jv_member_t);
 
     if (p == last || *p != ':') {
-        ngx_http_apigw_jv_skip(p, last, f);
+        ngx_http_apigw_jv_skip(p, last, nc);
 
         if (p == last || *p != ':') {
             return NGX_DECLINED;
@@ -510,63 +635,69 @@ key:
 }
 
 
-/* more room on the element stack */
+/*
+ * more room on the element stack: the elements moved, the open
+ * containers' pointers into it with them; the new top
+ */
 
-static ngx_int_t
-ngx_http_apigw_jv_push_val(ngx_http_apigw_jv_parser_t *ps)
+static u_char *
+ngx_http_apigw_jv_grow_stack(ngx_http_apigw_jv_parser_t *ps, u_char *top,
+    ngx_http_apigw_jv_frame_t *f)
 {
-    ngx_uint_t                   n;
-    ngx_http_apigw_jv_member_t  *vals;
+    u_char   *stack, *old;
+    size_t    size;
 
-    n = ps->nvals_alloc * 2;
+    old = ps->stack;
+    size = 2 * (ps->stack_end - old);
 
-    vals = ngx_http_apigw_alloc(ps->a, n * sizeof(ngx_http_apigw_jv_member_t));
-    if (vals == NULL) {
-        return NGX_ERROR;
+    stack = ngx_http_apigw_alloc(ps->a, size);
+    if (stack == NULL) {
+        return NULL;
     }
 
-    ngx_memcpy(vals, ps->vals,
-               ps->nvals * sizeof(ngx_http_apigw_jv_member_t));
+    ngx_memcpy(stack, old, top - old);
 
-    ps->vals = vals;
-    ps->nvals_alloc = n;
+    for ( /* void */ ; f > ps->frames; f--) {
+        f->start = stack + (f->start - old);
 
-    return NGX_OK;
+        if ((u_char *) f->slot >= old && (u_char *) f->slot < top) {
+            f->slot = (ngx_http_apigw_jv_t *)
+                          (stack + ((u_char *) f->slot - old));
+        }
+    }
+
+    ps->stack = stack;
+    ps->stack_end = stack + size;
+
+    return stack + (top - old);
 }
 
 
-static ngx_int_t
-ngx_http_apigw_jv_push_frame(ngx_http_apigw_jv_parser_t *ps,
-    ngx_http_apigw_jv_type_e type)
+/* more room for open containers; the innermost one in the new room */
+
+static ngx_http_apigw_jv_frame_t *
+ngx_http_apigw_jv_grow_frames(ngx_http_apigw_jv_parser_t *ps,
+    ngx_http_apigw_jv_frame_t *f)
 {
     ngx_uint_t                  n;
     ngx_http_apigw_jv_frame_t  *frames;
 
-    if (ps->nframes == ps->nframes_alloc) {
-        n = ps->nframes_alloc * 2;
+    n = 2 * (ps->frames_end - ps->frames);
 
-        frames = ngx_http_apigw_alloc(ps->a,
-                                    n * sizeof(ngx_http_apigw_jv_frame_t));
-        if (frames == NULL) {
-            return NGX_ERROR;
-        }
-
-        ngx_memcpy(frames, ps->frames,
-                   ps->nframes * sizeof(ngx_http_apigw_jv_frame_t));
-
-        ps->frames = frames;
-        ps->nframes_alloc = n;
+    frames = ngx_http_apigw_alloc(ps->a, n * sizeof(ngx_http_apigw_jv_frame_t));
+    if (frames == NULL) {
+        return NULL;
     }
 
-    ps->frames[ps->nframes].type = type;
-    ps->frames[ps->nframes].start = ps->nvals;
-    ps->frames[ps->nframes].text = ps->p - 1;
-    ps->frames[ps->nframes].canon = 1;
-    ps->frames[ps->nframes].keys = 0;
-    ps->frames[ps->nframes].dup = 0;
-    ps->nframes++;
+    ngx_memcpy(frames, ps->frames,
+               (f - ps->frames + 1) * sizeof(ngx_http_apigw_jv_frame_t));
 
-    return NGX_OK;
+    f = frames + (f - ps->frames);
+
+    ps->frames = frames;
+    ps->frames_end = frames + n;
+
+    return f;
 }
 
 
@@ -1167,80 +1298,6 @@ ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp)
 
 
 /*
- * the usual numbers, read in one pass: an integer of at most 18 digits
- * (it fits int64_t) not starting with 0, or such digits, a point and
- * digits, 15 at most in all and no exponent: one exact division makes
- * the double, as in ngx_http_apigw_jv_real(), which says the same of
- * them.  NULL for the others, read by ngx_http_apigw_jv_number().
- */
-
-static ngx_inline u_char *
-ngx_http_apigw_jv_number_fast(ngx_http_apigw_jv_parser_t *ps, u_char *p,
-    u_char *last, ngx_http_apigw_jv_t *v)
-{
-    u_char      *q, *dot;
-    double       d;
-    uint64_t     u;
-    ngx_uint_t   n, neg;
-
-    neg = (*p == '-');
-    q = p + neg;
-
-    if (q == last || *q < '1' || *q > '9') {
-        return NULL;
-    }
-
-    u = *q++ - '0';
-
-    for (n = 1; q < last && *q >= '0' && *q <= '9'; n++) {
-        if (n == 18) {
-            return NULL;
-        }
-
-        u = u * 10 + (*q++ - '0');
-    }
-
-    if (q == last
-        || ((*q < '0' || *q > '9') && *q != '.' && *q != 'e' && *q != 'E'))
-    {
-        v->type = NGX_HTTP_APIGW_JV_INTEGER;
-        v->u.i = neg ? -(int64_t) u : (int64_t) u;
-        ps->canon = 1;
-        return q;
-    }
-
-    if (*q != '.' || n > 15) {
-        return NULL;
-    }
-
-    dot = q++;
-
-    for ( /* void */ ; q < last && *q >= '0' && *q <= '9'; n++) {
-        if (n == 15) {
-            return NULL;
-        }
-
-        u = u * 10 + (*q++ - '0');
-    }
-
-    if (q == dot + 1 || (q < last && (*q == 'e' || *q == 'E'))) {
-        return NULL;
-    }
-
-    d = (double) u / ngx_http_apigw_jv_pow10[q - dot - 1];
-
-    v->type = NGX_HTTP_APIGW_JV_REAL;
-    v->u.d = neg ? -d : d;
-
-    /* written as it is: no trailing zero but in "x.0", from 1e-3 to 1e7 */
-
-    ps->canon = (q[-1] != '0' || q[-2] == '.') && d >= 1e-3 && d < 1e7;
-
-    return q;
-}
-
-
-/*
  * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?: an integer when neither
  * fraction nor exponent, and it must fit int64_t; else a real
  */
@@ -1489,95 +1546,6 @@ slow:
 
     v->type = NGX_HTTP_APIGW_JV_REAL;
     v->u.d = d;
-
-    return NGX_OK;
-}
-
-
-/* the innermost container is complete: its elements into their own memory */
-
-static ngx_int_t
-ngx_http_apigw_jv_close(ngx_http_apigw_jv_parser_t *ps,
-    ngx_http_apigw_jv_t *v)
-{
-    size_t                       size;
-    ngx_uint_t                   i, n;
-    ngx_http_apigw_jv_t         *e;
-    ngx_http_apigw_jv_cont_t    *c;
-    ngx_http_apigw_jv_frame_t   *f;
-    ngx_http_apigw_jv_member_t  *m;
-
-    f = &ps->frames[--ps->nframes];
-    n = ps->nvals - f->start;
-    m = &ps->vals[f->start];
-
-    /*
-     * the container and its elements in one piece, taken from the
-     * chunk here (ngx_http_apigw_jv_cont_new() and the allocator's call
-     * for each container were a fifth of a parse); elements are 8-byte
-     * multiples, so the piece keeps the chunk's alignment
-     */
-
-    size = sizeof(ngx_http_apigw_jv_cont_t)
-           + n * ((f->type == NGX_HTTP_APIGW_JV_ARRAY)
-                  ? sizeof(ngx_http_apigw_jv_t)
-                  : sizeof(ngx_http_apigw_jv_member_t));
-
-    if (size <= (size_t) (ps->ch->last - ps->ch->pos)) {
-        c = (ngx_http_apigw_jv_cont_t *) ps->ch->pos;
-        ps->ch->pos += size;
-
-    } else {
-        c = ngx_http_apigw_alloc(&ps->ca, size);
-        if (c == NULL) {
-            return NGX_ERROR;
-        }
-    }
-
-    c->type = f->type;
-    c->nelts = n;
-    c->nalloc = n;
-    c->u.elts = n ? (ngx_http_apigw_jv_t *) (c + 1) : NULL;
-    c->index = NULL;
-    c->nindex = 0;
-    c->doc = ps->doc;
-
-    if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
-        e = c->u.elts;
-
-        for (i = 0; i < n; i++) {
-            e[i] = m[i].val;
-        }
-
-    } else if (n) {
-        ngx_memcpy(c->u.members, m, n * sizeof(ngx_http_apigw_jv_member_t));
-
-        if (n > NGX_HTTP_APIGW_JV_LINEAR || f->dup) {
-            if (ngx_http_apigw_jv_dedup(&ps->ca, c) != NGX_OK) {
-                return NGX_ERROR;
-            }
-
-            if (c->nelts != n) {
-                /* a repeated key is written once */
-                f->canon = 0;
-            }
-        }
-    }
-
-    ps->nvals = f->start;
-
-    if (f->canon) {
-        c->text = f->text;
-        c->text_len = ps->p - f->text;
-
-    } else {
-        c->text = NULL;
-        c->text_len = 0;
-        ngx_http_apigw_jv_not_canon(ps);
-    }
-
-    v->type = f->type;
-    v->u.c = c;
 
     return NGX_OK;
 }
