@@ -30,17 +30,16 @@
 /*
  * an open container: its elements are on the parser's stack from start,
  * as the container will hold them (values of an array, members of an
- * object), and its value goes to slot once it is closed
+ * object); its own value goes to the slot just below start
  */
 
 typedef struct {
     ngx_http_apigw_jv_type_e            type;
-    ngx_uint_t                          dup;     /* a key bit seen twice */
+    ngx_uint_t                          nc;      /* not written as its text */
     u_char                             *start;
-    ngx_http_apigw_jv_t                *slot;
     u_char                             *text;    /* its "[" or "{" */
-    uint64_t                            keys;    /* the parent's key bits */
-    ngx_uint_t                          nc;      /* the parent's nc */
+    uint64_t                            keys;    /* an object's key bits */
+    ngx_uint_t                          dup;     /* a key bit seen twice */
 } ngx_http_apigw_jv_frame_t;
 
 
@@ -59,6 +58,7 @@ typedef struct {
     ngx_http_apigw_jv_frame_t          *frames;  /* open containers */
     ngx_http_apigw_jv_frame_t          *frames_end;
 
+    ngx_http_apigw_jv_doc_t            *doc;
     ngx_uint_t                          canon;   /* of the last string */
 } ngx_http_apigw_jv_parser_t;
 
@@ -73,6 +73,9 @@ static ngx_int_t ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps,
     ngx_str_t *s, ngx_uint_t key, u_char *start, u_char *p);
 static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
 static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
+#if (NGX_HTTP_APIGW_SSE2)
+static ngx_inline unsigned ngx_http_apigw_jv_plain_mask(__m128i x);
+#endif
 static size_t ngx_http_apigw_jv_utf8(u_char *p, u_char *last);
 static ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
 static ngx_int_t ngx_http_apigw_jv_number(ngx_http_apigw_jv_parser_t *ps,
@@ -109,18 +112,19 @@ static const double  ngx_http_apigw_jv_pow10[] = {
 #define ngx_http_apigw_jv_ws(c)                                              \
     ((c) <= ' ' && ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t'))
 
-/*
- * whitespace; inside a container, which is then not written as it was
- * (nc: "not canonical", of the innermost open container)
- */
-#define ngx_http_apigw_jv_skip(p, last, nc)                                  \
+/* whitespace; inside a container, which is then not written as it was */
+#define ngx_http_apigw_jv_skip(p, last, f)                                   \
     if ((p) < (last) && ngx_http_apigw_jv_ws(*(p))) {                        \
         do {                                                                 \
             (p)++;                                                           \
         } while ((p) < (last) && ngx_http_apigw_jv_ws(*(p)));                \
                                                                              \
-        nc = 1;                                                              \
+        (f)->nc = 1;                                                         \
     }
+
+/* where the value being read goes: the last slot taken on the stack */
+#define ngx_http_apigw_jv_slot(top)                                          \
+    ((ngx_http_apigw_jv_t *) ((top) - sizeof(ngx_http_apigw_jv_t)))
 
 /* a key's bit in a 64-bit set of the keys of an object */
 #define ngx_http_apigw_jv_key_bit(k)                                         \
@@ -133,15 +137,14 @@ static const double  ngx_http_apigw_jv_pow10[] = {
 
 
 /*
- * The parser keeps its state in locals: p, the cursor; top, the top of
- * the element stack; v, where the value being read goes (the slot taken
- * for it on the stack, or the result); f, the innermost open container
- * (frames[0], of type NULL, at the top level), with keys (its key bits)
- * and nc (it is not written as its text) kept aside.  Each value is
- * written once on the stack, and a closed container's elements copied
- * once into its memory.  Where JSON expects a byte, that byte is looked
- * for first, whitespace only if it is not there: compact texts (most
- * bodies) go the short way.
+ * The parser keeps its state in four locals (few enough for registers):
+ * p, the cursor; last; top, the top of the element stack, just above the
+ * slot of the value being read (the result's slot is the stack's first);
+ * f, the innermost open container (frames[0], of type NULL, at the top
+ * level).  Each value is written once on the stack, and a closed
+ * container's elements are copied once into its memory.  Where JSON
+ * expects a byte, that byte is looked for first, whitespace only if it
+ * is not there: compact texts (most bodies) go the short way.
  */
 
 ngx_int_t
@@ -151,12 +154,11 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     u_char                      *p, *q, *last, *top, *dot, c;
     size_t                       n, size;
     double                       d;
-    uint64_t                     bit, keys, u;
+    uint64_t                     bit, u;
     ngx_int_t                    rc;
-    ngx_uint_t                   nc, neg, nd;
+    ngx_uint_t                   neg, nd;
     ngx_str_t                    s;
-    ngx_http_apigw_jv_t         *v, res;
-    ngx_http_apigw_jv_doc_t     *doc;
+    ngx_http_apigw_jv_t         *v;
     ngx_http_apigw_jv_cont_t    *cont;
     ngx_http_apigw_jv_frame_t   *f, frames[16];
     ngx_http_apigw_jv_member_t  *m, stack[32];
@@ -184,12 +186,12 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
         ps.ch = &ps.chunks;
     }
 
-    doc = ngx_http_apigw_alloc(&ps.ca, sizeof(ngx_http_apigw_jv_doc_t));
-    if (doc == NULL) {
+    ps.doc = ngx_http_apigw_alloc(&ps.ca, sizeof(ngx_http_apigw_jv_doc_t));
+    if (ps.doc == NULL) {
         return NGX_ERROR;
     }
 
-    doc->changed = 0;
+    ps.doc->changed = 0;
 
     /* the first levels and elements on the C stack */
 
@@ -202,11 +204,8 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 
     p = data;
     last = ps.last;
-    top = ps.stack;
+    top = ps.stack + sizeof(ngx_http_apigw_jv_t);
     f = frames;
-    v = &res;
-    keys = 0;
-    nc = 0;
 
 value:
 
@@ -217,7 +216,7 @@ value:
     c = *p;
 
     if (ngx_http_apigw_jv_ws(c)) {
-        ngx_http_apigw_jv_skip(p, last, nc);
+        ngx_http_apigw_jv_skip(p, last, f);
 
         if (p == last) {
             return NGX_DECLINED;
@@ -233,6 +232,7 @@ value:
         /* the usual string: bytes as they are, up to its quote */
 
         q = ngx_http_apigw_jv_plain(p + 1, last);
+        v = ngx_http_apigw_jv_slot(top);
 
         if (q < last && *q == '"') {
             v->type = NGX_HTTP_APIGW_JV_STRING;
@@ -250,8 +250,12 @@ value:
         }
 
         p = ps.p;
-        nc |= !ps.canon;
         v->type = NGX_HTTP_APIGW_JV_STRING;
+
+        if (!ps.canon) {
+            f->nc = 1;
+        }
+
         break;
 
     case '{':
@@ -267,18 +271,15 @@ value:
         f++;
         f->type = (c == '{') ? NGX_HTTP_APIGW_JV_OBJECT
                              : NGX_HTTP_APIGW_JV_ARRAY;
-        f->dup = 0;
+        f->nc = 0;
         f->start = top;
-        f->slot = v;
         f->text = p;
-        f->keys = keys;
-        f->nc = nc;
+        f->keys = 0;
+        f->dup = 0;
 
-        keys = 0;
-        nc = 0;
         p++;
 
-        ngx_http_apigw_jv_skip(p, last, nc);
+        ngx_http_apigw_jv_skip(p, last, f);
 
         if (p < last && *p == (c == '{' ? '}' : ']')) {
             p++;
@@ -315,6 +316,7 @@ value:
         }
 
         p += n;
+        v = ngx_http_apigw_jv_slot(top);
         v->type = (c == 't') ? NGX_HTTP_APIGW_JV_TRUE
                   : (c == 'f') ? NGX_HTTP_APIGW_JV_FALSE
                   : NGX_HTTP_APIGW_JV_NULL;
@@ -331,6 +333,7 @@ value:
          * ngx_http_apigw_jv_number().
          */
 
+        v = ngx_http_apigw_jv_slot(top);
         neg = (c == '-');
         q = p + neg;
 
@@ -387,7 +390,10 @@ value:
          * first not 0 (then it is at least 1e-3 too)
          */
 
-        nc |= (dot - p - neg > 7) | (q[-1] == '0' && q[-2] != '.');
+        if (dot - p - neg > 7 || (q[-1] == '0' && q[-2] != '.')) {
+            f->nc = 1;
+        }
+
         p = q;
         goto nul;
 
@@ -401,7 +407,10 @@ value:
         }
 
         p = ps.p;
-        nc |= !ps.canon;
+
+        if (!ps.canon) {
+            f->nc = 1;
+        }
 
     nul:
 
@@ -412,7 +421,7 @@ value:
 
         if (p < last && *p == '\0') {
             p++;
-            nc = 1;
+            f->nc = 1;
         }
 
         break;
@@ -435,17 +444,17 @@ done:
         }
 
     } else {
-        ngx_http_apigw_jv_skip(p, last, nc);
+        ngx_http_apigw_jv_skip(p, last, f);
 
         if (p != last) {
             return NGX_DECLINED;
         }
 
-        *out = res;
+        *out = *(ngx_http_apigw_jv_t *) ps.stack;
         return NGX_OK;
     }
 
-    ngx_http_apigw_jv_skip(p, last, nc);
+    ngx_http_apigw_jv_skip(p, last, f);
 
     if (p == last) {
         return NGX_DECLINED;
@@ -492,7 +501,7 @@ close:
     cont->type = f->type;
     cont->index = NULL;
     cont->nindex = 0;
-    cont->doc = doc;
+    cont->doc = ps.doc;
 
     if (n == 0) {
         cont->nelts = 0;
@@ -520,27 +529,29 @@ close:
 
             if (cont->nelts != n) {
                 /* a repeated key is written once */
-                nc = 1;
+                f->nc = 1;
             }
         }
     }
 
-    if (nc) {
+    if (f->nc) {
         cont->text = NULL;
         cont->text_len = 0;
+
+        /* neither is its container */
+        f[-1].nc = 1;
 
     } else {
         cont->text = f->text;
         cont->text_len = p - f->text;
     }
 
-    v = f->slot;
+    top = f->start;
+
+    v = ngx_http_apigw_jv_slot(top);
     v->type = f->type;
     v->u.c = cont;
 
-    top = f->start;
-    keys = f->keys;
-    nc |= f->nc;
     f--;
 
     goto done;
@@ -556,7 +567,6 @@ element:
         }
     }
 
-    v = (ngx_http_apigw_jv_t *) top;
     top += sizeof(ngx_http_apigw_jv_t);
 
     goto value;
@@ -564,7 +574,7 @@ element:
 key:
 
     if (p == last || *p != '"') {
-        ngx_http_apigw_jv_skip(p, last, nc);
+        ngx_http_apigw_jv_skip(p, last, f);
 
         if (p == last || *p != '"') {
             return NGX_DECLINED;
@@ -603,26 +613,29 @@ key:
         }
 
         p = ps.p;
-        nc |= !ps.canon;
         m->key = s;
+
+        if (!ps.canon) {
+            f->nc = 1;
+        }
+
 
         /* escapes: never empty */
         bit = (uint64_t) 1 << ((s.len * 7 + s.data[0]) & 63);
     }
 
-    if (keys & bit) {
+    if (f->keys & bit) {
         f->dup = 1;
     }
 
-    keys |= bit;
+    f->keys |= bit;
 
-    /* the value is written when it is read */
+    /* the value is written into the member when it is read */
 
-    v = &m->val;
     top += sizeof(ngx_http_apigw_jv_member_t);
 
     if (p == last || *p != ':') {
-        ngx_http_apigw_jv_skip(p, last, nc);
+        ngx_http_apigw_jv_skip(p, last, f);
 
         if (p == last || *p != ':') {
             return NGX_DECLINED;
@@ -659,11 +672,6 @@ ngx_http_apigw_jv_grow_stack(ngx_http_apigw_jv_parser_t *ps, u_char *top,
 
     for ( /* void */ ; f > ps->frames; f--) {
         f->start = stack + (f->start - old);
-
-        if ((u_char *) f->slot >= old && (u_char *) f->slot < top) {
-            f->slot = (ngx_http_apigw_jv_t *)
-                          (stack + ((u_char *) f->slot - old));
-        }
     }
 
     ps->stack = stack;
@@ -916,33 +924,15 @@ ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 
 
 /*
- * n bytes from p to d (n fits before lim); a short run, where 16 bytes
- * can be read and written, in one copy of a constant size, which the
- * compiler makes two moves: the bytes past d + n are the chunk's free
- * room, written again later
- */
-
-static ngx_inline u_char *
-ngx_http_apigw_jv_copy_run(u_char *d, u_char *lim, u_char *p, u_char *last,
-    size_t n)
-{
-    if (n <= 16 && lim - d >= 16 && last - p >= 16) {
-        ngx_memcpy(d, p, 16);
-        return d + n;
-    }
-
-    return ngx_cpymem(d, p, n);
-}
-
-
-/*
  * a string with escapes in one pass: start..p (its first backslash) is
  * checked already; the value is written into the free room of the
- * current chunk, which is taken once the string is complete.  NGX_AGAIN
- * when the room ends before the string: the caller goes the slow way.
- * Under AddressSanitizer the room is a piece of its own as long as the
- * rest of the text (the value is never longer), so that the sanitizer
- * checks this very loop.
+ * current chunk, which is taken once the string is complete.  Plain
+ * bytes go 16 at a time: copied whole, then looked at (the bytes past
+ * those that count are the chunk's free room, written again later).
+ * NGX_AGAIN when the room ends before the string: the caller goes the
+ * slow way.  Under AddressSanitizer the room is a piece of its own as
+ * long as the rest of the text (the value is never longer), so that the
+ * sanitizer checks this very loop.
  */
 
 static ngx_int_t
@@ -952,6 +942,10 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     u_char    *last, *d, *dst, *lim;
     size_t     n;
     uint32_t   cp, lo;
+#if (NGX_HTTP_APIGW_SSE2)
+    unsigned   bits;
+    __m128i    x;
+#endif
 
     last = ps->last;
 
@@ -971,14 +965,21 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
     }
 #endif
 
-    d = ngx_http_apigw_jv_copy_run(dst, lim, start, last, p - start);
+    /* a short run, where 16 bytes can be read, in one copy of 16 */
+
+    if (p - start <= 16 && last - start >= 16) {
+        ngx_memcpy(dst, start, 16);
+        d = dst + (p - start);
+
+    } else {
+        d = ngx_cpymem(dst, start, p - start);
+    }
+
     ps->canon = 1;
 
-    for ( ;; ) {
+    /* p is at a byte that needs attention */
 
-        if (p == last) {
-            return NGX_DECLINED;
-        }
+    for ( ;; ) {
 
         if (*p == '\\') {
             if (last - p < 2) {
@@ -994,32 +995,32 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
             case '\\':
                 *d++ = p[1];
                 p += 2;
-                continue;
+                goto plain;
             case '/':
                 *d++ = '/';
                 p += 2;
                 ps->canon = 0;
-                continue;
+                goto plain;
             case 'b':
                 *d++ = '\b';
                 p += 2;
-                continue;
+                goto plain;
             case 'f':
                 *d++ = '\f';
                 p += 2;
-                continue;
+                goto plain;
             case 'n':
                 *d++ = '\n';
                 p += 2;
-                continue;
+                goto plain;
             case 'r':
                 *d++ = '\r';
                 p += 2;
-                continue;
+                goto plain;
             case 't':
                 *d++ = '\t';
                 p += 2;
-                continue;
+                goto plain;
             case 'u':
                 break;
             default:
@@ -1064,7 +1065,7 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
             }
 
             d = ngx_http_apigw_jv_utf8_put(d, cp);
-            continue;
+            goto plain;
         }
 
         if (*p == '"') {
@@ -1075,23 +1076,60 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
             return NGX_DECLINED;
         }
 
-        if (*p >= 0x80) {
-            n = ngx_http_apigw_jv_utf8(p, last);
-            if (n == 0) {
-                return NGX_DECLINED;
-            }
+        /* UTF-8 */
 
-        } else {
-            /* a run of plain bytes */
-            n = ngx_http_apigw_jv_plain(p, last) - p;
+        n = ngx_http_apigw_jv_utf8(p, last);
+        if (n == 0) {
+            return NGX_DECLINED;
         }
 
         if ((size_t) (lim - d) < n) {
             return NGX_AGAIN;
         }
 
-        d = ngx_http_apigw_jv_copy_run(d, lim, p, last, n);
+        d = ngx_cpymem(d, p, n);
         p += n;
+
+    plain:
+
+        /* a run of plain bytes, up to the next that needs attention */
+
+#if (NGX_HTTP_APIGW_SSE2)
+        while (last - p >= 16 && lim - d >= 16) {
+            x = _mm_loadu_si128((__m128i *) p);
+            _mm_storeu_si128((__m128i *) d, x);
+
+            bits = ngx_http_apigw_jv_plain_mask(x);
+
+            if (bits) {
+                n = __builtin_ctz(bits);
+                p += n;
+                d += n;
+                goto next;
+            }
+
+            p += 16;
+            d += 16;
+        }
+#endif
+
+        while (p < last && ngx_http_apigw_jv_plain_bytes[*p]) {
+            if (d == lim) {
+                return NGX_AGAIN;
+            }
+
+            *d++ = *p++;
+        }
+
+        if (p == last) {
+            return NGX_DECLINED;
+        }
+
+#if (NGX_HTTP_APIGW_SSE2)
+    next:
+#endif
+
+        continue;
     }
 
     s->data = dst;
@@ -1161,21 +1199,9 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
 
 #if (NGX_HTTP_APIGW_SSE2)
     unsigned  bits;
-    __m128i   x, quote, bslash, space;
-
-    /* 16 at a time: the bytes >= 0x80 or < 0x20 are < 0x20 signed */
-
-    quote = _mm_set1_epi8('"');
-    bslash = _mm_set1_epi8('\\');
-    space = _mm_set1_epi8(0x20);
 
     while (last - p >= 16) {
-        x = _mm_loadu_si128((__m128i *) p);
-
-        bits = _mm_movemask_epi8(_mm_or_si128(
-                   _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                _mm_cmpeq_epi8(x, bslash)),
-                   _mm_cmplt_epi8(x, space)));
+        bits = ngx_http_apigw_jv_plain_mask(_mm_loadu_si128((__m128i *) p));
 
         if (bits) {
             return p + __builtin_ctz(bits);
@@ -1210,6 +1236,25 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
 
     return p;
 }
+
+
+#if (NGX_HTTP_APIGW_SSE2)
+
+/*
+ * the bytes of 16 that need attention, a bit each: '"', '\\', and those
+ * < 0x20 or >= 0x80 (both < 0x20 signed)
+ */
+
+static ngx_inline unsigned
+ngx_http_apigw_jv_plain_mask(__m128i x)
+{
+    return _mm_movemask_epi8(_mm_or_si128(
+               _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                            _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+               _mm_cmpgt_epi8(_mm_set1_epi8(0x20), x)));
+}
+
+#endif
 
 
 u_char *
