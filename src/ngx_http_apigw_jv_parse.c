@@ -54,6 +54,7 @@ typedef struct {
 
     u_char                             *stack;   /* the elements */
     u_char                             *stack_end;
+    u_char                             *stack_lim;   /* room for one */
 
     ngx_http_apigw_jv_frame_t          *frames;  /* open containers */
     ngx_http_apigw_jv_frame_t          *frames_end;
@@ -197,6 +198,7 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 
     ps.stack = (u_char *) stack;
     ps.stack_end = (u_char *) stack + sizeof(stack);
+    ps.stack_lim = ps.stack_end - sizeof(ngx_http_apigw_jv_member_t);
     ps.frames = frames;
     ps.frames_end = frames + sizeof(frames) / sizeof(frames[0]);
 
@@ -269,8 +271,8 @@ value:
         }
 
         f++;
-        f->type = (c == '{') ? NGX_HTTP_APIGW_JV_OBJECT
-                             : NGX_HTTP_APIGW_JV_ARRAY;
+        f->type = (*p == '{') ? NGX_HTTP_APIGW_JV_OBJECT
+                              : NGX_HTTP_APIGW_JV_ARRAY;
         f->nc = 0;
         f->start = top;
         f->text = p;
@@ -281,7 +283,9 @@ value:
 
         ngx_http_apigw_jv_skip(p, last, f);
 
-        if (p < last && *p == (c == '{' ? '}' : ']')) {
+        /* "}" and "]" follow "{" and "[" by 2 */
+
+        if (p < last && *p == f->text[0] + 2) {
             p++;
             goto close;
         }
@@ -295,7 +299,7 @@ value:
             return NGX_DECLINED;
         }
 
-        if (c == '{') {
+        if (f->type == NGX_HTTP_APIGW_JV_OBJECT) {
             goto key;
         }
 
@@ -560,7 +564,7 @@ element:
 
     /* an array's next value: its slot on the stack */
 
-    if ((size_t) (ps.stack_end - top) < sizeof(ngx_http_apigw_jv_t)) {
+    if (top > ps.stack_lim) {
         top = ngx_http_apigw_jv_grow_stack(&ps, top, f);
         if (top == NULL) {
             return NGX_ERROR;
@@ -581,7 +585,7 @@ key:
         }
     }
 
-    if ((size_t) (ps.stack_end - top) < sizeof(ngx_http_apigw_jv_member_t)) {
+    if (top > ps.stack_lim) {
         top = ngx_http_apigw_jv_grow_stack(&ps, top, f);
         if (top == NULL) {
             return NGX_ERROR;
@@ -649,7 +653,8 @@ key:
 
 
 /*
- * more room on the element stack: the elements moved, the open
+ * more room on the element stack (checked for a member, the larger
+ * element, before either is taken): the elements moved, the open
  * containers' pointers into it with them; the new top
  */
 
@@ -676,6 +681,7 @@ ngx_http_apigw_jv_grow_stack(ngx_http_apigw_jv_parser_t *ps, u_char *top,
 
     ps->stack = stack;
     ps->stack_end = stack + size;
+    ps->stack_lim = ps->stack_end - sizeof(ngx_http_apigw_jv_member_t);
 
     return stack + (top - old);
 }
@@ -1200,7 +1206,9 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
 #if (NGX_HTTP_APIGW_SSE2)
     unsigned  bits;
 
-    while (last - p >= 16) {
+    /* the first 16 apart: most strings end there */
+
+    if (last - p >= 16) {
         bits = ngx_http_apigw_jv_plain_mask(_mm_loadu_si128((__m128i *) p));
 
         if (bits) {
@@ -1208,6 +1216,17 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
         }
 
         p += 16;
+
+        while (last - p >= 16) {
+            bits = ngx_http_apigw_jv_plain_mask(
+                       _mm_loadu_si128((__m128i *) p));
+
+            if (bits) {
+                return p + __builtin_ctz(bits);
+            }
+
+            p += 16;
+        }
     }
 #endif
 
