@@ -76,6 +76,8 @@ static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
 static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
 #if (NGX_HTTP_APIGW_SSE2)
 static ngx_inline unsigned ngx_http_apigw_jv_plain_mask(__m128i x);
+static ngx_inline u_char *ngx_http_apigw_jv_escaped(u_char *p, u_char *last,
+    u_char **dp, u_char *lim);
 #endif
 static size_t ngx_http_apigw_jv_utf8(u_char *p, u_char *last);
 static ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
@@ -99,6 +101,14 @@ static const u_char  ngx_http_apigw_jv_plain_bytes[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
     /* 0x80 and above: 0 */
+};
+
+
+/* what the short escapes but "\\/" and "\\u" stand for, 0 for the others */
+
+static const u_char  ngx_http_apigw_jv_escapes[128] = {
+    ['"'] = '"', ['\\'] = '\\', ['b'] = '\b', ['f'] = '\f', ['n'] = '\n',
+    ['r'] = '\r', ['t'] = '\t'
 };
 
 
@@ -153,6 +163,9 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     ngx_uint_t flags, ngx_http_apigw_jv_t *out)
 {
     u_char                      *p, *q, *last, *top, *dot, c;
+#if (NGX_HTTP_APIGW_SSE2)
+    u_char                      *to, *lim;
+#endif
     size_t                       n, size;
     double                       d;
     uint64_t                     bit, u;
@@ -243,6 +256,63 @@ value:
             p = q + 1;
             break;
         }
+
+#if (NGX_HTTP_APIGW_SSE2)
+
+        /*
+         * the usual string with escapes, decoded here into the chunk's
+         * free room (the bytes before the first escape copied first, 16
+         * at once when they are fewer); under AddressSanitizer into a
+         * piece of its own as long as the rest of the text, as in
+         * ngx_http_apigw_jv_unescape()
+         */
+
+        if (q < last && *q == '\\') {
+#if (NGX_HTTP_APIGW_ASAN)
+            to = ngx_http_apigw_alloc(&ps.ca, last - p);
+            if (to == NULL) {
+                return NGX_ERROR;
+            }
+
+            lim = to + (last - p);
+#else
+            to = ps.ch->pos;
+            lim = ps.ch->last;
+#endif
+            s.data = to;
+
+            if (to != NULL && lim - to >= q - p + 16) {
+                if (q - p <= 17 && last - p >= 17) {
+                    ngx_memcpy(to, p + 1, 16);
+                    to += q - p - 1;
+
+                } else {
+                    to = ngx_cpymem(to, p + 1, q - p - 1);
+                }
+
+                q = ngx_http_apigw_jv_escaped(q, last, &to, lim);
+
+                if (q) {
+                    v->type = NGX_HTTP_APIGW_JV_STRING;
+                    v->u.s.data = s.data;
+                    v->u.s.len = to - s.data;
+                    p = q;
+
+#if !(NGX_HTTP_APIGW_ASAN)
+                    /* the room taken, 8-byte aligned as the chunk's pieces */
+
+                    n = (v->u.s.len + 7) & ~(size_t) 7;
+                    ps.ch->pos = ((size_t) (lim - s.data) < n)
+                                 ? lim : s.data + n;
+#endif
+                    break;
+                }
+
+                q = ngx_http_apigw_jv_plain(p + 1, last);
+            }
+        }
+
+#endif
 
         ps.p = p;
 
@@ -1271,6 +1341,78 @@ ngx_http_apigw_jv_plain_mask(__m128i x)
                _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
                             _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
                _mm_cmpgt_epi8(_mm_set1_epi8(0x20), x)));
+}
+
+#endif
+
+
+#if (NGX_HTTP_APIGW_SSE2)
+
+/*
+ * the usual string with escapes: ASCII, and the short escapes that are
+ * written again as they are (not "\\/" or "\\u"), decoded 16 bytes at a
+ * time to *dp, before lim; from its first backslash at p (the bytes
+ * before are at *dp already).  The end of its text, or NULL for the
+ * others (ngx_http_apigw_jv_string() reads them).
+ */
+
+static ngx_inline u_char *
+ngx_http_apigw_jv_escaped(u_char *p, u_char *last, u_char **dp, u_char *lim)
+{
+    u_char    *d, c;
+    unsigned   bits;
+    __m128i    x;
+
+    d = *dp;
+
+    for ( ;; ) {
+
+        /* p is at a backslash */
+
+        if (last - p < 2 || p[1] >= 0x80 || d == lim) {
+            return NULL;
+        }
+
+        c = ngx_http_apigw_jv_escapes[p[1]];
+
+        if (c == 0) {
+            return NULL;
+        }
+
+        *d++ = c;
+        p += 2;
+
+        for ( ;; ) {
+            if (last - p < 16 || lim - d < 16) {
+                return NULL;
+            }
+
+            x = _mm_loadu_si128((__m128i *) p);
+            _mm_storeu_si128((__m128i *) d, x);
+
+            bits = ngx_http_apigw_jv_plain_mask(x);
+
+            if (bits) {
+                break;
+            }
+
+            p += 16;
+            d += 16;
+        }
+
+        bits = __builtin_ctz(bits);
+        p += bits;
+        d += bits;
+
+        if (*p == '"') {
+            *dp = d;
+            return p + 1;
+        }
+
+        if (*p != '\\') {
+            return NULL;
+        }
+    }
 }
 
 #endif
