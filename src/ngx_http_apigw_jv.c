@@ -19,7 +19,6 @@
     }
 
 
-
 static uint64_t ngx_http_apigw_jv_hash(u_char *p, size_t len);
 static uint64_t ngx_http_apigw_jv_make_seed(void);
 static ngx_int_t ngx_http_apigw_jv_grow(ngx_http_apigw_alloc_t *a,

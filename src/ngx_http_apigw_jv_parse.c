@@ -26,7 +26,6 @@
 #endif
 
 
-
 /*
  * an open container: its elements are on the parser's stack from start,
  * as the container will hold them (values of an array, members of an
@@ -665,7 +664,7 @@ key:
     m = (ngx_http_apigw_jv_member_t *) top;
 
     /*
-     * a bit per (length, first byte) of the keys: a small object whose
+     * a bit per length + first byte of the keys: a small object whose
      * keys all have bits of their own has no key twice, and its close
      * compares none (an empty key's "first byte" is its closing quote)
      */
@@ -675,7 +674,7 @@ key:
     if (q < last && *q == '"') {
         m->key.data = p + 1;
         m->key.len = q - p - 1;
-        bit = (uint64_t) 1 << ((m->key.len * 7 + p[1]) & 63);
+        bit = (uint64_t) 1 << ((m->key.len + p[1]) & 63);
         p = q + 1;
 
     } else {
@@ -693,9 +692,8 @@ key:
             f->nc = 1;
         }
 
-
         /* escapes: never empty */
-        bit = (uint64_t) 1 << ((s.len * 7 + s.data[0]) & 63);
+        bit = (uint64_t) 1 << ((s.len + s.data[0]) & 63);
     }
 
     if (f->keys & bit) {
