@@ -1280,7 +1280,7 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
         bits = ngx_http_apigw_jv_plain_mask(_mm_loadu_si128((__m128i *) p));
 
         if (bits) {
-            return p + __builtin_ctz(bits);
+            return p + (unsigned) __builtin_ctz(bits);
         }
 
         p += 16;
@@ -1290,7 +1290,7 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
                        _mm_loadu_si128((__m128i *) p));
 
             if (bits) {
-                return p + __builtin_ctz(bits);
+                return p + (unsigned) __builtin_ctz(bits);
             }
 
             p += 16;
