@@ -11,7 +11,7 @@
  *         src/ngx_http_apigw_vtl_parse.c src/ngx_http_apigw_vtl_eval.c \
  *         src/ngx_http_apigw_jsonpath.c src/ngx_http_apigw_util.c \
  *         src/ngx_http_apigw_jv.c src/ngx_http_apigw_jv_parse.c \
- *         -lpcre2-8 -lm
+ *         -ljansson -lpcre2-8 -lm
  *
  *     vtl_bench [-s SECONDS] REQUEST.vtl RESPONSE.vtl BODY...
  *
