@@ -12,7 +12,7 @@
  * value share, as references to a mutable Java object do.  Objects keep
  * their members in insertion order (a LinkedHashMap); a member set again
  * keeps its place.  Strings are UTF-8 bytes with a length; they may hold
- * NUL bytes and point into the text they were parsed from.
+ * NUL bytes and point into (a copy of) the text they were parsed from.
  */
 
 
@@ -158,9 +158,10 @@ struct ngx_http_apigw_jv_out_s {
  * that do not overflow; "\u0000" in strings only if allowed, never in
  * keys; well-formed UTF-8; nesting up to NGX_HTTP_APIGW_JV_MAX_DEPTH)
  * and giving the same values (a repeated key keeps its first place and
- * its last value).  Strings without escapes point into data, which must
- * outlive the value.  NGX_OK, NGX_DECLINED when the text is not JSON,
- * NGX_ERROR when out of memory.
+ * its last value).  The parse reads a copy of data taken from a (the
+ * text and 16 bytes), into which strings without escapes point: data
+ * need not outlive the value.  NGX_OK, NGX_DECLINED when the text is not
+ * JSON, NGX_ERROR when out of memory.
  */
 ngx_int_t ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data,
     size_t len, ngx_uint_t flags, ngx_http_apigw_jv_t *out);

@@ -27,6 +27,15 @@
 
 
 /*
+ * the parse reads a copy of the text followed by this many bytes 0xff, a
+ * byte that nothing in JSON takes (not a digit, separator or whitespace,
+ * and not UTF-8): where it is read past the text, it stops the scans and
+ * fails the checks that follow, so that these need not look at the end
+ */
+#define NGX_HTTP_APIGW_JV_PAD  16
+
+
+/*
  * an open container: its elements are on the parser's stack from start,
  * as the container will hold them (values of an array, members of an
  * object); its own value goes to the slot just below start
@@ -73,10 +82,11 @@ static ngx_int_t ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps,
     ngx_str_t *s, ngx_uint_t key, u_char *start, u_char *p);
 static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
 static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
+static ngx_inline u_char *ngx_http_apigw_jv_scan(u_char *p);
 #if (NGX_HTTP_APIGW_SSE2)
 static ngx_inline unsigned ngx_http_apigw_jv_plain_mask(__m128i x);
-static ngx_inline u_char *ngx_http_apigw_jv_escaped(u_char *p, u_char *last,
-    u_char **dp, u_char *lim);
+static ngx_inline u_char *ngx_http_apigw_jv_escaped(u_char *p, u_char **dp,
+    u_char *lim);
 #endif
 static size_t ngx_http_apigw_jv_utf8(u_char *p, u_char *last);
 static ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
@@ -122,12 +132,15 @@ static const double  ngx_http_apigw_jv_pow10[] = {
 #define ngx_http_apigw_jv_ws(c)                                              \
     ((c) <= ' ' && ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t'))
 
-/* whitespace; inside a container, which is then not written as it was */
-#define ngx_http_apigw_jv_skip(p, last, f)                                   \
-    if ((p) < (last) && ngx_http_apigw_jv_ws(*(p))) {                        \
+/*
+ * whitespace; inside a container, which is then not written as it was
+ * (the padding after the text ends it)
+ */
+#define ngx_http_apigw_jv_skip(p, f)                                         \
+    if (ngx_http_apigw_jv_ws(*(p))) {                                        \
         do {                                                                 \
             (p)++;                                                           \
-        } while ((p) < (last) && ngx_http_apigw_jv_ws(*(p)));                \
+        } while (ngx_http_apigw_jv_ws(*(p)));                                \
                                                                              \
         (f)->nc = 1;                                                         \
     }
@@ -147,21 +160,23 @@ static const double  ngx_http_apigw_jv_pow10[] = {
 
 
 /*
- * The parser keeps its state in four locals (few enough for registers):
- * p, the cursor; last; top, the top of the element stack, just above the
- * slot of the value being read (the result's slot is the stack's first);
- * f, the innermost open container (frames[0], of type NULL, at the top
- * level).  Each value is written once on the stack, and a closed
+ * The parser reads a padded copy of the text (NGX_HTTP_APIGW_JV_PAD) and
+ * keeps its state in four locals (few enough for registers): p, the
+ * cursor, never past last; top, the top of the element stack, just above
+ * the slot of the value being read (the result's slot is the stack's
+ * first); f, the innermost open container (frames[0], of type NULL, at
+ * the top level).  Each value is written once on the stack, and a closed
  * container's elements are copied once into its memory.  Where JSON
  * expects a byte, that byte is looked for first, whitespace only if it
- * is not there: compact texts (most bodies) go the short way.
+ * is not there: compact texts (most bodies) go the short way.  Strings
+ * and containers' texts point into the copy.
  */
 
 ngx_int_t
 ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     ngx_uint_t flags, ngx_http_apigw_jv_t *out)
 {
-    u_char                      *p, *q, *last, *top, *dot, c;
+    u_char                      *p, *q, *last, *top, *dot, *text, c;
 #if (NGX_HTTP_APIGW_SSE2)
     u_char                      *to, *lim;
 #endif
@@ -178,7 +193,6 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
     ngx_http_apigw_jv_parser_t   ps;
 
     ps.a = a;
-    ps.last = data + len;
     ps.flags = flags;
 
     /*
@@ -206,6 +220,16 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 
     ps.doc->changed = 0;
 
+    text = ngx_http_apigw_alloc(&ps.ca, len + NGX_HTTP_APIGW_JV_PAD);
+    if (text == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(text, data, len);
+    ngx_memset(text + len, 0xff, NGX_HTTP_APIGW_JV_PAD);
+
+    ps.last = text + len;
+
     /* the first levels and elements on the C stack */
 
     ps.stack = (u_char *) stack;
@@ -216,26 +240,19 @@ ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data, size_t len,
 
     frames[0].type = NGX_HTTP_APIGW_JV_NULL;
 
-    p = data;
+    p = text;
     last = ps.last;
     top = ps.stack + sizeof(ngx_http_apigw_jv_t);
     f = frames;
 
 value:
 
-    if (p == last) {
-        return NGX_DECLINED;
-    }
+    /* at the end, the padding: no value starts with it */
 
     c = *p;
 
     if (ngx_http_apigw_jv_ws(c)) {
-        ngx_http_apigw_jv_skip(p, last, f);
-
-        if (p == last) {
-            return NGX_DECLINED;
-        }
-
+        ngx_http_apigw_jv_skip(p, f);
         c = *p;
     }
 
@@ -245,10 +262,10 @@ value:
 
         /* the usual string: bytes as they are, up to its quote */
 
-        q = ngx_http_apigw_jv_plain(p + 1, last);
+        q = ngx_http_apigw_jv_scan(p + 1);
         v = ngx_http_apigw_jv_slot(top);
 
-        if (q < last && *q == '"') {
+        if (*q == '"') {
             v->type = NGX_HTTP_APIGW_JV_STRING;
             v->u.s.data = p + 1;
             v->u.s.len = q - p - 1;
@@ -266,7 +283,7 @@ value:
          * ngx_http_apigw_jv_unescape()
          */
 
-        if (q < last && *q == '\\') {
+        if (*q == '\\') {
 #if (NGX_HTTP_APIGW_ASAN)
             to = ngx_http_apigw_alloc(&ps.ca, last - p);
             if (to == NULL) {
@@ -281,7 +298,7 @@ value:
             s.data = to;
 
             if (to != NULL && lim - to >= q - p + 16) {
-                if (q - p <= 17 && last - p >= 17) {
+                if (q - p <= 17) {
                     ngx_memcpy(to, p + 1, 16);
                     to += q - p - 1;
 
@@ -289,7 +306,7 @@ value:
                     to = ngx_cpymem(to, p + 1, q - p - 1);
                 }
 
-                q = ngx_http_apigw_jv_escaped(q, last, &to, lim);
+                q = ngx_http_apigw_jv_escaped(q, &to, lim);
 
                 if (q) {
                     v->type = NGX_HTTP_APIGW_JV_STRING;
@@ -307,7 +324,7 @@ value:
                     break;
                 }
 
-                q = ngx_http_apigw_jv_plain(p + 1, last);
+                q = ngx_http_apigw_jv_scan(p + 1);
             }
         }
 
@@ -350,11 +367,11 @@ value:
 
         p++;
 
-        ngx_http_apigw_jv_skip(p, last, f);
+        ngx_http_apigw_jv_skip(p, f);
 
         /* "}" and "]" follow "{" and "[" by 2 */
 
-        if (p < last && *p == f->text[0] + 2) {
+        if (*p == f->text[0] + 2) {
             p++;
             goto close;
         }
@@ -410,13 +427,13 @@ value:
         neg = (c == '-');
         q = p + neg;
 
-        if (q == last || *q < '1' || *q > '9') {
+        if (*q < '1' || *q > '9') {
             goto number;
         }
 
         u = *q++ - '0';
 
-        for (nd = 1; q < last && ngx_http_apigw_jv_digit(*q); nd++) {
+        for (nd = 1; ngx_http_apigw_jv_digit(*q); nd++) {
             if (nd == 18) {
                 goto number;
             }
@@ -424,9 +441,7 @@ value:
             u = u * 10 + (*q++ - '0');
         }
 
-        if (q == last
-            || (*q != '.' && *q != 'e' && *q != 'E'))
-        {
+        if (*q != '.' && (*q | 0x20) != 'e') {
             /* written again as it is */
             v->type = NGX_HTTP_APIGW_JV_INTEGER;
             v->u.i = neg ? -(int64_t) u : (int64_t) u;
@@ -440,7 +455,7 @@ value:
 
         dot = q++;
 
-        for ( /* void */ ; q < last && ngx_http_apigw_jv_digit(*q); nd++) {
+        for ( /* void */ ; ngx_http_apigw_jv_digit(*q); nd++) {
             if (nd == 15) {
                 goto number;
             }
@@ -448,7 +463,7 @@ value:
             u = u * 10 + (*q++ - '0');
         }
 
-        if (q == dot + 1 || (q < last && (*q == 'e' || *q == 'E'))) {
+        if (q == dot + 1 || (*q | 0x20) == 'e') {
             goto number;
         }
 
@@ -492,7 +507,7 @@ value:
          * puts it back; a NUL byte put back is lost, so that "[1\0]" is [1]
          */
 
-        if (p < last && *p == '\0') {
+        if (*p == '\0') {
             p++;
             f->nc = 1;
         }
@@ -505,19 +520,19 @@ done:
     /* the value at v is complete: what follows it? */
 
     if (f->type == NGX_HTTP_APIGW_JV_OBJECT) {
-        if (p < last && *p == ',') {
+        if (*p == ',') {
             p++;
             goto key;
         }
 
     } else if (f->type == NGX_HTTP_APIGW_JV_ARRAY) {
-        if (p < last && *p == ',') {
+        if (*p == ',') {
             p++;
             goto element;
         }
 
     } else {
-        ngx_http_apigw_jv_skip(p, last, f);
+        ngx_http_apigw_jv_skip(p, f);
 
         if (p != last) {
             return NGX_DECLINED;
@@ -527,7 +542,7 @@ done:
         return NGX_OK;
     }
 
-    ngx_http_apigw_jv_skip(p, last, f);
+    ngx_http_apigw_jv_skip(p, f);
 
     if (p == last) {
         return NGX_DECLINED;
@@ -646,10 +661,10 @@ element:
 
 key:
 
-    if (p == last || *p != '"') {
-        ngx_http_apigw_jv_skip(p, last, f);
+    if (*p != '"') {
+        ngx_http_apigw_jv_skip(p, f);
 
-        if (p == last || *p != '"') {
+        if (*p != '"') {
             return NGX_DECLINED;
         }
     }
@@ -669,9 +684,9 @@ key:
      * compares none (an empty key's "first byte" is its closing quote)
      */
 
-    q = ngx_http_apigw_jv_plain(p + 1, last);
+    q = ngx_http_apigw_jv_scan(p + 1);
 
-    if (q < last && *q == '"') {
+    if (*q == '"') {
         m->key.data = p + 1;
         m->key.len = q - p - 1;
         bit = (uint64_t) 1 << ((m->key.len + p[1]) & 63);
@@ -706,10 +721,10 @@ key:
 
     top += sizeof(ngx_http_apigw_jv_member_t);
 
-    if (p == last || *p != ':') {
-        ngx_http_apigw_jv_skip(p, last, f);
+    if (*p != ':') {
+        ngx_http_apigw_jv_skip(p, f);
 
-        if (p == last || *p != ':') {
+        if (*p != ':') {
             return NGX_DECLINED;
         }
     }
@@ -1325,6 +1340,37 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
 }
 
 
+/*
+ * the first byte from p that a JSON string does not hold as it is, in
+ * the parse's padded text: its padding ends the scan, and 16 bytes from
+ * any place up to the text's end can be read
+ */
+
+static ngx_inline u_char *
+ngx_http_apigw_jv_scan(u_char *p)
+{
+#if (NGX_HTTP_APIGW_SSE2)
+    unsigned  bits;
+
+    for ( ;; ) {
+        bits = ngx_http_apigw_jv_plain_mask(_mm_loadu_si128((__m128i *) p));
+
+        if (bits) {
+            return p + (unsigned) __builtin_ctz(bits);
+        }
+
+        p += 16;
+    }
+#else
+    while (ngx_http_apigw_jv_plain_bytes[*p]) {
+        p++;
+    }
+
+    return p;
+#endif
+}
+
+
 #if (NGX_HTTP_APIGW_SSE2)
 
 /*
@@ -1350,12 +1396,13 @@ ngx_http_apigw_jv_plain_mask(__m128i x)
  * the usual string with escapes: ASCII, and the short escapes that are
  * written again as they are (not "\\/" or "\\u"), decoded 16 bytes at a
  * time to *dp, before lim; from its first backslash at p (the bytes
- * before are at *dp already).  The end of its text, or NULL for the
- * others (ngx_http_apigw_jv_string() reads them).
+ * before are at *dp already) in the parse's padded text, whose padding
+ * ends it.  The end of its text, or NULL for the others
+ * (ngx_http_apigw_jv_string() reads them).
  */
 
 static ngx_inline u_char *
-ngx_http_apigw_jv_escaped(u_char *p, u_char *last, u_char **dp, u_char *lim)
+ngx_http_apigw_jv_escaped(u_char *p, u_char **dp, u_char *lim)
 {
     u_char    *d, c;
     unsigned   bits;
@@ -1367,7 +1414,7 @@ ngx_http_apigw_jv_escaped(u_char *p, u_char *last, u_char **dp, u_char *lim)
 
         /* p is at a backslash */
 
-        if (last - p < 2 || p[1] >= 0x80 || d == lim) {
+        if (p[1] >= 0x80 || d == lim) {
             return NULL;
         }
 
@@ -1381,7 +1428,7 @@ ngx_http_apigw_jv_escaped(u_char *p, u_char *last, u_char **dp, u_char *lim)
         p += 2;
 
         for ( ;; ) {
-            if (last - p < 16 || lim - d < 16) {
+            if (lim - d < 16) {
                 return NULL;
             }
 

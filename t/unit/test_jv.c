@@ -513,6 +513,52 @@ ngx_http_apigw_test_escapes(void)
            (unsigned long) texts);
 }
 
+/*
+ * every prefix of texts with each kind of value, so that the text ends
+ * at every place (where the parse reads its padding): as jansson
+ */
+
+static void
+ngx_http_apigw_test_prefixes(void)
+{
+    char        why[160];
+    size_t      len, n;
+    ngx_uint_t  i, bad, texts;
+
+    static const char  *whole[] = {
+        "{\"customer\":{\"name\":\"Jane \\\"JD\\\" Doe\",\"email\":"
+        "\"jane@example.com\"},\"note\":\"Leave at the door.\\nRing twice.\","
+        "\"items\":[{\"id\":\"item-00001\",\"name\":\"Widget \\\"1\\\" / "
+        "green\",\"price\":1.75,\"qty\":2,\"tags\":[\"green\",\"size-1\"],"
+        "\"description\":\"A widget for the benchmark, number 1.\"}]}",
+        " [ -0.5e+3 , 12345678901234567890 , true , false , null , \"\\u00e9"
+        "\\ud83d\\ude00\\/\" , { \"a\" : [ ] , \"\" : { } } , 0 , -1 , "
+        "1.250 , 123456789.5 , \"\xc3\xa9t\xc3\xa9\" ] ",
+        "[1\0,2]"
+    };
+
+    bad = 0;
+    texts = 0;
+
+    for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+        len = (i == 2) ? 6 : strlen(whole[i]);
+
+        for (n = 0; n <= len; n++) {
+            texts++;
+
+            if (!ngx_http_apigw_test_same((u_char *) whole[i], n, why,
+                                          sizeof(why)))
+            {
+                bad++;
+                tap_ok(0, "'%.*s' as jansson: %s", (int) n, whole[i], why);
+            }
+        }
+    }
+
+    tap_ok(bad == 0, "%lu prefixes of texts as jansson",
+           (unsigned long) texts);
+}
+
 /* objects: set, get, del against jansson's, large enough for the index */
 
 static void
@@ -634,6 +680,7 @@ main(void)
     ngx_http_apigw_test_random_numbers();
     ngx_http_apigw_test_depth();
     ngx_http_apigw_test_escapes();
+    ngx_http_apigw_test_prefixes();
     ngx_http_apigw_test_objects();
 
     ngx_http_apigw_test_free_all();
