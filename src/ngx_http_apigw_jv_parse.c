@@ -1374,17 +1374,23 @@ ngx_http_apigw_jv_scan(u_char *p)
 #if (NGX_HTTP_APIGW_SSE2)
 
 /*
- * the bytes of 16 that need attention, a bit each: '"', '\\', and those
- * < 0x20 or >= 0x80 (both < 0x20 signed)
+ * the bytes of 16 that need attention, a bit each: '\\', and '"' and
+ * those < 0x20 or >= 0x80 in one comparison: with bit 1 flipped, '"'
+ * (0x22) is 0x20, the bytes < 0x20 stay there, and those >= 0x80 are
+ * negative, all below 0x21 signed, which no other byte is.  The plain
+ * bytes are found, and the others are their complement.
  */
 
 static ngx_inline unsigned
 ngx_http_apigw_jv_plain_mask(__m128i x)
 {
-    return _mm_movemask_epi8(_mm_or_si128(
-               _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-                            _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-               _mm_cmpgt_epi8(_mm_set1_epi8(0x20), x)));
+    __m128i  plain, bslash;
+
+    plain = _mm_cmpgt_epi8(_mm_xor_si128(x, _mm_set1_epi8(0x02)),
+                           _mm_set1_epi8(0x20));
+    bslash = _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'));
+
+    return _mm_movemask_epi8(_mm_andnot_si128(bslash, plain)) ^ 0xffff;
 }
 
 #endif
