@@ -83,6 +83,7 @@ static ngx_int_t ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps,
 static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
 static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
 static ngx_inline u_char *ngx_http_apigw_jv_scan(u_char *p);
+static ngx_inline uint16_t ngx_http_apigw_jv_load16(u_char *p);
 #if (NGX_HTTP_APIGW_SSE2)
 static ngx_inline unsigned ngx_http_apigw_jv_plain_mask(__m128i x);
 static ngx_inline u_char *ngx_http_apigw_jv_escaped(u_char *p, u_char **dp,
@@ -157,6 +158,14 @@ static const double  ngx_http_apigw_jv_pow10[] = {
     (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 
 #define ngx_http_apigw_jv_digit(c)  ((u_char) ((c) - '0') <= 9)
+
+/* the two bytes at p are a and b (p[1] is in the text or its padding) */
+#if (defined __BYTE_ORDER__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#define ngx_http_apigw_jv_two(p, a, b)                                       \
+    (ngx_http_apigw_jv_load16(p) == ((b) << 8 | (a)))
+#else
+#define ngx_http_apigw_jv_two(p, a, b)  ((p)[0] == (a) && (p)[1] == (b))
+#endif
 
 
 /*
@@ -251,6 +260,10 @@ value:
 
     c = *p;
 
+    if (c == '"') {
+        goto string;
+    }
+
     if (ngx_http_apigw_jv_ws(c)) {
         ngx_http_apigw_jv_skip(p, f);
         c = *p;
@@ -259,6 +272,8 @@ value:
     switch (c) {
 
     case '"':
+
+    string:
 
         /* the usual string: bytes as they are, up to its quote */
 
@@ -520,6 +535,14 @@ done:
     /* the value at v is complete: what follows it? */
 
     if (f->type == NGX_HTTP_APIGW_JV_OBJECT) {
+
+        /* the usual next member: ',' and the key's quote, looked at once */
+
+        if (ngx_http_apigw_jv_two(p, ',', '"')) {
+            p++;
+            goto quoted;
+        }
+
         if (*p == ',') {
             p++;
             goto key;
@@ -669,6 +692,8 @@ key:
         }
     }
 
+quoted:
+
     if (top > ps.stack_lim) {
         top = ngx_http_apigw_jv_grow_stack(&ps, top, f);
         if (top == NULL) {
@@ -720,6 +745,13 @@ key:
     /* the value is written into the member when it is read */
 
     top += sizeof(ngx_http_apigw_jv_member_t);
+
+    /* the usual string value: ':' and its quote, looked at once */
+
+    if (ngx_http_apigw_jv_two(p, ':', '"')) {
+        p++;
+        goto string;
+    }
 
     if (*p != ':') {
         ngx_http_apigw_jv_skip(p, f);
@@ -1340,6 +1372,19 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
 }
 
 
+/* two bytes, wherever they are (no alignment) */
+
+static ngx_inline uint16_t
+ngx_http_apigw_jv_load16(u_char *p)
+{
+    uint16_t  w;
+
+    ngx_memcpy(&w, p, 2);
+
+    return w;
+}
+
+
 /*
  * the first byte from p that a JSON string does not hold as it is, in
  * the parse's padded text: its padding ends the scan, and 16 bytes from
@@ -1350,13 +1395,13 @@ static ngx_inline u_char *
 ngx_http_apigw_jv_scan(u_char *p)
 {
 #if (NGX_HTTP_APIGW_SSE2)
-    unsigned  bits;
+    uint64_t  bits;
 
     for ( ;; ) {
         bits = ngx_http_apigw_jv_plain_mask(_mm_loadu_si128((__m128i *) p));
 
         if (bits) {
-            return p + (unsigned) __builtin_ctz(bits);
+            return p + __builtin_ctzll(bits);
         }
 
         p += 16;
