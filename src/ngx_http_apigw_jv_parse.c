@@ -3,10 +3,11 @@
  *
  * The JSON parser: one pass over the text into the allocator.
  *
- * The parser reads the text once, byte by byte in tight loops (no
- * per-byte callback, no copy of strings without escapes), keeping the
- * elements of the containers still open on one stack; a container, once
- * closed, is copied into memory of its exact size.  Its acceptance is
+ * The parser reads (a padded copy of) the text once, in tight loops, the
+ * bytes of strings 16 at a time (no per-byte callback, no copy of strings
+ * without escapes), writing each value once on a stack of the elements
+ * of the containers still open; a container, once closed, is copied
+ * into memory of its exact size.  Its acceptance is
  * jansson's (json_loadb() with JSON_DECODE_ANY | JSON_ALLOW_NUL), which
  * the module used before and whose verdict decides whether a body is
  * JSON or a plain string for templates: t/unit/test_jv.c compares the
@@ -170,7 +171,7 @@ static const double  ngx_http_apigw_jv_pow10[] = {
 
 /*
  * The parser reads a padded copy of the text (NGX_HTTP_APIGW_JV_PAD) and
- * keeps its state in four locals (few enough for registers): p, the
+ * keeps its state in three locals (few enough for registers): p, the
  * cursor, never past last; top, the top of the element stack, just above
  * the slot of the value being read (the result's slot is the stack's
  * first); f, the innermost open container (frames[0], of type NULL, at
