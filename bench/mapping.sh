@@ -53,7 +53,7 @@ declare -A BASELINE=([mapping_1k]=http_proxy_1k [mapping_100k]=http_proxy_100k)
 declare -A TARGET=([mapping_1k]=85)
 
 # the engine's sources, as t/unit/vtl.mk builds them
-VTL_SRCS=(vtl_parse vtl_eval jsonpath util jv)
+VTL_SRCS=(vtl_parse vtl_eval jsonpath util jv jv_parse)
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] \
     || { echo "bench: BENCH_ROUNDS must be a positive integer" >&2; exit 1; }

@@ -10,7 +10,8 @@
  *     cc -O2 -DNGX_HTTP_APIGW_UNIT -Isrc -o vtl_bench bench/vtl_bench.c \
  *         src/ngx_http_apigw_vtl_parse.c src/ngx_http_apigw_vtl_eval.c \
  *         src/ngx_http_apigw_jsonpath.c src/ngx_http_apigw_util.c \
- *         src/ngx_http_apigw_jv.c -lpcre2-8 -lm
+ *         src/ngx_http_apigw_jv.c src/ngx_http_apigw_jv_parse.c \
+ *         -ljansson -lpcre2-8 -lm
  *
  *     vtl_bench [-s SECONDS] REQUEST.vtl RESPONSE.vtl BODY...
  *

@@ -43,6 +43,7 @@ typedef struct {
 #define ngx_memcpy(dst, src, n)   (void) memcpy(dst, src, n)
 #define ngx_cpymem(dst, src, n)   (((u_char *) memcpy(dst, src, n)) + (n))
 #define ngx_memzero(buf, n)       (void) memset(buf, 0, n)
+#define ngx_memset(buf, c, n)     (void) memset(buf, c, n)
 #define ngx_min(val1, val2)  ((val1 > val2) ? (val2) : (val1))
 #define ngx_max(val1, val2)  ((val1 < val2) ? (val2) : (val1))
 

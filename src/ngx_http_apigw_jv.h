@@ -12,7 +12,7 @@
  * value share, as references to a mutable Java object do.  Objects keep
  * their members in insertion order (a LinkedHashMap); a member set again
  * keeps its place.  Strings are UTF-8 bytes with a length; they may hold
- * NUL bytes and point into the text they were parsed from.
+ * NUL bytes and point into (a copy of) the text they were parsed from.
  */
 
 
@@ -25,6 +25,17 @@
 
 /* nesting that ngx_http_apigw_jv_parse() accepts: jansson's */
 #define NGX_HTTP_APIGW_JV_MAX_DEPTH  2048
+
+/* objects larger than this are looked up through a hash index */
+#define NGX_HTTP_APIGW_JV_LINEAR     8
+
+#if (defined __SANITIZE_ADDRESS__)
+#define NGX_HTTP_APIGW_ASAN  1
+#elif (defined __has_feature)
+#if (__has_feature(address_sanitizer))
+#define NGX_HTTP_APIGW_ASAN  1
+#endif
+#endif
 
 
 typedef enum {
@@ -147,9 +158,10 @@ struct ngx_http_apigw_jv_out_s {
  * that do not overflow; "\u0000" in strings only if allowed, never in
  * keys; well-formed UTF-8; nesting up to NGX_HTTP_APIGW_JV_MAX_DEPTH)
  * and giving the same values (a repeated key keeps its first place and
- * its last value).  Strings without escapes point into data, which must
- * outlive the value.  NGX_OK, NGX_DECLINED when the text is not JSON,
- * NGX_ERROR when out of memory.
+ * its last value).  The parse reads a copy of data taken from a (the
+ * text and 16 bytes), into which strings without escapes point: data
+ * need not outlive the value.  NGX_OK, NGX_DECLINED when the text is not
+ * JSON, NGX_ERROR when out of memory.
  */
 ngx_int_t ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data,
     size_t len, ngx_uint_t flags, ngx_http_apigw_jv_t *out);
@@ -161,6 +173,17 @@ ngx_int_t ngx_http_apigw_jv_parse(ngx_http_apigw_alloc_t *a, u_char *data,
  */
 void ngx_http_apigw_jv_chunks(ngx_http_apigw_jv_chunks_t *ch,
     ngx_http_apigw_alloc_t *a, size_t size, ngx_http_apigw_alloc_t *chunked);
+
+/* for the parser: the chunks' allocation function */
+void *ngx_http_apigw_jv_chunk_alloc(void *data, size_t size);
+
+/*
+ * for the parser: a new hash index of an object for n members (of which
+ * c->nelts are indexed), and a member added to it
+ */
+ngx_int_t ngx_http_apigw_jv_index(ngx_http_apigw_alloc_t *a,
+    ngx_http_apigw_jv_cont_t *c, ngx_uint_t n);
+void ngx_http_apigw_jv_index_add(ngx_http_apigw_jv_cont_t *c, ngx_uint_t i);
 
 /* a new empty array or object with room for n elements; NULL: no memory */
 ngx_http_apigw_jv_cont_t *ngx_http_apigw_jv_cont_new(

@@ -2,8 +2,8 @@
 /*
  * Copyright (C) ngx_http_apigw_module authors
  *
- * libFuzzer target of the JSON parser (src/ngx_http_apigw_jv.c), against
- * jansson's json_loadb(), whose verdict and values it must give: the
+ * libFuzzer target of the JSON parser (src/ngx_http_apigw_jv_parse.c),
+ * against jansson's json_loadb(), whose verdict and values it must give: the
  * input is parsed by both, with and without "\u0000" allowed, and must
  * be rejected by both or give the same dump; then the module's JSON
  * text of the value is made, the same with the parsed texts it keeps

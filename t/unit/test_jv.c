@@ -2,10 +2,10 @@
 /*
  * Copyright (C) ngx_http_apigw_module authors
  *
- * Unit tests of the JSON values (src/ngx_http_apigw_jv.c): the parser
- * against jansson's json_loadb(JSON_DECODE_ANY | JSON_ALLOW_NUL), which
- * it replaces and must agree with, on chosen texts, random texts and
- * random numbers; objects against jansson's.
+ * Unit tests of the JSON values (src/ngx_http_apigw_jv.c, _jv_parse.c):
+ * the parser against jansson's json_loadb(JSON_DECODE_ANY |
+ * JSON_ALLOW_NUL), which it replaces and must agree with, on chosen
+ * texts, random texts and random numbers; objects against jansson's.
  */
 
 
@@ -420,6 +420,145 @@ ngx_http_apigw_test_depth(void)
 }
 
 
+/*
+ * strings with escapes of every length up to 70, the escape at every
+ * place, with the escapes read in the main loop and those that are not
+ * ("\/", "\u", UTF-8 after an escape, a control byte), many in a text so
+ * that some meet the end of a chunk's room, and each alone so that it
+ * meets the end of the text: parsed as jansson does, from a parse's own
+ * chunks and from a small shared chunk (as a render's)
+ */
+
+static void
+ngx_http_apigw_test_escapes(void)
+{
+    char                        *buf, *p, *s, why[160];
+    ngx_uint_t                   n, at, k, shared, bad, texts;
+    ngx_http_apigw_alloc_t       arena;
+    ngx_http_apigw_jv_chunks_t   ch;
+
+    static const char  *escapes[] = {
+        "\\\"", "\\n", "\\/", "\\u00e9", "\\t\xc3\xa9", "\\\\x",
+        "\\\"\\\"", "\\r\x01", "\\b\xff", "\\f\\\\", "\\\"\\ud83d\\ude00"
+    };
+
+    buf = malloc(100000);
+    arena = alloc;
+    bad = 0;
+    texts = 0;
+
+    for (shared = 0; shared < 2; shared++) {
+        for (k = 0; k < sizeof(escapes) / sizeof(escapes[0]); k++) {
+
+            p = buf;
+            *p++ = '[';
+
+            for (n = 0; n <= 70; n++) {
+                for (at = 0; at <= n; at += (n > 20 ? 7 : 1)) {
+
+                    /* the string alone, then in the array */
+
+                    s = p;
+                    *p++ = '"';
+                    memset(p, 'a' + n % 26, at);
+                    p += at;
+                    p += sprintf(p, "%s", escapes[k]);
+                    memset(p, 'z', n - at);
+                    p += n - at;
+                    *p++ = '"';
+
+                    if (shared) {
+                        ngx_http_apigw_jv_chunks(&ch, &arena, 1024, &alloc);
+                    }
+
+                    texts++;
+
+                    if (!ngx_http_apigw_test_same((u_char *) s, p - s, why,
+                                                  sizeof(why)))
+                    {
+                        bad++;
+                        tap_ok(0, "'%.*s' alone (shared %lu): %s",
+                               (int) (p - s), s, (unsigned long) shared,
+                               why);
+                    }
+
+                    alloc = arena;
+                    *p++ = ',';
+                }
+            }
+
+            p[-1] = ']';
+
+            if (shared) {
+                ngx_http_apigw_jv_chunks(&ch, &arena, 1024, &alloc);
+            }
+
+            texts++;
+
+            if (!ngx_http_apigw_test_same((u_char *) buf, p - buf, why,
+                                          sizeof(why)))
+            {
+                bad++;
+                tap_ok(0, "strings with '%s' (shared %lu): %s", escapes[k],
+                       (unsigned long) shared, why);
+            }
+
+            alloc = arena;
+        }
+    }
+
+    free(buf);
+
+    tap_ok(bad == 0, "%lu texts of strings with escapes as jansson",
+           (unsigned long) texts);
+}
+
+/*
+ * every prefix of texts with each kind of value, so that the text ends
+ * at every place (where the parse reads its padding): as jansson
+ */
+
+static void
+ngx_http_apigw_test_prefixes(void)
+{
+    char        why[160];
+    size_t      len, n;
+    ngx_uint_t  i, bad, texts;
+
+    static const char  *whole[] = {
+        "{\"customer\":{\"name\":\"Jane \\\"JD\\\" Doe\",\"email\":"
+        "\"jane@example.com\"},\"note\":\"Leave at the door.\\nRing twice.\","
+        "\"items\":[{\"id\":\"item-00001\",\"name\":\"Widget \\\"1\\\" / "
+        "green\",\"price\":1.75,\"qty\":2,\"tags\":[\"green\",\"size-1\"],"
+        "\"description\":\"A widget for the benchmark, number 1.\"}]}",
+        " [ -0.5e+3 , 12345678901234567890 , true , false , null , \"\\u00e9"
+        "\\ud83d\\ude00\\/\" , { \"a\" : [ ] , \"\" : { } } , 0 , -1 , "
+        "1.250 , 123456789.5 , \"\xc3\xa9t\xc3\xa9\" ] ",
+        "[1\0,2]"
+    };
+
+    bad = 0;
+    texts = 0;
+
+    for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+        len = (i == 2) ? 6 : strlen(whole[i]);
+
+        for (n = 0; n <= len; n++) {
+            texts++;
+
+            if (!ngx_http_apigw_test_same((u_char *) whole[i], n, why,
+                                          sizeof(why)))
+            {
+                bad++;
+                tap_ok(0, "'%.*s' as jansson: %s", (int) n, whole[i], why);
+            }
+        }
+    }
+
+    tap_ok(bad == 0, "%lu prefixes of texts as jansson",
+           (unsigned long) texts);
+}
+
 /* objects: set, get, del against jansson's, large enough for the index */
 
 static void
@@ -540,6 +679,8 @@ main(void)
     ngx_http_apigw_test_random_texts();
     ngx_http_apigw_test_random_numbers();
     ngx_http_apigw_test_depth();
+    ngx_http_apigw_test_escapes();
+    ngx_http_apigw_test_prefixes();
     ngx_http_apigw_test_objects();
 
     ngx_http_apigw_test_free_all();
