@@ -1057,10 +1057,10 @@ ngx_http_apigw_mapping_render(ngx_http_request_t *r,
     ngx_http_apigw_ctx_t *ctx, ngx_http_apigw_vtl_t *vtl, ngx_str_t *body,
     ngx_str_t *out)
 {
-    ngx_http_apigw_alloc_t         a;
-    ngx_http_apigw_vtl_env_t       env;
-    ngx_http_apigw_vtl_error_t     err;
-    ngx_http_apigw_mapping_ctx_t  *mctx;
+    ngx_http_apigw_vtl_env_t        env;
+    ngx_http_apigw_vtl_error_t      err;
+    ngx_http_apigw_mapping_ctx_t   *mctx;
+    ngx_http_apigw_mapping_conf_t  *mcf;
 
     mctx = ctx->mapping;
 
@@ -1073,15 +1073,39 @@ ngx_http_apigw_mapping_render(ngx_http_request_t *r,
     env.stage_variables = mctx->stage;
     env.null_literal = ctx->method->null_literal;
 
-    a.alloc = ngx_http_apigw_pool_alloc;
-    a.data = r->pool;
+    /*
+     * the request's renders (request and response templates) take their
+     * values from the same chunks of the pool, sized as the renders of
+     * the method's last request took: one allocation, not one per render
+     */
 
-    if (ngx_http_apigw_vtl_render(vtl, &env, &a, out, &err) != NGX_OK) {
+    mcf = ctx->method->mapping;
+
+    if (!mctx->chunks_ready) {
+        mctx->pool.alloc = ngx_http_apigw_pool_alloc;
+        mctx->pool.data = r->pool;
+
+        ngx_http_apigw_jv_chunks(&mctx->chunks, &mctx->pool,
+                                 ngx_max(4096, ngx_min(mcf->mem_hint, 65536)),
+                                 &mctx->mem);
+        mctx->chunks_ready = 1;
+
+        /* the hint forgets a large request in a few dozen small ones */
+        mcf->mem_hint -= mcf->mem_hint / 16;
+    }
+
+    if (ngx_http_apigw_vtl_render(vtl, &env, &mctx->mem, out, &err)
+        != NGX_OK)
+    {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "apigw: mapping template failed at line %ui, "
                       "column %ui: %s", err.line, err.column,
                       err.message ? err.message : "error");
         return NGX_ERROR;
+    }
+
+    if (mctx->chunks.taken > mcf->mem_hint) {
+        mcf->mem_hint = mctx->chunks.taken;
     }
 
     return NGX_OK;

@@ -82,6 +82,7 @@ struct ngx_http_apigw_mapping_conf_s {
     ngx_uint_t                      needs;      /* of all its templates */
     ngx_array_t                     context_names;  /* $context.x named */
     ngx_array_t                     param_names;    /* params('x') named */
+    size_t                          mem_hint;   /* a request's renders took */
 };
 
 
@@ -97,7 +98,11 @@ struct ngx_http_apigw_mapping_ctx_s {
     ngx_array_t                     query;      /* ngx_keyval_t, to send */
     ngx_array_t                     path;       /* ngx_keyval_t, to send */
     ngx_str_t                       content_type;
+    ngx_http_apigw_alloc_t          pool;       /* r->pool's */
+    ngx_http_apigw_alloc_t          mem;        /* the renders' chunks */
+    ngx_http_apigw_jv_chunks_t      chunks;
     unsigned                        body_read:1;
+    unsigned                        chunks_ready:1;
     unsigned                        mapped:1;
 };
 

@@ -5819,14 +5819,22 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
     /*
      * the render's many small values, and the parsed body's, from chunks
      * of a: 4 KB, or as much as the last render took (up to 64 KB), so
-     * that a render usually takes one chunk, one allocation of the pool
+     * that a render usually takes one chunk, one allocation of the pool;
+     * an allocator that is one of chunks already (the renders of one
+     * request share theirs) is used as it is
      */
 
-    ngx_http_apigw_jv_chunks(&chunks, a,
-                             ngx_max(4096, ngx_min(tpl->mem_hint, 65536)),
-                             &ca);
+    if (a->alloc == ngx_http_apigw_jv_chunk_alloc) {
+        ctx.a = a;
 
-    ctx.a = &ca;
+    } else {
+        ngx_http_apigw_jv_chunks(&chunks, a,
+                                 ngx_max(4096,
+                                         ngx_min(tpl->mem_hint, 65536)),
+                                 &ca);
+        ctx.a = &ca;
+    }
+
     ctx.env = env;
     ctx.err = err;
     ctx.tpl = tpl;
@@ -5898,7 +5906,10 @@ ngx_http_apigw_vtl_render(ngx_http_apigw_vtl_t *tpl,
         out->data = buf.data ? buf.data : (u_char *) "";
         out->len = buf.len;
         tpl->out_hint = buf.len + buf.len / 8;
-        tpl->mem_hint = chunks.taken;
+
+        if (ctx.a == &ca) {
+            tpl->mem_hint = chunks.taken;
+        }
     }
 
 done:
