@@ -61,6 +61,11 @@ static size_t ngx_http_apigw_util_sanitize(u_char *d, u_char *p, size_t len,
 static ngx_int_t ngx_http_apigw_util_text(ngx_http_apigw_alloc_t *a,
     ngx_str_t *in, ngx_str_t *out);
 static u_char *ngx_http_apigw_util_js_plain_end(u_char *p, u_char *last);
+#if (NGX_HTTP_APIGW_SSE2)
+static ngx_inline unsigned ngx_http_apigw_util_js_mask(u_char *p);
+static size_t ngx_http_apigw_util_escape_js_blocks(u_char *d, u_char *p,
+    u_char *last);
+#endif
 static u_char *ngx_http_apigw_util_js_escape(u_char *d, u_char **pp,
     u_char *last);
 static size_t ngx_http_apigw_util_urlenc(u_char *d, u_char *p, size_t len);
@@ -362,6 +367,33 @@ static const u_char  ngx_http_apigw_util_js_esc[256] = {
     ngx_http_apigw_util_has_less((w) ^ (NGX_HTTP_APIGW_UTIL_ONES * (c)), 1)
 
 
+#if (NGX_HTTP_APIGW_SSE2)
+
+/*
+ * the bytes of p[0..15] escapeJavaScript() does not keep, a bit each:
+ * the bytes >= 0x80 or < 0x20 are < 0x20 signed
+ */
+
+static ngx_inline unsigned
+ngx_http_apigw_util_js_mask(u_char *p)
+{
+    __m128i  x, special;
+
+    x = _mm_loadu_si128((__m128i *) p);
+
+    special = _mm_or_si128(
+                  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))),
+                  _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('/'))));
+
+    return _mm_movemask_epi8(_mm_or_si128(special,
+                                 _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+}
+
+#endif
+
+
 static u_char *
 ngx_http_apigw_util_js_plain_end(u_char *p, u_char *last)
 {
@@ -369,21 +401,9 @@ ngx_http_apigw_util_js_plain_end(u_char *p, u_char *last)
 
 #if (NGX_HTTP_APIGW_SSE2)
     unsigned  bits;
-    __m128i   x, special;
-
-    /* 16 at a time: the bytes >= 0x80 or < 0x20 are < 0x20 signed */
 
     while (last - p >= 16) {
-        x = _mm_loadu_si128((__m128i *) p);
-
-        special = _mm_or_si128(
-                      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))),
-                      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
-                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('/'))));
-
-        bits = _mm_movemask_epi8(_mm_or_si128(special,
-                                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))));
+        bits = ngx_http_apigw_util_js_mask(p);
 
         if (bits) {
             return p + __builtin_ctz(bits);
@@ -514,6 +534,12 @@ ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
         return len;
     }
 
+#if (NGX_HTTP_APIGW_SSE2)
+    if (len >= 16) {
+        return ngx_http_apigw_util_escape_js_blocks(d, p, last);
+    }
+#endif
+
     while (p < last) {
         if (last - p >= 16) {
             q = p;
@@ -557,6 +583,116 @@ ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
 
     return d - start;
 }
+
+
+#if (NGX_HTTP_APIGW_SSE2)
+
+/*
+ * the kept bytes p[0..n-1] (n <= 16) copied to d, which has room for as
+ * many bytes as are left of the input: 16 whole when there are 16 to read
+ */
+
+static ngx_inline void
+ngx_http_apigw_util_js_run(u_char *d, u_char *p, size_t n, u_char *last)
+{
+    uint32_t  a4, b4;
+    uint64_t  a8, b8;
+
+    if (last - p >= 16) {
+        ngx_memcpy(d, p, 16);
+        return;
+    }
+
+    if (n >= 8) {
+        ngx_memcpy(&a8, p, 8);
+        ngx_memcpy(&b8, p + n - 8, 8);
+        ngx_memcpy(d, &a8, 8);
+        ngx_memcpy(d + n - 8, &b8, 8);
+        return;
+    }
+
+    if (n >= 4) {
+        ngx_memcpy(&a4, p, 4);
+        ngx_memcpy(&b4, p + n - 4, 4);
+        ngx_memcpy(d, &a4, 4);
+        ngx_memcpy(d + n - 4, &b4, 4);
+        return;
+    }
+
+    while (n--) {
+        *d++ = *p++;
+    }
+}
+
+
+/*
+ * ngx_http_apigw_util_escape_js() writing a string of 16 bytes or more:
+ * 16 bytes at a time, the tail as the last 16 of the string, whose bytes
+ * already written are shifted off the mask; the escapes of a block found
+ * from its mask, one after the other, rather than by a loop over bytes
+ */
+
+static size_t
+ngx_http_apigw_util_escape_js_blocks(u_char *d, u_char *p, u_char *last)
+{
+    u_char    *start, *end, *q, e;
+    size_t     n;
+    unsigned   bits;
+
+    start = d;
+
+    while (p < last) {
+
+        if (last - p >= 16) {
+            end = p + 16;
+            bits = ngx_http_apigw_util_js_mask(p);
+
+        } else {
+            end = last;
+            bits = ngx_http_apigw_util_js_mask(last - 16)
+                   >> (16 - (last - p));
+        }
+
+        /* bits: the bytes from p on that are not kept */
+
+        while (bits) {
+            n = __builtin_ctz(bits);
+
+            ngx_http_apigw_util_js_run(d, p, n, last);
+            p += n;
+            d += n;
+
+            e = ngx_http_apigw_util_js_esc[*p];
+
+            if (e != 'u') {
+                *d++ = '\\';
+                *d++ = e;
+                p++;
+                bits >>= n + 1;
+                continue;
+            }
+
+            q = p;
+            d = ngx_http_apigw_util_js_escape(d, &p, last);
+
+            if (p >= end) {
+                break;
+            }
+
+            bits >>= n + (p - q);
+        }
+
+        if (p < end) {
+            ngx_http_apigw_util_js_run(d, p, end - p, last);
+            d += end - p;
+            p = end;
+        }
+    }
+
+    return d - start;
+}
+
+#endif
 
 
 ngx_int_t

@@ -3523,17 +3523,25 @@ ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
         ctx->line = n->line;
         ctx->column = n->column;
 
-        switch (n->type) {
+        /* a reference, most of the rest, without the switch's jump table */
 
-        case NGX_HTTP_APIGW_VTL_TEXT:
-            /* above */
-            break;
-
-        case NGX_HTTP_APIGW_VTL_REF:
+        if (n->type == NGX_HTTP_APIGW_VTL_REF) {
             if (ngx_http_apigw_vtl_render_ref(ctx, n->u.ref) != NGX_OK) {
                 return NGX_ERROR;
             }
 
+            if (ctx->stop || ctx->brk) {
+                break;
+            }
+
+            continue;
+        }
+
+        switch (n->type) {
+
+        case NGX_HTTP_APIGW_VTL_TEXT:
+        case NGX_HTTP_APIGW_VTL_REF:
+            /* above */
             break;
 
         case NGX_HTTP_APIGW_VTL_SET:
