@@ -819,32 +819,6 @@ ngx_http_apigw_jp_parse_int(ngx_http_apigw_jp_parser_t *ps, int64_t *value)
 }
 
 
-static u_char *
-ngx_http_apigw_jp_utf8(u_char *d, uint32_t cp)
-{
-    if (cp < 0x80) {
-        *d++ = (u_char) cp;
-
-    } else if (cp < 0x800) {
-        *d++ = (u_char) (0xc0 | (cp >> 6));
-        *d++ = (u_char) (0x80 | (cp & 0x3f));
-
-    } else if (cp < 0x10000) {
-        *d++ = (u_char) (0xe0 | (cp >> 12));
-        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
-        *d++ = (u_char) (0x80 | (cp & 0x3f));
-
-    } else {
-        *d++ = (u_char) (0xf0 | (cp >> 18));
-        *d++ = (u_char) (0x80 | ((cp >> 12) & 0x3f));
-        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
-        *d++ = (u_char) (0x80 | (cp & 0x3f));
-    }
-
-    return d;
-}
-
-
 /* 'name' or "name", with the JSON escapes and \' */
 
 static ngx_int_t
@@ -941,7 +915,7 @@ ngx_http_apigw_jp_parse_string(ngx_http_apigw_jp_parser_t *ps,
             }
 
             p += 5;
-            d = ngx_http_apigw_jp_utf8(d, cp);
+            d = ngx_http_apigw_jv_utf8_put(d, cp);
             break;
 
         default:

@@ -84,6 +84,32 @@ ngx_http_apigw_jv_chunk_alloc(void *data, size_t size)
 }
 
 
+u_char *
+ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp)
+{
+    if (cp < 0x80) {
+        *d++ = (u_char) cp;
+
+    } else if (cp < 0x800) {
+        *d++ = (u_char) (0xc0 | (cp >> 6));
+        *d++ = (u_char) (0x80 | (cp & 0x3f));
+
+    } else if (cp < 0x10000) {
+        *d++ = (u_char) (0xe0 | (cp >> 12));
+        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
+        *d++ = (u_char) (0x80 | (cp & 0x3f));
+
+    } else {
+        *d++ = (u_char) (0xf0 | (cp >> 18));
+        *d++ = (u_char) (0x80 | ((cp >> 12) & 0x3f));
+        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
+        *d++ = (u_char) (0x80 | (cp & 0x3f));
+    }
+
+    return d;
+}
+
+
 /*
  * keys are hashed with a per-process seed, so that a client cannot
  * choose keys that all collide in a worker's index

@@ -178,6 +178,12 @@ void ngx_http_apigw_jv_chunks(ngx_http_apigw_jv_chunks_t *ch,
 void *ngx_http_apigw_jv_chunk_alloc(void *data, size_t size);
 
 /*
+ * a code point (up to 0x10ffff, not a surrogate) written as UTF-8 at d,
+ * 1 to 4 bytes; returns the end: for the parser, JSONPath and $util
+ */
+u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
+
+/*
  * for the parser: a new hash index of an object for n members (of which
  * c->nelts are indexed), and a member added to it
  */

@@ -81,7 +81,6 @@ static ngx_int_t ngx_http_apigw_jv_string(ngx_http_apigw_jv_parser_t *ps,
     ngx_str_t *s, ngx_uint_t key, u_char *from);
 static ngx_int_t ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps,
     ngx_str_t *s, ngx_uint_t key, u_char *start, u_char *p);
-static u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
 static ngx_inline u_char *ngx_http_apigw_jv_plain(u_char *p, u_char *last);
 static ngx_inline u_char *ngx_http_apigw_jv_scan(u_char *p);
 static ngx_inline uint16_t ngx_http_apigw_jv_load16(u_char *p);
@@ -1266,34 +1265,6 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 #endif
 
     return NGX_OK;
-}
-
-
-/* a code point (not a surrogate) as UTF-8 */
-
-static u_char *
-ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp)
-{
-    if (cp < 0x80) {
-        *d++ = (u_char) cp;
-
-    } else if (cp < 0x800) {
-        *d++ = (u_char) (0xc0 | (cp >> 6));
-        *d++ = (u_char) (0x80 | (cp & 0x3f));
-
-    } else if (cp < 0x10000) {
-        *d++ = (u_char) (0xe0 | (cp >> 12));
-        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
-        *d++ = (u_char) (0x80 | (cp & 0x3f));
-
-    } else {
-        *d++ = (u_char) (0xf0 | (cp >> 18));
-        *d++ = (u_char) (0x80 | ((cp >> 12) & 0x3f));
-        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
-        *d++ = (u_char) (0x80 | (cp & 0x3f));
-    }
-
-    return d;
 }
 
 

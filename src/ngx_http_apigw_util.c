@@ -52,7 +52,6 @@ typedef struct {
 
 
 static uint32_t ngx_http_apigw_util_decode(u_char **pp, u_char *last);
-static u_char *ngx_http_apigw_util_utf8(u_char *d, uint32_t cp);
 static u_char *ngx_http_apigw_util_uescape(u_char *d, uint32_t unit);
 static ngx_int_t ngx_http_apigw_util_alloc(ngx_http_apigw_alloc_t *a,
     ngx_str_t *out, size_t len);
@@ -158,32 +157,6 @@ ngx_http_apigw_util_decode(u_char **pp, u_char *last)
 
 
 static u_char *
-ngx_http_apigw_util_utf8(u_char *d, uint32_t cp)
-{
-    if (cp < 0x80) {
-        *d++ = (u_char) cp;
-
-    } else if (cp < 0x800) {
-        *d++ = (u_char) (0xc0 | (cp >> 6));
-        *d++ = (u_char) (0x80 | (cp & 0x3f));
-
-    } else if (cp < 0x10000) {
-        *d++ = (u_char) (0xe0 | (cp >> 12));
-        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
-        *d++ = (u_char) (0x80 | (cp & 0x3f));
-
-    } else {
-        *d++ = (u_char) (0xf0 | (cp >> 18));
-        *d++ = (u_char) (0x80 | ((cp >> 12) & 0x3f));
-        *d++ = (u_char) (0x80 | ((cp >> 6) & 0x3f));
-        *d++ = (u_char) (0x80 | (cp & 0x3f));
-    }
-
-    return d;
-}
-
-
-static u_char *
 ngx_http_apigw_util_uescape(u_char *d, uint32_t unit)
 {
     *d++ = '\\';
@@ -244,7 +217,7 @@ ngx_http_apigw_util_sanitize(u_char *d, u_char *p, size_t len,
         if (cp == 0xfffd && (p - q != 3 || q[0] != 0xef)) {
             /* a replacement, not an encoded U+FFFD */
             *changed = 1;
-            e = ngx_http_apigw_util_utf8(buf, cp);
+            e = ngx_http_apigw_jv_utf8_put(buf, cp);
             q = buf;
 
         } else {
@@ -750,7 +723,7 @@ ngx_http_apigw_util_urlenc(u_char *d, u_char *p, size_t len)
             continue;
         }
 
-        e = ngx_http_apigw_util_utf8(buf, cp);
+        e = ngx_http_apigw_jv_utf8_put(buf, cp);
 
         for (q = buf; q < e; q++) {
             if (d) {
@@ -1121,7 +1094,7 @@ ngx_http_apigw_util_quote_copy(u_char *d, u_char *p, size_t len)
         cp = ngx_http_apigw_util_decode(&p, last);
 
         if (cp == 0xfffd && (p - q != 3 || q[0] != 0xef)) {
-            d = ngx_http_apigw_util_utf8(d, cp);
+            d = ngx_http_apigw_jv_utf8_put(d, cp);
 
         } else {
             d = ngx_cpymem(d, q, p - q);
@@ -1751,7 +1724,7 @@ ngx_http_apigw_util_json_escape(u_char *d, u_char *p, size_t len)
 
             } else {
                 /* as is, or U+FFFD for what is not well-formed */
-                b = ngx_http_apigw_util_utf8(b, cp);
+                b = ngx_http_apigw_jv_utf8_put(b, cp);
             }
         }
 
