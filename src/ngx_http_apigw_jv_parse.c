@@ -114,12 +114,19 @@ static const u_char  ngx_http_apigw_jv_plain_bytes[256] = {
 };
 
 
-/* what the short escapes but "\\/" and "\\u" stand for, 0 for the others */
+#if (NGX_HTTP_APIGW_SSE2)
+
+/*
+ * what the short escapes but "\\/" and "\\u" stand for, 0 for the others:
+ * for ngx_http_apigw_jv_escaped()
+ */
 
 static const u_char  ngx_http_apigw_jv_escapes[128] = {
     ['"'] = '"', ['\\'] = '\\', ['b'] = '\b', ['f'] = '\f', ['n'] = '\n',
     ['r'] = '\r', ['t'] = '\t'
 };
+
+#endif
 
 
 /* exact powers of ten of a double */
