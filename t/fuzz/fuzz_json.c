@@ -10,6 +10,7 @@
  */
 
 
+#include <jansson.h>
 #include <ngx_http_apigw_json.h>
 #include <ngx_http_apigw_util.h>
 
