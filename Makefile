@@ -65,6 +65,7 @@ prove: build
 
 test: build
 	$(MAKE) -C t/unit NGX_BUILD=$(NGX_BUILD)
+	$(MAKE) -C t/fuzz check
 	/usr/bin/python3 -m unittest tools/test_lambda_runtime.py
 	TEST_NGINX_BINARY=$(NGINX_BIN) \
 	TEST_NGINX_LOAD_MODULES=$(MODULE) \
