@@ -67,4 +67,21 @@ typedef struct {
 #define ngx_http_apigw_alloc(a, size)  (a)->alloc((a)->data, size)
 
 
+/*
+ * eight bytes of a word at a time (SWAR): the bytes below n (1 to 0x80)
+ * or equal to c marked by their high bit.  The lowest mark is always
+ * right (a borrow may mark bytes above it); on a little-endian machine
+ * the lowest is the first byte in memory.
+ */
+
+#define NGX_HTTP_APIGW_ONES8   0x0101010101010101ULL
+#define NGX_HTTP_APIGW_HIGHS8  0x8080808080808080ULL
+
+#define ngx_http_apigw_has_less(w, n)                                        \
+    (((w) - NGX_HTTP_APIGW_ONES8 * (n)) & ~(w) & NGX_HTTP_APIGW_HIGHS8)
+
+#define ngx_http_apigw_has_byte(w, c)                                        \
+    ngx_http_apigw_has_less((w) ^ (NGX_HTTP_APIGW_ONES8 * (c)), 1)
+
+
 #endif /* _NGX_HTTP_APIGW_ENGINE_H_INCLUDED_ */

@@ -1277,20 +1277,9 @@ ngx_http_apigw_jv_unescape(ngx_http_apigw_jv_parser_t *ps, ngx_str_t *s,
 
 /*
  * the end of a run of bytes a JSON string holds as they are (ASCII from
- * 0x20 but '"' and '\\'), 8 at a time: in a word, the bytes >= 0x80,
- * < 0x20, '"' or '\\' are marked by their high bit (the lowest mark is
- * always right), and on a little-endian machine the lowest is the first
+ * 0x20 but '"' and '\\'), 16 or 8 at a time: in a word, the bytes >= 0x80,
+ * < 0x20, '"' or '\\' are marked by their high bit (engine.h)
  */
-
-#define NGX_HTTP_APIGW_JV_ONES   0x0101010101010101ULL
-#define NGX_HTTP_APIGW_JV_HIGHS  0x8080808080808080ULL
-
-#define ngx_http_apigw_jv_has_less(w, n)                                     \
-    (((w) - NGX_HTTP_APIGW_JV_ONES * (n)) & ~(w) & NGX_HTTP_APIGW_JV_HIGHS)
-
-#define ngx_http_apigw_jv_has_byte(w, c)                                     \
-    ngx_http_apigw_jv_has_less((w) ^ (NGX_HTTP_APIGW_JV_ONES * (c)), 1)
-
 
 static ngx_inline u_char *
 ngx_http_apigw_jv_plain(u_char *p, u_char *last)
@@ -1327,10 +1316,10 @@ ngx_http_apigw_jv_plain(u_char *p, u_char *last)
     while (last - p >= 8) {
         ngx_memcpy(&w, p, 8);
 
-        m = (w & NGX_HTTP_APIGW_JV_HIGHS)
-            | ngx_http_apigw_jv_has_less(w, 0x20)
-            | ngx_http_apigw_jv_has_byte(w, '"')
-            | ngx_http_apigw_jv_has_byte(w, '\\');
+        m = (w & NGX_HTTP_APIGW_HIGHS8)
+            | ngx_http_apigw_has_less(w, 0x20)
+            | ngx_http_apigw_has_byte(w, '"')
+            | ngx_http_apigw_has_byte(w, '\\');
 
         if (m) {
 #if (defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)

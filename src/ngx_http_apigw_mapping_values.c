@@ -761,7 +761,7 @@ ngx_http_apigw_values_str(ngx_http_apigw_alloc_t *a, ngx_str_t *s,
     while (last - p >= 8) {
         ngx_memcpy(&w, p, 8);
 
-        if (w & 0x8080808080808080ULL) {
+        if (w & NGX_HTTP_APIGW_HIGHS8) {
             break;
         }
 

@@ -329,17 +329,6 @@ static const u_char  ngx_http_apigw_util_js_esc[256] = {
  * (as ngx_http_apigw_jv_plain_end())
  */
 
-#define NGX_HTTP_APIGW_UTIL_ONES   0x0101010101010101ULL
-#define NGX_HTTP_APIGW_UTIL_HIGHS  0x8080808080808080ULL
-
-#define ngx_http_apigw_util_has_less(w, n)                                   \
-    (((w) - NGX_HTTP_APIGW_UTIL_ONES * (n)) & ~(w)                           \
-     & NGX_HTTP_APIGW_UTIL_HIGHS)
-
-#define ngx_http_apigw_util_has_byte(w, c)                                   \
-    ngx_http_apigw_util_has_less((w) ^ (NGX_HTTP_APIGW_UTIL_ONES * (c)), 1)
-
-
 #if (NGX_HTTP_APIGW_SSE2)
 
 /*
@@ -389,12 +378,12 @@ ngx_http_apigw_util_js_plain_end(u_char *p, u_char *last)
     while (last - p >= 8) {
         ngx_memcpy(&w, p, 8);
 
-        m = (w & NGX_HTTP_APIGW_UTIL_HIGHS)
-            | ngx_http_apigw_util_has_less(w, 0x20)
-            | ngx_http_apigw_util_has_byte(w, '"')
-            | ngx_http_apigw_util_has_byte(w, '\'')
-            | ngx_http_apigw_util_has_byte(w, '\\')
-            | ngx_http_apigw_util_has_byte(w, '/');
+        m = (w & NGX_HTTP_APIGW_HIGHS8)
+            | ngx_http_apigw_has_less(w, 0x20)
+            | ngx_http_apigw_has_byte(w, '"')
+            | ngx_http_apigw_has_byte(w, '\'')
+            | ngx_http_apigw_has_byte(w, '\\')
+            | ngx_http_apigw_has_byte(w, '/');
 
         if (m) {
 #if (defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
@@ -1650,14 +1639,12 @@ ngx_http_apigw_util_json_escape(u_char *d, u_char *p, size_t len)
         while (last - p >= 8) {
             ngx_memcpy(&w, p, 8);
 
-            t = w
-                | ((w - 0x2020202020202020ULL) & ~w)
-                | (((w ^ 0x2222222222222222ULL) - 0x0101010101010101ULL)
-                   & ~(w ^ 0x2222222222222222ULL))
-                | (((w ^ 0x5c5c5c5c5c5c5c5cULL) - 0x0101010101010101ULL)
-                   & ~(w ^ 0x5c5c5c5c5c5c5c5cULL));
+            t = (w & NGX_HTTP_APIGW_HIGHS8)
+                | ngx_http_apigw_has_less(w, 0x20)
+                | ngx_http_apigw_has_byte(w, '"')
+                | ngx_http_apigw_has_byte(w, '\\');
 
-            if (t & 0x8080808080808080ULL) {
+            if (t) {
                 break;
             }
 
