@@ -163,7 +163,6 @@ static ngx_int_t ngx_http_apigw_jp_parse_int(ngx_http_apigw_jp_parser_t *ps,
     int64_t *value);
 static ngx_int_t ngx_http_apigw_jp_parse_string(
     ngx_http_apigw_jp_parser_t *ps, ngx_str_t *str);
-static ngx_int_t ngx_http_apigw_jp_parse_hex4(u_char *p, uint32_t *cp);
 static ngx_http_apigw_jp_expr_t *ngx_http_apigw_jp_parse_or(
     ngx_http_apigw_jp_parser_t *ps);
 static ngx_http_apigw_jp_expr_t *ngx_http_apigw_jp_parse_and(
@@ -894,7 +893,7 @@ ngx_http_apigw_jp_parse_string(ngx_http_apigw_jp_parser_t *ps,
 
         case 'u':
             if (ps->end - p < 5
-                || ngx_http_apigw_jp_parse_hex4(p + 1, &cp) != NGX_OK
+                || ngx_http_apigw_jv_hex4(p + 1, &cp) != NGX_OK
                 || (cp >= 0xdc00 && cp <= 0xdfff))
             {
                 return ngx_http_apigw_jp_fail(ps, "invalid \\u escape", p - 1);
@@ -903,7 +902,7 @@ ngx_http_apigw_jp_parse_string(ngx_http_apigw_jp_parser_t *ps,
             if (cp >= 0xd800 && cp <= 0xdbff) {
                 if (ps->end - p < 11
                     || p[5] != '\\' || p[6] != 'u'
-                    || ngx_http_apigw_jp_parse_hex4(p + 7, &lo) != NGX_OK
+                    || ngx_http_apigw_jv_hex4(p + 7, &lo) != NGX_OK
                     || lo < 0xdc00 || lo > 0xdfff)
                 {
                     return ngx_http_apigw_jp_fail(ps, "invalid \\u escape",
@@ -924,35 +923,6 @@ ngx_http_apigw_jp_parse_string(ngx_http_apigw_jp_parser_t *ps,
     }
 
     return ngx_http_apigw_jp_fail(ps, "unterminated string", start);
-}
-
-
-static ngx_int_t
-ngx_http_apigw_jp_parse_hex4(u_char *p, uint32_t *cp)
-{
-    u_char      c;
-    uint32_t    v;
-    ngx_uint_t  i;
-
-    v = 0;
-
-    for (i = 0; i < 4; i++) {
-        c = p[i];
-
-        if (c >= '0' && c <= '9') {
-            v = v * 16 + (c - '0');
-
-        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
-            v = v * 16 + ((c | 0x20) - 'a' + 10);
-
-        } else {
-            return NGX_ERROR;
-        }
-    }
-
-    *cp = v;
-
-    return NGX_OK;
 }
 
 

@@ -110,6 +110,35 @@ ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp)
 }
 
 
+ngx_int_t
+ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp)
+{
+    u_char      c;
+    uint32_t    v;
+    ngx_uint_t  i;
+
+    v = 0;
+
+    for (i = 0; i < 4; i++) {
+        c = p[i];
+
+        if (c >= '0' && c <= '9') {
+            v = (v << 4) | (c - '0');
+
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            v = (v << 4) | ((c | 0x20) - 'a' + 10);
+
+        } else {
+            return NGX_DECLINED;
+        }
+    }
+
+    *cp = v;
+
+    return NGX_OK;
+}
+
+
 /*
  * keys are hashed with a per-process seed, so that a client cannot
  * choose keys that all collide in a worker's index

@@ -183,6 +183,9 @@ void *ngx_http_apigw_jv_chunk_alloc(void *data, size_t size);
  */
 u_char *ngx_http_apigw_jv_utf8_put(u_char *d, uint32_t cp);
 
+/* the 4 hex digits of a "\\u" escape at p: NGX_OK and *cp, or NGX_DECLINED */
+ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
+
 /*
  * for the parser: a new hash index of an object for n members (of which
  * c->nelts are indexed), and a member added to it

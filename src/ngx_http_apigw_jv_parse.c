@@ -90,7 +90,6 @@ static ngx_inline u_char *ngx_http_apigw_jv_escaped(u_char *p, u_char **dp,
     u_char *lim);
 #endif
 static size_t ngx_http_apigw_jv_utf8(u_char *p, u_char *last);
-static ngx_int_t ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp);
 static ngx_int_t ngx_http_apigw_jv_number(ngx_http_apigw_jv_parser_t *ps,
     ngx_http_apigw_jv_t *v);
 static ngx_int_t ngx_http_apigw_jv_real(ngx_http_apigw_jv_parser_t *ps,
@@ -1535,35 +1534,6 @@ ngx_http_apigw_jv_utf8(u_char *p, u_char *last)
     }
 
     return n;
-}
-
-
-static ngx_int_t
-ngx_http_apigw_jv_hex4(u_char *p, uint32_t *cp)
-{
-    u_char      c;
-    uint32_t    v;
-    ngx_uint_t  i;
-
-    v = 0;
-
-    for (i = 0; i < 4; i++) {
-        c = p[i];
-
-        if (c >= '0' && c <= '9') {
-            v = (v << 4) | (c - '0');
-
-        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
-            v = (v << 4) | ((c | 0x20) - 'a' + 10);
-
-        } else {
-            return NGX_DECLINED;
-        }
-    }
-
-    *cp = v;
-
-    return NGX_OK;
 }
 
 
