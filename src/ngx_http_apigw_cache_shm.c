@@ -230,8 +230,7 @@ ngx_http_apigw_cache_shm_miss(ngx_http_apigw_cache_zone_t *zone)
 
 /*
  * Stores an entry (its body in e->chain, e->body.len bytes) in one go,
- * when the whole of it is at hand: as shm_reserve() and shm_commit()
- * under one lock.
+ * when the whole of it is at hand: reserved, written and committed.
  */
 
 void
@@ -243,20 +242,10 @@ ngx_http_apigw_cache_shm_put(ngx_http_apigw_cache_zone_t *zone,
     ngx_chain_t                  *cl;
     ngx_http_apigw_cache_node_t  *cn;
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
-
-    ngx_http_apigw_cache_expire(zone, 2);
-
-    cn = ngx_http_apigw_cache_alloc_entry(zone, key->len
-                                          + e->content_type.len
-                                          + e->headers.len + e->body.len);
-    if (cn == NULL) {
-        ngx_shmtx_unlock(&zone->shpool->mutex);
-        ngx_http_apigw_cache_no_memory(zone, key, e, log);
+    p = ngx_http_apigw_cache_shm_reserve(zone, key, hash, e, &cn, log);
+    if (p == NULL) {
         return;
     }
-
-    p = ngx_http_apigw_cache_fill(cn, key, hash, e);
 
     p = ngx_cpymem(p, e->content_type.data, e->content_type.len);
     p = ngx_cpymem(p, e->headers.data, e->headers.len);
@@ -265,13 +254,7 @@ ngx_http_apigw_cache_shm_put(ngx_http_apigw_cache_zone_t *zone,
         p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
     }
 
-    ngx_http_apigw_cache_insert(zone, cn, ttl);
-
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, log, 0,
-                   "apigw cache stored %uz bytes, ttl %M",
-                   cn->size - sizeof(ngx_http_apigw_cache_node_t), ttl);
+    ngx_http_apigw_cache_shm_commit(zone, cn, ttl, log);
 }
 
 
