@@ -84,4 +84,55 @@ typedef struct {
     ngx_http_apigw_has_less((w) ^ (NGX_HTTP_APIGW_ONES8 * (c)), 1)
 
 
+/*
+ * a copy of n bytes: most of what the engines write is short, and is
+ * copied in line by a few loads, the first and the last of them
+ * overlapping, not by a call of memcpy()
+ */
+
+static ngx_inline void
+ngx_http_apigw_copy(u_char *d, const u_char *s, size_t n)
+{
+    uint32_t  a4, b4;
+    uint64_t  a8, b8, c8, d8;
+
+    if (n >= 8) {
+        if (n > 32) {
+            ngx_memcpy(d, s, n);
+            return;
+        }
+
+        if (n > 16) {
+            ngx_memcpy(&a8, s, 8);
+            ngx_memcpy(&b8, s + 8, 8);
+            ngx_memcpy(&c8, s + n - 16, 8);
+            ngx_memcpy(&d8, s + n - 8, 8);
+            ngx_memcpy(d, &a8, 8);
+            ngx_memcpy(d + 8, &b8, 8);
+            ngx_memcpy(d + n - 16, &c8, 8);
+            ngx_memcpy(d + n - 8, &d8, 8);
+            return;
+        }
+
+        ngx_memcpy(&a8, s, 8);
+        ngx_memcpy(&b8, s + n - 8, 8);
+        ngx_memcpy(d, &a8, 8);
+        ngx_memcpy(d + n - 8, &b8, 8);
+        return;
+    }
+
+    if (n >= 4) {
+        ngx_memcpy(&a4, s, 4);
+        ngx_memcpy(&b4, s + n - 4, 4);
+        ngx_memcpy(d, &a4, 4);
+        ngx_memcpy(d + n - 4, &b4, 4);
+        return;
+    }
+
+    while (n--) {
+        *d++ = *s++;
+    }
+}
+
+
 #endif /* _NGX_HTTP_APIGW_ENGINE_H_INCLUDED_ */

@@ -557,33 +557,12 @@ ngx_http_apigw_util_escape_js(u_char *d, u_char *p, size_t len)
 static ngx_inline void
 ngx_http_apigw_util_js_run(u_char *d, u_char *p, size_t n, u_char *last)
 {
-    uint32_t  a4, b4;
-    uint64_t  a8, b8;
-
     if (last - p >= 16) {
         ngx_memcpy(d, p, 16);
         return;
     }
 
-    if (n >= 8) {
-        ngx_memcpy(&a8, p, 8);
-        ngx_memcpy(&b8, p + n - 8, 8);
-        ngx_memcpy(d, &a8, 8);
-        ngx_memcpy(d + n - 8, &b8, 8);
-        return;
-    }
-
-    if (n >= 4) {
-        ngx_memcpy(&a4, p, 4);
-        ngx_memcpy(&b4, p + n - 4, 4);
-        ngx_memcpy(d, &a4, 4);
-        ngx_memcpy(d + n - 4, &b4, 4);
-        return;
-    }
-
-    while (n--) {
-        *d++ = *p++;
-    }
+    ngx_http_apigw_copy(d, p, n);
 }
 
 

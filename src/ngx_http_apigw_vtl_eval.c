@@ -192,8 +192,6 @@ typedef struct {
 
 static ngx_inline ngx_uint_t ngx_http_apigw_vtl_bytes_eq(u_char *p, u_char *q,
     size_t n);
-static ngx_inline void ngx_http_apigw_vtl_copy(u_char *d, const u_char *s,
-    size_t n);
 static ngx_int_t ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
     ngx_http_apigw_vtl_node_t *n);
 static ngx_int_t ngx_http_apigw_vtl_eval(ngx_http_apigw_vtl_ctx_t *ctx,
@@ -438,56 +436,6 @@ ngx_http_apigw_vtl_buf_reserve(ngx_http_apigw_vtl_ctx_t *ctx,
 }
 
 
-/*
- * most of what is output is short: copied in line by a few loads, the
- * first and the last of them overlapping, not by a call of memcpy()
- */
-
-static ngx_inline void
-ngx_http_apigw_vtl_copy(u_char *d, const u_char *s, size_t n)
-{
-    uint32_t  a4, b4;
-    uint64_t  a8, b8, c8, d8;
-
-    if (n >= 8) {
-        if (n > 32) {
-            ngx_memcpy(d, s, n);
-            return;
-        }
-
-        if (n > 16) {
-            ngx_memcpy(&a8, s, 8);
-            ngx_memcpy(&b8, s + 8, 8);
-            ngx_memcpy(&c8, s + n - 16, 8);
-            ngx_memcpy(&d8, s + n - 8, 8);
-            ngx_memcpy(d, &a8, 8);
-            ngx_memcpy(d + 8, &b8, 8);
-            ngx_memcpy(d + n - 16, &c8, 8);
-            ngx_memcpy(d + n - 8, &d8, 8);
-            return;
-        }
-
-        ngx_memcpy(&a8, s, 8);
-        ngx_memcpy(&b8, s + n - 8, 8);
-        ngx_memcpy(d, &a8, 8);
-        ngx_memcpy(d + n - 8, &b8, 8);
-        return;
-    }
-
-    if (n >= 4) {
-        ngx_memcpy(&a4, s, 4);
-        ngx_memcpy(&b4, s + n - 4, 4);
-        ngx_memcpy(d, &a4, 4);
-        ngx_memcpy(d + n - 4, &b4, 4);
-        return;
-    }
-
-    while (n--) {
-        *d++ = *s++;
-    }
-}
-
-
 /* the usual case, room enough, inline; growing apart */
 
 static ngx_inline ngx_int_t
@@ -504,7 +452,7 @@ ngx_http_apigw_vtl_buf_add(ngx_http_apigw_vtl_ctx_t *ctx,
         return NGX_ERROR;
     }
 
-    ngx_http_apigw_vtl_copy(b->data + b->len, data, len);
+    ngx_http_apigw_copy(b->data + b->len, data, len);
     b->len += len;
 
     return NGX_OK;
@@ -2930,7 +2878,7 @@ ngx_http_apigw_vtl_render_ref(ngx_http_apigw_vtl_ctx_t *ctx,
                 }
 
                 if (j1->u.s.len) {
-                    ngx_http_apigw_vtl_copy(b->data + b->len, j1->u.s.data,
+                    ngx_http_apigw_copy(b->data + b->len, j1->u.s.data,
                                             j1->u.s.len);
                     b->len += j1->u.s.len;
                 }
@@ -3047,7 +2995,7 @@ print:
         }
 
         if (v.u.str.len) {
-            ngx_http_apigw_vtl_copy(b->data + b->len, v.u.str.data,
+            ngx_http_apigw_copy(b->data + b->len, v.u.str.data,
                                     v.u.str.len);
             b->len += v.u.str.len;
         }
@@ -3078,7 +3026,7 @@ print:
                 return NGX_ERROR;
             }
 
-            ngx_http_apigw_vtl_copy(b->data + b->len, v.u.json->text,
+            ngx_http_apigw_copy(b->data + b->len, v.u.json->text,
                                     v.u.json->text_len);
             b->len += v.u.json->text_len;
 
@@ -3513,7 +3461,7 @@ ngx_http_apigw_vtl_render_block(ngx_http_apigw_vtl_ctx_t *ctx,
                 }
             }
 
-            ngx_http_apigw_vtl_copy(b->data + b->len, n->u.text.data,
+            ngx_http_apigw_copy(b->data + b->len, n->u.text.data,
                                     n->u.text.len);
             b->len += n->u.text.len;
 
